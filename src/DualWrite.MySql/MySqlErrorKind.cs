@@ -1,0 +1,24 @@
+namespace DualWrite.MySql;
+
+/// <summary>What went wrong, in terms a caller can act on.</summary>
+public enum MySqlErrorKind
+{
+    /// <summary>The server rejected a statement (syntax, constraint, unknown table, ...).</summary>
+    Server,
+    /// <summary>The server refused the credentials, or no supported authentication method was offered.</summary>
+    Authentication,
+    /// <summary>No connection could be established (refused, unreachable, DNS, connect timeout).</summary>
+    ConnectionFailed,
+    /// <summary>An established connection broke (server stopped, network dropped) while in use.</summary>
+    ConnectionLost,
+    /// <summary>The server sent bytes that do not follow the protocol.</summary>
+    Protocol,
+    /// <summary>TLS was required but could not be negotiated, or the server certificate did not validate.</summary>
+    Tls,
+    /// <summary>A command ran past its command timeout and was cancelled on the server.</summary>
+    CommandTimeout,
+    /// <summary>All pooled connections were in use for longer than the connect timeout.</summary>
+    PoolExhausted,
+    /// <summary>A value could not be read as the requested type, or a parameter cannot be sent.</summary>
+    InvalidValue,
+}
