@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs a benchmark harness against the local servers, installing the peer tools it compares with.
+#   eng/bench.sh read [--rows N] [--runs N]   our client vs `mariadb --quick -N` on sysbench's sbtest1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eng/services.sh up mariadb
+eval "$(eng/services.sh env)"
+if ! command -v sysbench >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq sysbench >/dev/null; else sudo apt-get install -y -qq sysbench >/dev/null; fi
+fi
+exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@"

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using DualWrite.MySql;
+
+namespace DualWrite.Benchmarks;
+
+/// <summary>Connection settings (the same DUALWRITE_MYSQL_* variables as eng/services.sh) and process helpers.</summary>
+internal static class BenchEnvironment
+{
+    public static string Host => Env("DUALWRITE_MYSQL_HOST", "127.0.0.1");
+    public static string Port => Env("DUALWRITE_MYSQL_PORT", "33306");
+    public static string User => Env("DUALWRITE_MYSQL_USER", "dualwrite");
+    public static string Password => Env("DUALWRITE_MYSQL_PASSWORD", "dualwrite-local-only");
+
+    public static string ConnectionString(string database) => new MySqlConnectionStringBuilder
+    {
+        Server = Host,
+        Port = uint.Parse(Port, CultureInfo.InvariantCulture),
+        UserID = User,
+        Password = Password,
+        Database = database,
+        SslMode = MySqlSslMode.None,
+        DefaultCommandTimeout = 0,
+    }.ConnectionString;
+
+    /// <summary>Runs a shell command with the MySQL password in MYSQL_PWD (never on a command line); returns elapsed time.</summary>
+    public static TimeSpan RunShell(string script, bool quiet = true)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script])
+        {
+            RedirectStandardOutput = quiet,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        start.Environment["MYSQL_PWD"] = Password;
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start bash");
+        if (quiet)
+        {
+            process.StandardOutput.ReadToEnd();
+        }
+
+        process.WaitForExit();
+        watch.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"command failed with exit code {process.ExitCode}: {script}");
+        }
+
+        return watch.Elapsed;
+    }
+
+    public static string MariaDbClientArgs => $"--no-defaults -h {Host} -P {Port} -u {User}";
+
+    private static string Env(string name, string fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+}
