@@ -22,7 +22,6 @@ public sealed partial class MySqlDataReader : DbDataReader
     private bool _hasRow;
     private bool _closed;
     private long _recordsAffected = -1;
-    private ResultHeader? _pendingHeader;
 
     internal MySqlDataReader(MySqlCommand command, ServerSession session, CommandScope scope)
     {

@@ -38,7 +38,7 @@ internal sealed partial class ServerSession
         _writer.WriteLengthEncodedBytes(initial);
         if ((_capabilities & ProtocolCapabilities.ConnectWithDb) != 0)
         {
-            _writer.WriteNullTerminatedString(Settings.Database);
+            _writer.WriteNullTerminatedString(Settings.Database!);
         }
 
         _writer.WriteNullTerminatedString(plugin);

@@ -144,7 +144,8 @@ public sealed class CachingSha2ExchangeTests
         error.Kind.Should().Be(MySqlErrorKind.Authentication);
         error.Message.Should().Contain("AllowPublicKeyRetrieval").And.NotContain(Password);
         var passwordBytes = Encoding.UTF8.GetBytes(Password);
-        received.Should().NotContain(packet => packet.AsSpan().IndexOf(passwordBytes) >= 0);
+        received.Should().NotBeEmpty();
+        received.Any(packet => packet.AsSpan().IndexOf(passwordBytes) >= 0).Should().BeFalse();
     }
 
     [Fact]
