@@ -6,7 +6,7 @@ namespace DualWrite.Benchmarks;
 
 /// <summary>
 /// Reads sysbench's sbtest1 through our client and through the mariadb command-line client
-/// (<c>--quick -N</c>, output to /dev/null) in the same run, and prints rows/s and the ratio.
+/// (<c>--skip-ssl --quick -N</c>, output to /dev/null; our side also runs without TLS) in the same run, and prints rows/s and the ratio.
 /// </summary>
 internal static class ReadBenchmark
 {
@@ -19,7 +19,7 @@ internal static class ReadBenchmark
         await EnsureTableAsync(rows);
 
         var sql = "SELECT * FROM sbtest1";
-        var peerScript = $"mariadb {BenchEnvironment.MariaDbClientArgs} --quick -N -D {Database} -e \"{sql}\" > /dev/null";
+        var peerScript = $"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D {Database} -e \"{sql}\" > /dev/null";
 
         Console.WriteLine($"Reading {rows:N0} rows of {Database}.sbtest1, {runs} runs each, alternating (first run of each is a warm-up).");
         var ours = new List<double>();

@@ -33,6 +33,12 @@ internal sealed class InitialHandshakePayload
         }
 
         var version = reader.ReadNullTerminatedString();
+        // MariaDB prefixes "5.5.5-" so that old replication clients accept it; it is not the version.
+        if (version.StartsWith("5.5.5-", StringComparison.Ordinal) && version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
+        {
+            version = version[6..];
+        }
+
         var connectionId = reader.ReadUInt32();
         var part1 = reader.ReadBytes(8).ToArray();
         reader.Skip(1);
