@@ -92,7 +92,8 @@ public static class MariaDbServer
     /// <summary>A scratch database unique to the caller, dropped and recreated.</summary>
     public static async Task<string> CreateScratchDatabaseAsync(string prefix)
     {
-        var name = $"t_{prefix}_{Guid.NewGuid():N}"[..40];
+        var full = $"t_{prefix}_{Guid.NewGuid():N}";
+        var name = full[..Math.Min(full.Length, 48)];
         await using var connection = await OpenAsync();
         await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4", connection);
         await command.ExecuteNonQueryAsync();
