@@ -264,13 +264,22 @@ internal sealed partial class ServerSession
         return header.AffectedRows;
     }
 
-    /// <summary>COM_RESET_CONNECTION: drops session state (variables, temporary tables, open transaction).</summary>
+    /// <summary>COM_RESET_CONNECTION: drops session state (variables, temporary tables, open transaction), then COM_INIT_DB back to the configured database.</summary>
     /// <remarks>https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_reset_connection.html</remarks>
     public async ValueTask ResetAsync(CancellationToken cancellationToken)
     {
         BeginCommand(CommandCodes.ResetConnection);
         await SendCommandAsync(cancellationToken).ConfigureAwait(false);
         await ReadResultHeaderAsync(cancellationToken).ConfigureAwait(false);
+
+        // The reset keeps the current schema, which a USE or a dropped database may have changed.
+        if (!string.IsNullOrEmpty(Settings.Database))
+        {
+            BeginCommand(CommandCodes.InitDb).WriteUtf8(Settings.Database);
+            await SendCommandAsync(cancellationToken).ConfigureAwait(false);
+            await ReadResultHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Database = string.IsNullOrEmpty(Settings.Database) ? null : Settings.Database;
     }
 

@@ -90,4 +90,22 @@ public sealed class PoolTests
             (await count.ExecuteScalarAsync()).Should().Be(0L);
         }
     }
+
+    [Fact]
+    public async Task ReturnedConnection_WhoseDatabaseWasChanged_ComesBackOnTheConfiguredDatabase()
+    {
+        var scratch = await MariaDbServer.CreateScratchDatabaseAsync("pooldb");
+        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => b.MaximumPoolSize = 1));
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var use = new MySqlCommand($"USE `{scratch}`; DROP DATABASE `{scratch}`", connection);
+            await use.ExecuteNonQueryAsync();
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var check = new MySqlCommand("SELECT DATABASE()", connection);
+            (await check.ExecuteScalarAsync()).Should().Be(MariaDbServer.Database);
+        }
+    }
 }
