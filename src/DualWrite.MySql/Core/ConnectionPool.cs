@@ -99,7 +99,8 @@ internal sealed class ConnectionPool : IAsyncDisposable
             return false;
         }
 
-        if (Settings.ConnectionIdleTimeout > TimeSpan.Zero &&
+        // Sessions beyond the minimum pool size are retired once idle longer than the idle timeout.
+        if (Settings.ConnectionIdleTimeout > TimeSpan.Zero && IdleCount >= Settings.MinimumPoolSize &&
             Stopwatch.GetElapsedTime(session.LastUsedTimestamp) > Settings.ConnectionIdleTimeout)
         {
             return false;
