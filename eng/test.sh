@@ -11,10 +11,11 @@ eval "$(eng/services.sh env)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test DualWrite.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+dotnet test DualWrite.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
 
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# One summary line per test project: "Passed!  - Failed:     0, Passed:   474, Skipped: ..."
+passed=$(awk -F'Passed: *' '/ - Failed: +[0-9]+, Passed: +[0-9]+/ {split($2, a, ","); s += a[1]} END {print s+0}' "$log")
+failed=$(awk -F'Failed: *' '/ - Failed: +[0-9]+, Passed: +[0-9]+/ {split($2, a, ","); s += a[1]} END {print s+0}' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status before reporting a failed test (build error?)"
 fi
