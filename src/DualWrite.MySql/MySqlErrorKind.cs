@@ -21,4 +21,12 @@ public enum MySqlErrorKind
     PoolExhausted,
     /// <summary>A value could not be read as the requested type, or a parameter cannot be sent.</summary>
     InvalidValue,
+    /// <summary>A binlog event failed its CRC32 check or does not decode: the stream cannot be trusted past it.</summary>
+    BinlogCorrupt,
+    /// <summary>A binlog event or column type this reader cannot decode (never skipped when it may carry rows).</summary>
+    BinlogUnsupported,
+    /// <summary>The binlog position to resume from is no longer on the server: the table must be re-snapshotted.</summary>
+    BinlogPurged,
+    /// <summary>The source server's settings or privileges do not allow change data capture; the message says what to set.</summary>
+    SourceMisconfigured,
 }

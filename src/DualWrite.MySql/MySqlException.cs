@@ -38,6 +38,12 @@ public sealed class MySqlException : DbException
     internal static MySqlException Protocol(string message, Exception? inner = null) =>
         new(MySqlErrorKind.Protocol, ClientErrors.MalformedPacket, null, message, inner);
 
+    internal static MySqlException BinlogCorrupt(string message, Exception? inner = null) =>
+        new(MySqlErrorKind.BinlogCorrupt, ClientErrors.BinlogCorrupt, null, message, inner);
+
+    internal static MySqlException BinlogUnsupported(string message) =>
+        new(MySqlErrorKind.BinlogUnsupported, ClientErrors.BinlogUnsupported, null, message);
+
     internal static MySqlException InvalidValue(string message, Exception? inner = null) =>
         new(MySqlErrorKind.InvalidValue, ClientErrors.InvalidValue, null, message, inner);
 }

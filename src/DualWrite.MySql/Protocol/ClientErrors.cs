@@ -13,4 +13,8 @@ internal static class ClientErrors
     public const int CommandTimeout = 2099;          // no C client equivalent
     public const int PoolExhausted = 2098;           // no C client equivalent
     public const int InvalidValue = 2097;            // no C client equivalent
+    public const int BinlogCorrupt = 2096;           // no C client equivalent
+    public const int BinlogUnsupported = 2095;       // no C client equivalent
+    public const int BinlogPurged = 1236;            // ER_MASTER_FATAL_ERROR_READING_BINLOG, as the server reports it
+    public const int SourceMisconfigured = 2094;     // no C client equivalent
 }
