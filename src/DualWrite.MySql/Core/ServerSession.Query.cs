@@ -300,4 +300,14 @@ internal sealed partial class ServerSession
 
         return ActiveScope is { IsTriggered: true } scope ? scope.Translate(ex) : ex;
     }
+
+    /// <summary>Sends a command built with <see cref="BeginCommand"/> whose reply the caller reads packet by packet (the binlog stream).</summary>
+    public async ValueTask SendStreamingCommandAsync(CancellationToken cancellationToken)
+    {
+        Transport.ResetSequence();
+        await Transport.WritePayloadAsync(_writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the next raw packet of a streaming reply. Cancelling aborts the read and leaves the session unusable.</summary>
+    public ValueTask<ReadOnlyMemory<byte>> ReadStreamPacketAsync(CancellationToken cancellationToken) => Transport.ReadPayloadAsync(cancellationToken);
 }

@@ -1,0 +1,179 @@
+using System.Globalization;
+
+namespace DualWrite.MySql.Binlog;
+
+public sealed partial class BinlogReader
+{
+    private static readonly (string Variable, string Required, string Fix)[] Requirements =
+    [
+        ("log_bin", "1", "start the server with --log-bin"),
+        ("binlog_format", "ROW", "SET GLOBAL binlog_format = 'ROW' (and binlog_format=ROW in the server configuration)"),
+        ("binlog_row_image", "FULL", "SET GLOBAL binlog_row_image = 'FULL' (and binlog_row_image=FULL in the server configuration)"),
+        ("binlog_row_metadata", "FULL", "SET GLOBAL binlog_row_metadata = 'FULL' (and binlog_row_metadata=FULL in the server configuration)"),
+    ];
+
+    /// <summary>
+    /// Checks that the source can feed change data capture: row-based binlog with full images and
+    /// full metadata, and the replication privileges. Throws <see cref="MySqlException"/> with
+    /// <see cref="MySqlErrorKind.SourceMisconfigured"/> listing every problem and how to fix it.
+    /// </summary>
+    public async Task CheckSourceAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new MySqlConnection(_settings.ConnectionStringForPoolKey);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var problems = new List<string>();
+            var values = await ReadVariablesAsync(connection, cancellationToken).ConfigureAwait(false);
+            foreach (var (variable, required, fix) in Requirements)
+            {
+                var value = values.GetValueOrDefault(variable);
+                var ok = variable == "log_bin"
+                    ? value is "1" or "ON"
+                    : string.Equals(value, required, StringComparison.OrdinalIgnoreCase);
+                if (!ok)
+                {
+                    problems.Add($"{variable} is {value ?? "not available"}, needs {required}: {fix}");
+                }
+            }
+
+            var grants = await ReadGrantsAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (!grants.Contains("ALL PRIVILEGES") && !grants.Contains("REPLICATION SLAVE"))
+            {
+                problems.Add("the account lacks REPLICATION SLAVE: GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the reader's account");
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new MySqlException(MySqlErrorKind.SourceMisconfigured, Protocol.ClientErrors.SourceMisconfigured, null,
+                    $"The source at {_settings.Server}:{_settings.Port} cannot feed change data capture: " + string.Join("; ", problems) + ".");
+            }
+        }
+    }
+
+    /// <summary>The source's current binlog end (and MariaDB GTID state): where a reader starting now begins.</summary>
+    public async Task<BinlogPosition> GetCurrentPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new MySqlConnection(_settings.ConnectionStringForPoolKey);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new MySqlCommand("SHOW MASTER STATUS", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new MySqlException(MySqlErrorKind.SourceMisconfigured, Protocol.ClientErrors.SourceMisconfigured, null,
+                            $"The source at {_settings.Server}:{_settings.Port} has no binary log: start it with --log-bin.");
+                    }
+
+                    var file = reader.GetString(0);
+                    var offset = reader.GetUInt64(1);
+                    await reader.CloseAsync().ConfigureAwait(false);
+                    var gtid = await ScalarStringAsync(connection, "SELECT @@gtid_binlog_pos", cancellationToken).ConfigureAwait(false);
+                    return new BinlogPosition(file, offset, string.IsNullOrEmpty(gtid) ? null : gtid);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that the binlog file of <paramref name="position"/> is still on the source; throws
+    /// <see cref="MySqlErrorKind.BinlogPurged"/> when it is not (the table must be re-snapshotted).
+    /// </summary>
+    public async Task EnsureAvailableAsync(BinlogPosition position, CancellationToken cancellationToken = default)
+    {
+        var connection = new MySqlConnection(_settings.ConnectionStringForPoolKey);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var files = new List<string>();
+            var command = new MySqlCommand("SHOW BINARY LOGS", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        files.Add(reader.GetString(0));
+                    }
+                }
+            }
+
+            if (!files.Contains(position.File, StringComparer.Ordinal))
+            {
+                throw new MySqlException(MySqlErrorKind.BinlogPurged, Protocol.ClientErrors.BinlogPurged, null,
+                    $"The binlog file {position.File} of the checkpoint {position} is no longer on the source " +
+                    $"(it has {(files.Count == 0 ? "none" : files[0] + " .. " + files[^1])}): binlog purged, a re-snapshot is needed.");
+            }
+        }
+    }
+
+    private static async Task<Dictionary<string, string?>> ReadVariablesAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var command = new MySqlCommand(
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin','binlog_format','binlog_row_image','binlog_row_metadata')", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    values[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                }
+            }
+        }
+
+        return values;
+    }
+
+    private static async Task<HashSet<string>> ReadGrantsAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var privileges = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var command = new MySqlCommand("SHOW GRANTS FOR CURRENT_USER()", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var grant = reader.GetString(0);
+                    if (!grant.StartsWith("GRANT ", StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    var on = grant.IndexOf(" ON ", StringComparison.OrdinalIgnoreCase);
+                    if (on < 0 || !grant.AsSpan(on + 4).TrimStart().StartsWith("*.*", StringComparison.Ordinal))
+                    {
+                        continue; // replication privileges are global
+                    }
+
+                    foreach (var privilege in grant[6..on].Split(','))
+                    {
+                        privileges.Add(privilege.Trim());
+                    }
+                }
+            }
+        }
+
+        return privileges;
+    }
+
+    private static async Task<string?> ScalarStringAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = new MySqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is null or DBNull ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using DualWrite.MySql.Core;
+
+namespace DualWrite.MySql.Binlog;
+
+/// <summary>
+/// Follows a MySQL/MariaDB binlog as a replica and delivers committed transactions. The reader tracks
+/// what it delivered (<see cref="ReceivedPosition"/>); the consumer reports what it applied with
+/// <see cref="AcknowledgeAsync"/>, and only that is checkpointed. After a restart from the checkpoint
+/// every change after it is delivered again at least once, with positions that identify duplicates.
+/// </summary>
+public sealed partial class BinlogReader
+{
+    private readonly ConnectionSettings _settings;
+    private readonly BinlogReaderOptions _options;
+    private BinlogStream? _stream;
+
+    /// <summary>Creates a reader for the source a connection string names (its account needs REPLICATION SLAVE and REPLICATION CLIENT).</summary>
+    public BinlogReader(string connectionString, BinlogReaderOptions? options = null)
+    {
+        _settings = ConnectionSettings.Parse(connectionString);
+        _options = options ?? new BinlogReaderOptions();
+    }
+
+    /// <summary>The position after the last transaction delivered to the consumer.</summary>
+    public BinlogPosition? ReceivedPosition { get; private set; }
+
+    /// <summary>The position after the last transaction the consumer acknowledged as applied.</summary>
+    public BinlogPosition? AcknowledgedPosition { get; private set; }
+
+    /// <summary>The source time of the latest event or heartbeat received, for measuring lag.</summary>
+    public DateTimeOffset? LastEventTime => _stream?.LastEventTime;
+
+    /// <summary>How many times the reader reconnected after losing its connection.</summary>
+    public int Reconnects { get; private set; }
+
+    /// <summary>Records that everything up to <paramref name="position"/> is applied, and saves it to the checkpoint store.</summary>
+    public async ValueTask AcknowledgeAsync(BinlogPosition position, CancellationToken cancellationToken = default)
+    {
+        if (AcknowledgedPosition is { } previous && position < previous)
+        {
+            throw new ArgumentException($"Acknowledged positions must not go backwards: {position} is before {previous}.", nameof(position));
+        }
+
+        if (ReceivedPosition is { } received && position > received)
+        {
+            throw new ArgumentException($"Cannot acknowledge {position}: the reader has only delivered up to {received}.", nameof(position));
+        }
+
+        if (_options.CheckpointStore is { } store)
+        {
+            await store.SaveAsync(position, cancellationToken).ConfigureAwait(false);
+        }
+
+        AcknowledgedPosition = position;
+    }
+
+    /// <summary>The checkpoint to resume from, if the store has one.</summary>
+    public Task<BinlogPosition?> LoadCheckpointAsync(CancellationToken cancellationToken = default) =>
+        _options.CheckpointStore?.LoadAsync(cancellationToken) ?? Task.FromResult<BinlogPosition?>(null);
+
+    /// <summary>
+    /// Delivers the transactions committed after <paramref name="from"/>. Reconnects (from the last
+    /// delivered transaction) when the connection drops, up to <see cref="BinlogReaderOptions.ReconnectAttempts"/>
+    /// times in a row; ends only when cancelled, or at the end of the binlog with <see cref="BinlogReaderOptions.StopAtEnd"/>.
+    /// </summary>
+    public async IAsyncEnumerable<BinlogTransaction> ReadAsync(BinlogPosition from, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var resume = from;
+        var failures = 0;
+        try
+        {
+            while (true)
+            {
+                BinlogTransaction? next;
+                try
+                {
+                    _stream ??= await BinlogStream.OpenAsync(_settings, _options, resume, cancellationToken).ConfigureAwait(false);
+                    next = await _stream.NextAsync(cancellationToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (MySqlException ex) when (ex.Kind is MySqlErrorKind.ConnectionLost or MySqlErrorKind.ConnectionFailed
+                    && failures < _options.ReconnectAttempts && !cancellationToken.IsCancellationRequested)
+                {
+                    failures++;
+                    Reconnects++;
+                    await CloseStreamAsync().ConfigureAwait(false);
+                    var delay = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, failures - 1), _options.MaxReconnectDelay.TotalMilliseconds));
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (next is null)
+                {
+                    yield break;
+                }
+
+                resume = next.Position;
+                ReceivedPosition = resume;
+                yield return next;
+            }
+        }
+        finally
+        {
+            await CloseStreamAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask CloseStreamAsync()
+    {
+        if (_stream is { } stream)
+        {
+            _stream = null;
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
