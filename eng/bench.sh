@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark harness against the local servers, installing the peer tools it compares with.
-#   eng/bench.sh read [--rows N] [--runs N]   our client vs `mariadb --quick -N` on sysbench's sbtest1
+#   eng/bench.sh read [--rows N] [--runs N]     our client vs `mariadb --quick -N` on sysbench's sbtest1
+#   eng/bench.sh binlog [--time S] [--runs N]   our binlog reader vs `mariadb-binlog --read-from-remote-server`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eng/services.sh up mariadb

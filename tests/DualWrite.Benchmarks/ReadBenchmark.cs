@@ -78,7 +78,7 @@ internal static class ReadBenchmark
         return (watch.Elapsed.TotalSeconds, count, checksum);
     }
 
-    private static async Task EnsureTableAsync(int rows)
+    internal static async Task EnsureTableAsync(int rows)
     {
         long existing = -1;
         try
