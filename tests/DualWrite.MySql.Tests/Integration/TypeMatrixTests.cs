@@ -408,6 +408,112 @@ public class TypeMatrixTests : ScratchDatabaseTests
     }
 
     [Fact]
+    public async Task EveryServerCollation_MapsToItsCharacterSet()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new MySqlCommand(
+            "SELECT ID, CHARACTER_SET_NAME, FULL_COLLATION_NAME FROM information_schema.COLLATION_CHARACTER_SET_APPLICABILITY ORDER BY ID", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        string[] supported = ["utf8mb4", "utf8mb3", "latin1", "ascii", "binary", "ucs2", "utf16", "utf16le", "utf32"];
+
+        var checkedIds = 0;
+        using var scope = new FluentAssertions.Execution.AssertionScope();
+        while (await reader.ReadAsync())
+        {
+            var id = Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+            var charset = reader.GetString(1);
+            var collation = reader.GetString(2);
+            var expected = supported.Contains(charset) ? charset : null;
+            Protocol.CharacterSets.GetCharsetName(id).Should().Be(expected, $"collation {collation} (id {id}) belongs to {charset}");
+            Protocol.CharacterSets.TryGetEncoding(id, out _).Should().Be(expected is not null, collation);
+            checkedIds++;
+        }
+
+        checkedIds.Should().BeGreaterThan(200);
+    }
+
+    public static TheoryData<string, string> UnconvertedCharsets => new()
+    {
+        { "utf8mb4 COLLATE utf8mb4_unicode_520_nopad_ci", "😀 Ünï" },
+        { "utf8mb4 COLLATE utf8mb4_uca1400_ai_ci", "😀 uca1400" },
+        { "utf8mb3 COLLATE utf8mb3_unicode_nopad_ci", "日本語 ✓" },
+        { "latin1 COLLATE latin1_german2_ci", "Straße €Ž" },
+        { "latin1 COLLATE latin1_nopad_bin", "\u0081€ÿ" },
+        { "ascii", "plain ASCII ~" },
+        { "ucs2", "BMP Ω ≈" },
+        { "utf16", "utf16 😀 Ω" },
+        { "utf16le", "utf16le 😀 Ω" },
+        { "utf32", "utf32 😀 Ω" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnconvertedCharsets))]
+    public async Task TextInItsOwnCharacterSet_DecodesExactly(string charset, string text)
+    {
+        await using var connection = await OpenAsync();
+        await ExecuteAsync(connection, $"CREATE TABLE cs (v VARCHAR(50) CHARACTER SET {charset})");
+        await ExecuteAsync(connection, "INSERT INTO cs VALUES (?)", text);
+
+        // With character_set_results = NULL the server sends the column's own bytes and collation id.
+        await ExecuteAsync(connection, "SET character_set_results = NULL");
+        await using var command = new MySqlCommand("SELECT v, HEX(v) FROM cs", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        Convert.ToHexString(reader.GetRawBytes(0)).Should().Be(reader.GetString(1), "the value arrived unconverted");
+        reader.GetString(0).Should().Be(text);
+        reader.GetValue(0).Should().Be(text);
+        reader.GetFieldType(0).Should().Be<string>();
+    }
+
+    public static TheoryData<string, string, string> OutOfRangeReads => new()
+    {
+        { "dbl", "1e300", "GetDecimal" },
+        { "dbl", "-1.7976931348623157e308", "GetDecimal" },
+        { "f", "3.40282e38", "GetDecimal" },
+        { "dbl", "1e300", "GetFloat" },
+        { "dbl", "1e300", "GetInt64" },
+        { "d65_0", new string('9', 65), "GetDecimal" },
+        { "d65_0", new string('9', 65), "GetInt64" },
+        { "d65_30", "0.000000000000000000000000000001", "GetDecimal" },
+        { "biu", "18446744073709551615", "GetInt64" },
+        { "bi", "-1", "GetUInt64" },
+        { "i", "-2147483648", "GetInt16" },
+        { "ti", "-1", "GetByte" },
+        { "b64", "b'" + new string('1', 64) + "'", "GetInt64" },
+        { "dt6", "'2024-01-01 00:00:00'", "GetTimeSpan" },
+        { "tm6", "'12:00:00'", "GetDateTime" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutOfRangeReads))]
+    public async Task ValueThatDoesNotFitTheRequestedType_ThrowsInvalidValue_NotAProtocolError(string column, string literal, string getter)
+    {
+        await using var connection = await OpenMatrixAsync();
+        var id = await InsertLiteralAsync(connection, column, literal);
+
+        await using var command = new MySqlCommand($"SELECT {column} FROM matrix WHERE id = ?", connection);
+        command.Parameters.Add(new MySqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        Action read = getter switch
+        {
+            "GetDecimal" => () => reader.GetDecimal(0),
+            "GetFloat" => () => reader.GetFloat(0),
+            "GetInt64" => () => reader.GetInt64(0),
+            "GetUInt64" => () => reader.GetUInt64(0),
+            "GetInt16" => () => reader.GetInt16(0),
+            "GetByte" => () => reader.GetByte(0),
+            "GetTimeSpan" => () => reader.GetTimeSpan(0),
+            "GetDateTime" => () => reader.GetDateTime(0),
+            _ => throw new ArgumentOutOfRangeException(nameof(getter)),
+        };
+
+        read.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.InvalidValue, "the server sent a valid value")
+            .WithMessage($"*{column}*");
+        reader.GetValue(0).Should().NotBeNull("the value itself still reads in its natural type");
+    }
+
+    [Fact]
     public async Task Emoji_IntoUtf8mb3_IsRejectedByTheServer()
     {
         await using var connection = await OpenMatrixAsync();
