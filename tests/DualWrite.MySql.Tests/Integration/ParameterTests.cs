@@ -107,6 +107,28 @@ public class ParameterTests : ScratchDatabaseTests
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task SqlModeChangedEarlierInTheSameCommand_ParameterStaysData(bool startWithNoBackslashEscapes)
+    {
+        const string value = @"\' OR 1=1 -- ";
+        await using var connection = await OpenAsync();
+        if (startWithNoBackslashEscapes)
+        {
+            await ExecuteAsync(connection, NoBackslashEscapes);
+        }
+
+        // The mode flips inside the batch, after the client has already escaped the parameter.
+        var flip = startWithNoBackslashEscapes ? BackslashEscapes : NoBackslashEscapes;
+        await using var command = new MySqlCommand(flip + "; SELECT ? AS v", connection);
+        command.Parameters.Add(new MySqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+
+        reader.GetName(0).Should().Be("v", "the parameter must not have turned into SQL");
+        reader.GetValue(0).Should().Be(value);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task NulAndControlCharacters_RoundTrip(bool noBackslashEscapes)
     {
         var value = new string(Enumerable.Range(0, 32).Select(i => (char)i).ToArray()) + "\u007F'\\";
