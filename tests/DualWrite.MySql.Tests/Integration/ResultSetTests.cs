@@ -429,6 +429,16 @@ public class ResultSetTests : ScratchDatabaseTests
         (await ScalarAsync(connection, "SELECT NULL")).Should().Be(DBNull.Value);
     }
 
+    [Theory]
+    [MemberData(nameof(EofModes))]
+    public async Task ExecuteScalar_ReturnsNull_WhenTheFirstResultSetIsEmpty(bool classicEof)
+    {
+        await using var connection = await OpenWithTableAsync(classicEof);
+
+        // The first result set decides, as in DbCommand.ExecuteScalar: later result sets are not searched.
+        (await ScalarAsync(connection, "SELECT id FROM t WHERE id < 0; SELECT 'second result set'")).Should().BeNull();
+    }
+
     private async Task<MySqlConnection> OpenWithTableAsync(bool classicEof)
     {
         var connection = await OpenUnpooledAsync(classicEof);
