@@ -276,6 +276,21 @@ public class ParameterTests : ScratchDatabaseTests
     }
 
     [Fact]
+    public async Task Placeholders_InsideExecutableComments_AreBound()
+    {
+        await using var connection = await OpenAsync();
+
+        // The server runs the text of /*! ... */ and /*M! ... */ comments, so placeholders there are live.
+        await using var command = new MySqlCommand("SELECT 1 /*! , @p AS mysql_comment */ /*M!100000 , ? AS mariadb_comment */", connection);
+        command.Parameters.AddWithValue("p", "bound");
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue();
+        reader.FieldCount.Should().Be(3);
+        reader.GetValue(1).Should().Be("bound");
+        reader.GetValue(2).Should().Be("bound");
+    }
+
+    [Fact]
     public async Task BackslashBeforeAQuote_EscapesIt_OnlyWithoutNoBackslashEscapes()
     {
         await using var connection = await OpenAsync();
