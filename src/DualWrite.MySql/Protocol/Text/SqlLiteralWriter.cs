@@ -98,7 +98,7 @@ internal static class SqlLiteralWriter
                 WriteFloatingPoint(utf8, d, double.IsFinite(d));
                 break;
             case float f:
-                WriteFloatingPoint(utf8, f, float.IsFinite(f));
+                WriteSingle(utf8, f);
                 break;
             case char c:
                 WriteQuoted(utf8, new ReadOnlySpan<char>(in c), noBackslashEscapes);
@@ -199,6 +199,28 @@ internal static class SqlLiteralWriter
                 $"The floating-point value {value} cannot be sent: MySQL and MariaDB store neither NaN nor infinity."));
         }
         WriteFormattable(utf8, value, "R");
+    }
+
+    // The server reads a numeric literal as a DOUBLE (or DECIMAL) and only then narrows it to FLOAT,
+    // so the shortest text that round-trips a float can fail: float.MaxValue prints as 3.4028235E+38,
+    // which is above FLT_MAX as a double and is rejected as out of range. When the shortest text does
+    // not come back through a double, send the float's exact value as a double instead.
+    private static void WriteSingle(IBufferWriter<byte> utf8, float value)
+    {
+        if (!float.IsFinite(value))
+        {
+            WriteFloatingPoint(utf8, value, isFinite: false);
+            return;
+        }
+        Span<byte> shortest = stackalloc byte[32];
+        if (value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture)
+            && double.TryParse(shortest[..written], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            && Math.Abs(parsed) <= float.MaxValue && (float)parsed == value)
+        {
+            WriteAscii(utf8, shortest[..written]);
+            return;
+        }
+        WriteFormattable(utf8, (double)value, "R");
     }
 
     private static void WriteEnum(IBufferWriter<byte> utf8, Enum value)

@@ -182,10 +182,15 @@ internal static class TextValueDecoder
             case MySqlColumnType.Bit:
                 return ParseBit(value, c);
             case MySqlColumnType.Float or MySqlColumnType.Double:
-                // Floating-point text may use an exponent and is approximate anyway.
-                return decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var approximate)
-                    ? approximate
-                    : throw NotA(value, c, "Decimal");
+                // Floating-point text may use an exponent and is approximate anyway. A valid number
+                // beyond decimal's range (1e300) is out of range, not malformed.
+                if (decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var approximate))
+                {
+                    return approximate;
+                }
+                throw double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    ? OutOfRange(value, c, "Decimal")
+                    : NotA(value, c, "Decimal");
         }
         if (MySqlDecimal.TryParseExactDecimal(value, out var result, out var malformed))
         {

@@ -84,6 +84,24 @@ public class SqlLiteralWriterValueTests
         Literal(16777216f).Should().Be("16777216");
     }
 
+    [Fact]
+    public void Write_SingleWhoseShortestTextLeavesFloatRange_IsItsExactDoubleValue()
+    {
+        // 3.4028235E+38 is above FLT_MAX once the server reads it as a double.
+        Literal(float.MaxValue).Should().Be("3.4028234663852886E+38");
+        Literal(-float.MaxValue).Should().Be("-3.4028234663852886E+38");
+        float.Parse(Literal(float.MaxValue), System.Globalization.CultureInfo.InvariantCulture).Should().Be(float.MaxValue);
+        double.Parse(Literal(float.MaxValue), System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(float.MaxValue);
+    }
+
+    [Fact]
+    public void Write_SingleWithinRange_KeepsItsShortestText()
+    {
+        Literal(float.Epsilon).Should().Be("1E-45");
+        Literal(3.40282e38f).Should().Be("3.40282E+38");
+        Literal(-1.17549435E-38f).Should().Be("-1.1754944E-38");
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]

@@ -5,6 +5,23 @@ namespace DualWrite.MySql.Tests.Unit.Values;
 
 public class TextValueDecoderDecimalTests
 {
+    [Theory]
+    [InlineData(MySqlColumnType.Double, "1e300")]
+    [InlineData(MySqlColumnType.Double, "-1.7976931348623157e308")]
+    [InlineData(MySqlColumnType.Float, "3.40282e38")]
+    public void ParseDecimal_FloatingPointBeyondDecimalRange_IsOutOfRange(MySqlColumnType type, string text)
+    {
+        var act = () => TextValueDecoder.ParseDecimal(Ascii(text), Of(type));
+        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.InvalidValue && e.Message.Contains("outside the range"));
+    }
+
+    [Fact]
+    public void ParseDecimal_FloatingPointGarbage_IsStillAProtocolError()
+    {
+        var act = () => TextValueDecoder.ParseDecimal(Ascii("1.5x"), Of(MySqlColumnType.Double));
+        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.Protocol);
+    }
+
     [Fact]
     public void Decode_Decimal10_2_KeepsScale()
     {
