@@ -144,16 +144,12 @@ public sealed class MySqlCommand : DbCommand
         var reader = await ExecuteReaderCoreAsync(CommandBehavior.Default, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            // The first result set decides, even when it is empty (ADO.NET semantics).
             object? result = null;
-            do
+            if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    result = reader.GetValue(0);
-                    break;
-                }
+                result = reader.GetValue(0);
             }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
             return result;
         }

@@ -23,8 +23,8 @@ public sealed partial class MySqlDataReader
     /// <inheritdoc />
     public override long GetInt64(int ordinal)
     {
-        var column = _columns[ordinal];
         var value = Value(ordinal);
+        var column = _columns[ordinal];
         if (column.Type == MySqlColumnType.Bit)
         {
             var bits = TextValueDecoder.ParseBit(value, column);
@@ -45,8 +45,8 @@ public sealed partial class MySqlDataReader
 
     private ulong GetUInt64Checked(int ordinal)
     {
-        var column = _columns[ordinal];
         var value = Value(ordinal);
+        var column = _columns[ordinal];
         return column.Type == MySqlColumnType.Bit ? TextValueDecoder.ParseBit(value, column) : TextValueDecoder.ParseUInt64(value, column);
     }
 
@@ -84,8 +84,8 @@ public sealed partial class MySqlDataReader
     /// <inheritdoc />
     public override Guid GetGuid(int ordinal)
     {
-        var column = _columns[ordinal];
         var value = Value(ordinal);
+        var column = _columns[ordinal];
         if (column.IsBinary && value.Length == 16)
         {
             return new Guid(value, bigEndian: true);

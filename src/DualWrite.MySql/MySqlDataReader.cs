@@ -20,6 +20,8 @@ public sealed partial class MySqlDataReader : DbDataReader
     private int[] _offsets = [];
     private int[] _lengths = [];
     private bool _hasRow;
+    private bool _prefetched;
+    private bool _resultHasRows;
     private bool _closed;
     private long _recordsAffected = -1;
 
@@ -39,6 +41,7 @@ public sealed partial class MySqlDataReader : DbDataReader
             if (header.HasRows)
             {
                 SetColumns(header.Columns!);
+                await PrefetchAsync().ConfigureAwait(false);
                 return;
             }
 
@@ -72,7 +75,14 @@ public sealed partial class MySqlDataReader : DbDataReader
     public override int FieldCount => _columns.Length;
 
     /// <inheritdoc />
-    public override bool HasRows => _session.InRows || _hasRow;
+    public override bool HasRows => _resultHasRows;
+
+    /// <summary>Reads the first row ahead so that <see cref="HasRows"/> can answer; <see cref="ReadAsync(CancellationToken)"/> then returns it.</summary>
+    private async ValueTask PrefetchAsync()
+    {
+        _resultHasRows = await _session.ReadRowAsync().ConfigureAwait(false);
+        _prefetched = _resultHasRows;
+    }
 
     /// <inheritdoc />
     public override bool IsClosed => _closed;
@@ -96,6 +106,12 @@ public sealed partial class MySqlDataReader : DbDataReader
     public override Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+        if (_prefetched)
+        {
+            _prefetched = false;
+            return AcceptRow(true) ? TrueTask : FalseTask;
+        }
+
         var pending = _session.ReadRowAsync();
         if (pending.IsCompletedSuccessfully)
         {
@@ -179,6 +195,8 @@ public sealed partial class MySqlDataReader : DbDataReader
     public override async Task<bool> NextResultAsync(CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+        _prefetched = false;
+        _resultHasRows = false;
         while (_session.InRows)
         {
             await _session.ReadRowAsync().ConfigureAwait(false);
@@ -191,6 +209,7 @@ public sealed partial class MySqlDataReader : DbDataReader
             if (header.HasRows)
             {
                 SetColumns(header.Columns!);
+                await PrefetchAsync().ConfigureAwait(false);
                 return true;
             }
 

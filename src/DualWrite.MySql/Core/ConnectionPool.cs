@@ -128,12 +128,20 @@ internal sealed class ConnectionPool : IAsyncDisposable
                 return;
             }
 
-            if (Settings.ConnectionReset)
+            if (Settings.ConnectionReset || (session.Status & ServerStatus.InTransaction) != 0)
             {
                 try
                 {
+                    // Never hand an open transaction (and its locks) to the next user.
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                    await session.ResetAsync(timeout.Token).ConfigureAwait(false);
+                    if (Settings.ConnectionReset)
+                    {
+                        await session.ResetAsync(timeout.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await session.ExecuteAsync("ROLLBACK", timeout.Token).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex) when (ex is MySqlException or OperationCanceledException)
                 {

@@ -6,7 +6,7 @@ namespace DualWrite.MySql.Core;
 /// <summary>
 /// Writes a command's SQL into a COM_QUERY payload, replacing <c>@name</c> and <c>?</c> placeholders
 /// with escaped literals (<c>?</c> takes the parameters in order). Placeholders inside quoted strings, quoted identifiers and comments are
-/// left alone; an <c>@name</c> without a matching parameter stays a user variable.
+/// left alone (executable comments <c>/*! */</c> excepted); an <c>@name</c> without a matching parameter stays a user variable.
 /// </summary>
 internal static class StatementWriter
 {
@@ -42,6 +42,10 @@ internal static class StatementWriter
                 case '-' when i + 2 == text.Length && text[i + 1] == '-':
                     i = text.Length;
                     continue;
+                case '/' when i + 2 < text.Length && text[i + 1] == '*' && (text[i + 2] == '!' || (text[i + 2] == 'M' && i + 3 < text.Length && text[i + 3] == '!')):
+                    // /*! ... */ and /*M! ... */ are executed by the server: their placeholders are bound.
+                    i += 3;
+                    continue;
                 case '/' when i + 1 < text.Length && text[i + 1] == '*':
                 {
                     var end = text[(i + 2)..].IndexOf("*/", StringComparison.Ordinal);
@@ -53,7 +57,7 @@ internal static class StatementWriter
                 {
                     var parameter = NextPositional(parameters, ref positional, i, sql);
                     writer.WriteUtf8(text[copied..i]);
-                    SqlLiteralWriter.Write(writer, parameter.Value, noBackslashEscapes);
+                    SqlLiteralWriter.Write(writer, parameter.Value);
                     i++;
                     copied = i;
                     continue;
@@ -71,7 +75,7 @@ internal static class StatementWriter
                     if (index >= 0)
                     {
                         writer.WriteUtf8(text[copied..i]);
-                        SqlLiteralWriter.Write(writer, parameters[index].Value, noBackslashEscapes);
+                        SqlLiteralWriter.Write(writer, parameters[index].Value);
                         copied = end;
                     }
 

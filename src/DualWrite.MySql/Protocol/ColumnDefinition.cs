@@ -20,7 +20,7 @@ internal sealed class ColumnDefinition
     public ColumnFlags Flags { get; init; }
     public byte Decimals { get; init; }
 
-    /// <summary>MariaDB's extended type name (for example "json"), when the server sent one.</summary>
+    /// <summary>MariaDB's extended type or format name (for example "json" or "inet6"), when the server sent one.</summary>
     public string? ExtendedTypeName { get; init; }
 
     public bool IsUnsigned => (Flags & ColumnFlags.Unsigned) != 0;

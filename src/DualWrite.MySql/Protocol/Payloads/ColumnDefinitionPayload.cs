@@ -24,7 +24,8 @@ internal static class ColumnDefinitionPayload
             {
                 var key = extended.ReadByte();
                 var value = extended.ReadLengthEncodedString();
-                if (key == 0)
+                // Key 0 names a data type (e.g. "inet6"), key 1 a format of a string type (e.g. "json").
+                if (key is 0 or 1)
                 {
                     extendedType = value;
                 }

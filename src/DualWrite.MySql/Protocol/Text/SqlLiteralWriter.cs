@@ -15,7 +15,6 @@ internal static class SqlLiteralWriter
 {
     // Backslash mode must escape these; NUL, CR, LF and Ctrl-Z are escaped so logs and the
     // mysql client's line reader see the statement intact.
-    private static readonly SearchValues<char> BackslashSpecials = SearchValues.Create("\0'\"\\\n\r\u001A");
 
     private static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;
 
@@ -25,10 +24,6 @@ internal static class SqlLiteralWriter
     /// <summary>Appends the UTF-8 text of <paramref name="value"/> as an SQL literal.</summary>
     /// <param name="utf8">Destination.</param>
     /// <param name="value">The value; see the type list in the remarks.</param>
-    /// <param name="noBackslashEscapes">
-    /// True when the session's sql_mode contains NO_BACKSLASH_ESCAPES: quotes are then doubled and
-    /// nothing else is escaped.
-    /// </param>
     /// <remarks>
     /// null/DBNull give NULL; bool gives TRUE/FALSE; integers, BigInteger, decimal (scale kept) and
     /// <see cref="MySqlDecimal"/> give invariant digits; float/double give round-trip text; strings,
@@ -42,7 +37,7 @@ internal static class SqlLiteralWriter
     /// The value is NaN or infinite, a string holds an unpaired surrogate, it is a
     /// <see cref="DateTimeOffset"/>, or its type is not supported.
     /// </exception>
-    public static void Write(IBufferWriter<byte> utf8, object? value, bool noBackslashEscapes)
+    public static void Write(IBufferWriter<byte> utf8, object? value)
     {
         switch (value)
         {
@@ -50,7 +45,7 @@ internal static class SqlLiteralWriter
                 WriteAscii(utf8, "NULL"u8);
                 break;
             case string s:
-                WriteQuoted(utf8, s.AsSpan(), noBackslashEscapes);
+                WriteQuoted(utf8, s.AsSpan());
                 break;
             case bool b:
                 WriteAscii(utf8, b ? "TRUE"u8 : "FALSE"u8);
@@ -101,10 +96,10 @@ internal static class SqlLiteralWriter
                 WriteSingle(utf8, f);
                 break;
             case char c:
-                WriteQuoted(utf8, new ReadOnlySpan<char>(in c), noBackslashEscapes);
+                WriteQuoted(utf8, new ReadOnlySpan<char>(in c));
                 break;
             case ReadOnlyMemory<char> chars:
-                WriteQuoted(utf8, chars.Span, noBackslashEscapes);
+                WriteQuoted(utf8, chars.Span);
                 break;
             case byte[] bytes:
                 WriteHex(utf8, bytes);
@@ -236,34 +231,40 @@ internal static class SqlLiteralWriter
         }
     }
 
-    private static void WriteQuoted(IBufferWriter<byte> utf8, ReadOnlySpan<char> text, bool noBackslashEscapes)
+    /// <summary>
+    /// Writes a string literal that means the same with and without NO_BACKSLASH_ESCAPES, so that a
+    /// sql_mode change anywhere (even earlier in the same batch) cannot turn data into SQL: quotes are
+    /// doubled, which both modes read the same way; a string holding a backslash or NUL, which have no
+    /// spelling valid in both modes, is sent as a hex literal of its UTF-8 bytes with a utf8mb4 introducer.
+    /// </summary>
+    private static void WriteQuoted(IBufferWriter<byte> utf8, ReadOnlySpan<char> text)
     {
+        if (text.IndexOfAny('\\', '\0') >= 0)
+        {
+            WriteAscii(utf8, "_utf8mb4 "u8);
+            var encoded = new ArrayBufferWriter<byte>(text.Length + 16);
+            Transcode(encoded, text);
+            WriteHex(utf8, encoded.WrittenSpan);
+            return;
+        }
+
         WriteAscii(utf8, "'"u8);
         while (!text.IsEmpty)
         {
-            var special = noBackslashEscapes ? text.IndexOf('\'') : text.IndexOfAny(BackslashSpecials);
-            if (special < 0)
+            var quote = text.IndexOf('\'');
+            if (quote < 0)
             {
                 Transcode(utf8, text);
                 break;
             }
-            Transcode(utf8, text[..special]);
-            WriteAscii(utf8, noBackslashEscapes ? "''"u8 : Escape(text[special]));
-            text = text[(special + 1)..];
+
+            Transcode(utf8, text[..quote]);
+            WriteAscii(utf8, "''"u8);
+            text = text[(quote + 1)..];
         }
+
         WriteAscii(utf8, "'"u8);
     }
-
-    private static ReadOnlySpan<byte> Escape(char c) => c switch
-    {
-        '\0' => "\\0"u8,
-        '\'' => "\\'"u8,
-        '"' => "\\\""u8,
-        '\\' => "\\\\"u8,
-        '\n' => "\\n"u8,
-        '\r' => "\\r"u8,
-        _ => "\\Z"u8,
-    };
 
     private static void Transcode(IBufferWriter<byte> utf8, ReadOnlySpan<char> text)
     {

@@ -6,61 +6,56 @@ namespace DualWrite.MySql.Tests.Unit.Values;
 
 public class SqlLiteralWriterEscapingTests
 {
-    internal static string Literal(object? value, bool noBackslashEscapes = false)
+    internal static string Literal(object? value)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        SqlLiteralWriter.Write(buffer, value, noBackslashEscapes);
+        SqlLiteralWriter.Write(buffer, value);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     [Fact]
-    public void Write_InjectionAttempt_StaysInsideTheLiteral()
-    {
-        Literal("x' OR '1'='1").Should().Be(@"'x\' OR \'1\'=\'1'");
-        Literal("x' OR '1'='1", noBackslashEscapes: true).Should().Be("'x'' OR ''1''=''1'");
-    }
+    public void Write_InjectionAttempt_StaysInsideTheLiteral() =>
+        Literal("x' OR '1'='1").Should().Be("'x'' OR ''1''=''1'");
+
+    [Theory]
+    [InlineData(@"\'; DROP TABLE t; --", "_utf8mb4 X'5C273B2044524F50205441424C4520743B202D2D'")]
+    [InlineData(@"trailing\", "_utf8mb4 X'747261696C696E675C'")]
+    [InlineData(@"C:\path\'x", "_utf8mb4 X'433A5C706174685C2778'")]
+    public void Write_Backslash_IsSentAsHexSoNeitherModeCanReadItAsAnEscape(string text, string expected) =>
+        Literal(text).Should().Be(expected);
 
     [Fact]
-    public void Write_BackslashBeforeQuote_CannotEscapeTheClosingQuote()
-    {
-        Literal(@"\'; DROP TABLE t; --").Should().Be(@"'\\\'; DROP TABLE t; --'");
-        Literal(@"trailing\").Should().Be(@"'trailing\\'");
-    }
+    public void Write_Nul_IsSentAsHex() => Literal("a\0b").Should().Be("_utf8mb4 X'610062'");
 
     [Fact]
-    public void Write_NoBackslashEscapes_LeavesBackslashesAlone() =>
-        Literal(@"C:\path\'x", noBackslashEscapes: true).Should().Be(@"'C:\path\''x'");
-
-    [Fact]
-    public void Write_ControlCharacters_AreEscapedInBackslashMode() =>
-        Literal("a\0b\nc\rd\u001Ae\"f").Should().Be("'a\\0b\\nc\\rd\\Ze\\\"f'");
-
-    [Fact]
-    public void Write_ControlCharacters_PassThroughInNoBackslashMode() =>
-        Literal("a\0b\nc\"d", noBackslashEscapes: true).Should().Be("'a\0b\nc\"d'");
+    public void Write_ControlCharactersWithoutBackslash_PassThroughQuoted() =>
+        Literal("a\nb\rc\u001Ad\"e").Should().Be("'a\nb\rc\u001Ad\"e'");
 
     [Fact]
     public void Write_Unicode_IsUtf8()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        SqlLiteralWriter.Write(buffer, "é😀", false);
+        SqlLiteralWriter.Write(buffer, "é😀");
         buffer.WrittenSpan.ToArray().Should().Equal((byte)'\'', 0xC3, 0xA9, 0xF0, 0x9F, 0x98, 0x80, (byte)'\'');
     }
+
+    [Fact]
+    public void Write_UnicodeWithBackslash_HexIsItsUtf8() => Literal("é\\").Should().Be("_utf8mb4 X'C3A95C'");
 
     [Fact]
     public void Write_EmptyString_IsTwoQuotes() => Literal(string.Empty).Should().Be("''");
 
     [Fact]
-    public void Write_Char_IsQuotedAndEscaped()
+    public void Write_Char_IsQuoted()
     {
-        Literal('\'').Should().Be(@"'\''");
-        Literal('\'', noBackslashEscapes: true).Should().Be("''''");
+        Literal('\'').Should().Be("''''");
         Literal('z').Should().Be("'z'");
+        Literal('\\').Should().Be("_utf8mb4 X'5C'");
     }
 
     [Fact]
     public void Write_ReadOnlyMemoryOfChar_WritesOnlyTheSlice() =>
-        Literal("abc'def".AsMemory(2, 3)).Should().Be(@"'c\'d'");
+        Literal("abc'def".AsMemory(2, 3)).Should().Be("'c''d'");
 
     [Fact]
     public void Write_UnpairedSurrogate_ThrowsInvalidValue()
@@ -74,10 +69,18 @@ public class SqlLiteralWriterEscapingTests
     }
 
     [Fact]
-    public void Write_LongStringWithQuotes_EscapesEveryQuote()
+    public void Write_LongStringWithQuotes_DoublesEveryQuote()
+    {
+        var text = string.Concat(Enumerable.Repeat("ab'😀", 50_000));
+        var literal = Literal(text);
+        literal.Should().Be("'" + text.Replace("'", "''", StringComparison.Ordinal) + "'");
+    }
+
+    [Fact]
+    public void Write_LongStringWithBackslashes_IsItsUtf8InHex()
     {
         var text = string.Concat(Enumerable.Repeat("ab'😀\\", 50_000));
         var literal = Literal(text);
-        literal.Should().Be("'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'");
+        literal.Should().Be("_utf8mb4 X'" + Convert.ToHexString(Encoding.UTF8.GetBytes(text)) + "'");
     }
 }

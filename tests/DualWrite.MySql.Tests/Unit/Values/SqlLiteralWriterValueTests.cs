@@ -141,7 +141,7 @@ public class SqlLiteralWriterValueTests
         var blob = new byte[20 * 1024 * 1024];
         new Random(7).NextBytes(blob);
         var buffer = new ArrayBufferWriter<byte>();
-        SqlLiteralWriter.Write(buffer, blob, false);
+        SqlLiteralWriter.Write(buffer, blob);
         buffer.WrittenCount.Should().Be((blob.Length * 2) + 3);
         var hex = System.Text.Encoding.ASCII.GetString(buffer.WrittenSpan[2..^1]);
         Convert.FromHexString(hex).Should().Equal(blob);
@@ -218,9 +218,9 @@ public class SqlLiteralWriterValueTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         buffer.Write("SELECT "u8);
-        SqlLiteralWriter.Write(buffer, 42, false);
+        SqlLiteralWriter.Write(buffer, 42);
         buffer.Write(", "u8);
-        SqlLiteralWriter.Write(buffer, "a", false);
+        SqlLiteralWriter.Write(buffer, "a");
         System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be("SELECT 42, 'a'");
     }
 }
