@@ -9,4 +9,18 @@ namespace DualWrite.MySql.Binlog.Events;
 /// <param name="Rows">The rows, in binlog order.</param>
 /// <param name="IsStatementEnd">The STMT_END flag: the last rows event of its statement.</param>
 public sealed record RowsEvent(BinlogEventHeader Header, RowsEventKind Kind, TableMap Table, IReadOnlyList<RowImagePair> Rows, bool IsStatementEnd)
-    : BinlogEvent(Header);
+    : BinlogEvent(Header)
+{
+    /// <summary>The rows event's own flags (STMT_END_F = 1, NO_FOREIGN_KEY_CHECKS_F = 2, RELAXED_UNIQUE_CHECKS_F = 4,
+    /// COMPLETE_ROWS_F = 8).</summary>
+    public ushort RowsFlags { get; init; }
+
+    /// <summary>The column count the event announces (the table map's, for a well-formed event).</summary>
+    public int ColumnCount { get; init; }
+
+    /// <summary>The columns-present bitmap of the rows (for updates, of the before image); bit i is column i.</summary>
+    public ReadOnlyMemory<byte> ColumnsPresent { get; init; }
+
+    /// <summary>For updates, the columns-present bitmap of the after image; empty otherwise.</summary>
+    public ReadOnlyMemory<byte> ColumnsPresentAfter { get; init; }
+}
