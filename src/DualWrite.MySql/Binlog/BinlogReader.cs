@@ -42,9 +42,10 @@ public sealed partial class BinlogReader
             throw new ArgumentException($"Acknowledged positions must not go backwards: {position} is before {previous}.", nameof(position));
         }
 
-        if (ReceivedPosition is { } received && position > received)
+        if (ReceivedPosition is not { } received || position > received)
         {
-            throw new ArgumentException($"Cannot acknowledge {position}: the reader has only delivered up to {received}.", nameof(position));
+            throw new ArgumentException(
+                $"Cannot acknowledge {position}: the reader has delivered {(ReceivedPosition is { } r ? "only up to " + r : "nothing yet")}.", nameof(position));
         }
 
         if (_options.CheckpointStore is { } store)

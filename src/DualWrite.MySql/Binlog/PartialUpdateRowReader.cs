@@ -6,8 +6,6 @@ namespace DualWrite.MySql.Binlog;
 /// <remarks>https://dev.mysql.com/doc/dev/mysql-server/latest/classmysql_1_1binlog_1_1event_1_1Rows__event.html</remarks>
 internal static class PartialUpdateRowReader
 {
-    // Until RowImageReader.ReadPartialAfter lands with the row decoder, this forwards to the plain image reader;
-    // the merge replaces the body with: RowImageReader.ReadPartialAfter(body, ref offset, table, presentColumns, before).
     public static object?[] ReadAfter(ReadOnlySpan<byte> body, ref int offset, TableMap table, ReadOnlySpan<byte> presentColumns, object?[] before) =>
-        RowImageReader.Read(body, ref offset, table, presentColumns);
+        RowImageReader.ReadPartialAfter(body, ref offset, table, presentColumns, before);
 }
