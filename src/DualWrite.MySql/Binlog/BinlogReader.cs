@@ -14,6 +14,8 @@ public sealed partial class BinlogReader
     private readonly ConnectionSettings _settings;
     private readonly BinlogReaderOptions _options;
     private BinlogStream? _stream;
+    private DateTimeOffset? _lastEventTime;
+    private BinlogPosition? _sourceHead;
 
     /// <summary>Creates a reader for the source a connection string names (its account needs REPLICATION SLAVE and REPLICATION CLIENT).</summary>
     public BinlogReader(string connectionString, BinlogReaderOptions? options = null)
@@ -29,7 +31,10 @@ public sealed partial class BinlogReader
     public BinlogPosition? AcknowledgedPosition { get; private set; }
 
     /// <summary>The source time of the latest event or heartbeat received, for measuring lag.</summary>
-    public DateTimeOffset? LastEventTime => _stream?.LastEventTime;
+    public DateTimeOffset? LastEventTime => _stream?.LastEventTime ?? _lastEventTime;
+
+    /// <summary>Where the source's binlog ended at its last heartbeat: the reader is caught up when it has delivered up to here.</summary>
+    public BinlogPosition? SourceHead => _stream?.SourceHead ?? _sourceHead;
 
     /// <summary>How many times the reader reconnected after losing its connection.</summary>
     public int Reconnects { get; private set; }
@@ -61,7 +66,9 @@ public sealed partial class BinlogReader
         _options.CheckpointStore?.LoadAsync(cancellationToken) ?? Task.FromResult<BinlogPosition?>(null);
 
     /// <summary>
-    /// Delivers the transactions committed after <paramref name="from"/>. Reconnects (from the last
+    /// Checks the source (<see cref="CheckSourceAsync"/>, <see cref="EnsureAvailableAsync"/>), then delivers the
+    /// transactions committed after <paramref name="from"/>: a file and offset, or (MariaDB) an empty file name
+    /// and a GTID state. Reconnects (from the last
     /// delivered transaction) when the connection drops, up to <see cref="BinlogReaderOptions.ReconnectAttempts"/>
     /// times in a row; ends only when cancelled, or at the end of the binlog with <see cref="BinlogReaderOptions.StopAtEnd"/>.
     /// </summary>
@@ -69,6 +76,16 @@ public sealed partial class BinlogReader
     {
         var resume = from;
         var failures = 0;
+        if (!_options.SkipStartupChecks)
+        {
+            // Fail loudly before streaming: wrong binlog settings or privileges, or a purged start position.
+            await CheckSourceAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(from.File))
+            {
+                await EnsureAvailableAsync(from, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             while (true)
@@ -111,6 +128,9 @@ public sealed partial class BinlogReader
     {
         if (_stream is { } stream)
         {
+            // Keep what the connection learnt about the source after it closes.
+            _lastEventTime = stream.LastEventTime ?? _lastEventTime;
+            _sourceHead = stream.SourceHead ?? _sourceHead;
             _stream = null;
             await stream.DisposeAsync().ConfigureAwait(false);
         }

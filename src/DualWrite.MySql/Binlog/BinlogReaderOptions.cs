@@ -29,4 +29,7 @@ public sealed class BinlogReaderOptions
 
     /// <summary>Verify the CRC32 of every event (default true; a mismatch is a typed error, never a skipped event).</summary>
     public bool VerifyChecksums { get; set; } = true;
+
+    /// <summary>Skip the source checks <see cref="BinlogReader.ReadAsync"/> runs before streaming (for accounts that cannot read the grants).</summary>
+    public bool SkipStartupChecks { get; set; }
 }

@@ -256,4 +256,39 @@ public sealed class BinlogReaderTests : BinlogTestBase
 
         (await act.Should().ThrowAsync<MySqlException>()).Which.Kind.Should().Be(MySqlErrorKind.BinlogPurged);
     }
+
+    [Fact]
+    public async Task StartFromMariaDbGtidState_DeliversOnlyLaterTransactions()
+    {
+        await ExecuteAsync("CREATE TABLE g (id INT PRIMARY KEY)");
+        await ExecuteAsync("INSERT INTO g VALUES (1)");
+        var afterFirst = await CurrentPositionAsync();
+        afterFirst.GtidState.Should().NotBeNullOrEmpty();
+        await ExecuteAsync("INSERT INTO g VALUES (2)");
+        await ExecuteAsync("INSERT INTO g VALUES (3)");
+
+        var transactions = await ReadToEndAsync(new BinlogPosition("", 0, afterFirst.GtidState));
+
+        transactions.SelectMany(t => t.Changes).Select(c => c.Key[0]).Should().Equal(2, 3);
+        transactions[0].Position.File.Should().NotBeEmpty("the server tells the file it resumed in");
+    }
+
+    [Fact]
+    public async Task IdleSource_SendsHeartbeats_ThatReportTheSourceHead()
+    {
+        var start = await CurrentPositionAsync();
+        var reader = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(300) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        var act = async () =>
+        {
+            await foreach (var _ in reader.ReadAsync(start, cts.Token))
+            {
+            }
+        };
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        reader.SourceHead.Should().NotBeNull("heartbeats arrive while the source is idle");
+        reader.SourceHead!.Value.Should().BeGreaterThanOrEqualTo(start);
+    }
 }
