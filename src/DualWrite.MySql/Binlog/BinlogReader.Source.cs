@@ -58,7 +58,15 @@ public sealed partial class BinlogReader
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var command = new MySqlCommand("SHOW MASTER STATUS", connection);
+            var isMariaDb = connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+            // MySQL 8.4 renamed SHOW MASTER STATUS; its fifth column is the executed GTID set.
+            var statement = !isMariaDb && Version.TryParse(connection.ServerVersion.Split('-')[0], out var version) && version >= new Version(8, 2)
+                ? "SHOW BINARY LOG STATUS"
+                : "SHOW MASTER STATUS";
+            string file;
+            ulong offset;
+            string? gtids = null;
+            var command = new MySqlCommand(statement, connection);
             await using (command.ConfigureAwait(false))
             {
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -70,13 +78,21 @@ public sealed partial class BinlogReader
                             $"The source at {_settings.Server}:{_settings.Port} has no binary log: start it with --log-bin.");
                     }
 
-                    var file = reader.GetString(0);
-                    var offset = reader.GetUInt64(1);
-                    await reader.CloseAsync().ConfigureAwait(false);
-                    var gtid = await ScalarStringAsync(connection, "SELECT @@gtid_binlog_pos", cancellationToken).ConfigureAwait(false);
-                    return new BinlogPosition(file, offset, string.IsNullOrEmpty(gtid) ? null : gtid);
+                    file = reader.GetString(0);
+                    offset = reader.GetUInt64(1);
+                    if (!isMariaDb && reader.FieldCount > 4 && !reader.IsDBNull(4))
+                    {
+                        gtids = reader.GetString(4).Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal);
+                    }
                 }
             }
+
+            if (isMariaDb)
+            {
+                gtids = await ScalarStringAsync(connection, "SELECT @@gtid_binlog_pos", cancellationToken).ConfigureAwait(false);
+            }
+
+            return new BinlogPosition(file, offset, string.IsNullOrEmpty(gtids) ? null : gtids);
         }
     }
 

@@ -16,11 +16,13 @@ namespace DualWrite.MySql.Binlog;
 internal sealed class BinlogStream : IAsyncDisposable
 {
     private const ushort DumpNonBlock = 1;
+    private const ushort DumpThroughGtid = 4;
 
     private readonly ServerSession _session;
     private readonly BinlogReaderOptions _options;
     private readonly BinlogEventDecoder _decoder;
     private readonly SortedDictionary<uint, MariaDbGtid> _gtidState = [];
+    private MySqlGtidSet? _mySqlGtids;
     private string _file;
     private bool _ended;
 
@@ -62,7 +64,13 @@ internal sealed class BinlogStream : IAsyncDisposable
     private async Task StartAsync(BinlogPosition start, CancellationToken cancellationToken)
     {
         var heartbeatNanos = (long)_options.HeartbeatInterval.TotalMilliseconds * 1_000_000L;
-        var useGtid = _session.IsMariaDb && !string.IsNullOrEmpty(start.GtidState) && string.IsNullOrEmpty(start.File);
+        var useGtid = !string.IsNullOrEmpty(start.GtidState) && string.IsNullOrEmpty(start.File);
+        if (!_session.IsMariaDb)
+        {
+            // MySQL positions carry the executed GTID set; MariaDB ones a per-domain GTID state.
+            _gtidState.Clear();
+            _mySqlGtids = MySqlGtidSet.Parse(start.GtidState ?? "");
+        }
         var setup = new StringBuilder()
             // Ask for checksummed events so that every one can be verified.
             .Append("SET @master_binlog_checksum = @@global.binlog_checksum, ")
@@ -92,14 +100,30 @@ internal sealed class BinlogStream : IAsyncDisposable
         await _session.SendCommandAsync(cancellationToken).ConfigureAwait(false);
         await _session.ReadResultHeaderAsync(cancellationToken).ConfigureAwait(false);
 
-        // COM_BINLOG_DUMP: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_binlog_dump.html
-        var dump = _session.BeginCommand(CommandCodes.BinlogDump);
-        dump.WriteUInt32(useGtid ? (uint)BinlogPosition.FileStart : checked((uint)start.Offset));
-        dump.WriteUInt16(_options.StopAtEnd ? DumpNonBlock : (ushort)0);
-        dump.WriteUInt32(_options.ServerId);
-        if (!useGtid)
+        if (useGtid && !_session.IsMariaDb)
         {
-            dump.WriteUtf8(start.File);
+            // COM_BINLOG_DUMP_GTID: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_binlog_dump_gtid.html
+            var gtids = _mySqlGtids!.Encode();
+            var dumpGtid = _session.BeginCommand(CommandCodes.BinlogDumpGtid);
+            dumpGtid.WriteUInt16((ushort)((_options.StopAtEnd ? DumpNonBlock : 0) | DumpThroughGtid));
+            dumpGtid.WriteUInt32(_options.ServerId);
+            dumpGtid.WriteUInt32(0); // no file name
+            dumpGtid.WriteUInt32((uint)BinlogPosition.FileStart);
+            dumpGtid.WriteUInt32(0); // high half of the 8-byte position
+            dumpGtid.WriteUInt32((uint)gtids.Length);
+            dumpGtid.Write(gtids);
+        }
+        else
+        {
+            // COM_BINLOG_DUMP: https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_binlog_dump.html
+            var dump = _session.BeginCommand(CommandCodes.BinlogDump);
+            dump.WriteUInt32(useGtid ? (uint)BinlogPosition.FileStart : checked((uint)start.Offset));
+            dump.WriteUInt16(_options.StopAtEnd ? DumpNonBlock : (ushort)0);
+            dump.WriteUInt32(_options.ServerId);
+            if (!useGtid)
+            {
+                dump.WriteUtf8(start.File);
+            }
         }
 
         await _session.SendStreamingCommandAsync(cancellationToken).ConfigureAwait(false);
@@ -181,7 +205,9 @@ internal sealed class BinlogStream : IAsyncDisposable
         }
     }
 
-    private string? GtidStateText => _gtidState.Count == 0 ? null : string.Join(",", _gtidState.Values);
+    private string? GtidStateText => _mySqlGtids is { } mysql
+        ? (mysql.ToString() is { Length: > 0 } text ? text : null)
+        : _gtidState.Count == 0 ? null : string.Join(",", _gtidState.Values);
 
     private BinlogPosition PositionAt(uint nextPosition) => new(_file, nextPosition, GtidStateText);
 
@@ -255,6 +281,11 @@ internal sealed class BinlogStream : IAsyncDisposable
                     return null;
                 case MySqlGtidEvent gtid:
                     _gtid = gtid.IsAnonymous ? null : gtid.Gtid;
+                    if (!gtid.IsAnonymous)
+                    {
+                        stream._mySqlGtids?.Add(gtid.SourceId, gtid.Tag, gtid.TransactionNumber);
+                    }
+
                     return null;
                 case QueryEvent query:
                     return AcceptQuery(query, endPosition);

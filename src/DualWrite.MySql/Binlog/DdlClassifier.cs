@@ -37,7 +37,7 @@ internal static partial class DdlClassifier
         }
 
         var kind = KindOf(match.Groups["verb"].Value);
-        var rest = match.Groups["rest"].Value;
+        var rest = Comment().Replace(match.Groups["rest"].Value, " ");
         if (kind is SchemaChangeKind.Alter or SchemaChangeKind.Truncate or SchemaChangeKind.Create)
         {
             return new SchemaChange(kind, schema, FirstTable(rest), sql);
@@ -102,6 +102,9 @@ internal static partial class DdlClassifier
     [GeneratedRegex(@"^(?:CREATE|DROP)\s+(?:OR\s+REPLACE\s+|ONLINE\s+|UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)*INDEX\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s+ON\s+(?<rest>.*)$",
         RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex IndexStatement();
+
+    [GeneratedRegex(@"/\*.*?\*/|--[^\n]*|#[^\n]*", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Comment();
 
     [GeneratedRegex(@"(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)(\s*\.\s*(`(?:[^`]|``)+`|[A-Za-z0-9_$]+))?", RegexOptions.CultureInvariant)]
     private static partial Regex TableName();

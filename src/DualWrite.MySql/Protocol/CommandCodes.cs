@@ -10,5 +10,6 @@ internal static class CommandCodes
     public const byte Ping = 0x0E;
     public const byte BinlogDump = 0x12;
     public const byte RegisterSlave = 0x15;
+    public const byte BinlogDumpGtid = 0x1E;
     public const byte ResetConnection = 0x1F;
 }
