@@ -3,11 +3,13 @@ using DualWrite.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "read" => await ReadBenchmark.RunAsync(args[1..]),
+    "fuzz-binlog" => BinlogFuzz.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/DualWrite.Benchmarks -- read [--rows N] [--runs N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/DualWrite.Benchmarks -- fuzz-binlog [--iterations N] [--seed S] [--envelope]");
     return 2;
 }

@@ -71,7 +71,19 @@ internal static class BinlogMutator
         {
             var stream = corpus[random.Next(corpus.Count)];
             var index = random.Next(stream.Events.Count);
-            var decoder = Prime(stream, index, newDecoder);
+            BinlogEventDecoder decoder;
+            try
+            {
+                decoder = Prime(stream, index, newDecoder);
+            }
+#pragma warning disable CA1031 // the recorded events must decode; report whatever stops them
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failures.Add($"#{i} {stream.Name}: the unmutated events before event {index} do not decode: {ex.GetType().Name}: {ex.Message}");
+                continue;
+            }
+
             decoder.VerifyChecksums = random.Next(2) == 0;
             decoder.MaxTransactionPayloadSize = 1 << 20;
             var original = stream.Events[index];

@@ -18,7 +18,7 @@ public class RowValuesTests
     private static long Int(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
     [Theory]
-    [MemberData(nameof(BinlogFixtures.AllFiles), MemberType = typeof(BinlogFixtures))]
+    [MemberData(nameof(RecordedFileTests.AllFiles), MemberType = typeof(RecordedFileTests))]
     public void EveryRecordedFile_Values_DecodeWithTheRealRowDecoder(string file)
     {
         var events = Flatten(ReadReal(file));
