@@ -4,11 +4,14 @@ return args.FirstOrDefault() switch
 {
     "read" => await ReadBenchmark.RunAsync(args[1..]),
     "binlog" => await BinlogBenchmark.RunAsync(args[1..]),
+    "fuzz-binlog" => BinlogFuzz.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/DualWrite.Benchmarks -- read [--rows N] [--runs N] | binlog [--time S] [--runs N]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/DualWrite.Benchmarks -- read [--rows N] [--runs N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/DualWrite.Benchmarks -- binlog [--time S] [--runs N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project tests/DualWrite.Benchmarks -- fuzz-binlog [--iterations N] [--seed S] [--envelope]");
     return 2;
 }

@@ -225,12 +225,14 @@ public sealed partial class BinlogEventDecoder
     };
 
     /// <summary>
-    /// Calls a table-map or row-image decoder, turning the exceptions a decoder may raise on malformed input into
-    /// BinlogCorrupt so the caller only ever sees <see cref="MySqlException"/>.
+    /// What a table-map or row-image decoder raised on malformed input, as BinlogCorrupt: callers only ever see the
+    /// two binlog error kinds.
     /// </summary>
     private static MySqlException DecoderFailure(BinlogEventHeader header, Exception ex) =>
         MySqlException.BinlogCorrupt($"Malformed binlog event: {Describe(header)}: {ex.Message}", ex);
 
+    /// <summary>Exceptions of the row decoders that mean malformed input (anything else, such as a missing implementation, is a bug and propagates).</summary>
     private static bool IsDecoderFailure(Exception ex) =>
-        ex is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException or FormatException;
+        ex is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException or FormatException
+            or MySqlException { Kind: not (MySqlErrorKind.BinlogCorrupt or MySqlErrorKind.BinlogUnsupported) };
 }

@@ -37,8 +37,6 @@ internal static class BinlogFixtures
     /// <summary>The files whose events end with a CRC32.</summary>
     public static IEnumerable<string> ChecksummedFiles => Files.Where(f => f != ChecksumNone);
 
-    public static TheoryData<string> AllFiles => [.. Files];
-
     private static readonly Lazy<string> Root = new(FindFixtureRoot);
 
     public static string PathOf(string relative) => Path.Combine(Root.Value, relative);

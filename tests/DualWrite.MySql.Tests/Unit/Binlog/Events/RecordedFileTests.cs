@@ -9,11 +9,13 @@ namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 /// </summary>
 public class RecordedFileTests
 {
+    public static TheoryData<string> AllFiles => [.. BinlogFixtures.Files];
+
     internal static List<BinlogEvent> Read(string file) =>
         BinlogFileReader.ReadEvents(BinlogFixtures.PathOf(file), new BinlogEventDecoder(FakeRowCodec.ConsumeAll)).ToList();
 
     [Theory]
-    [MemberData(nameof(BinlogFixtures.AllFiles), MemberType = typeof(BinlogFixtures))]
+    [MemberData(nameof(RecordedFileTests.AllFiles), MemberType = typeof(RecordedFileTests))]
     public void EveryRecordedFile_ParsesCompletely_WithNoUnknownEvents(string file)
     {
         var events = Read(file);

@@ -142,6 +142,20 @@ public class RowsEnvelopeTests
     }
 
     [Fact]
+    public void RowReader_ThrowingAnotherMySqlErrorKind_BecomesBinlogCorrupt()
+    {
+        var invalid = new RowCodec(
+            FakeRowCodec.ParseTableMap,
+            (ReadOnlySpan<byte> _, ref int _, TableMap _, ReadOnlySpan<byte> _) => throw new MySqlException(MySqlErrorKind.InvalidValue, 0, null, "bad DECIMAL"),
+            (ReadOnlySpan<byte> _, ref int _, TableMap _, ReadOnlySpan<byte> _, object?[] _) => []);
+        var decoder = DecoderWithTable(invalid);
+
+        var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, TableId, 1, [], 3, [0x07], [1, 0]));
+
+        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("bad DECIMAL"));
+    }
+
+    [Fact]
     public void TableMapParser_Failure_BecomesBinlogCorrupt()
     {
         var decoder = DecoderWithTable();
