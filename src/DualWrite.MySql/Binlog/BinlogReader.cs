@@ -33,7 +33,7 @@ public sealed partial class BinlogReader
     /// <summary>The source time of the latest event or heartbeat received, for measuring lag.</summary>
     public DateTimeOffset? LastEventTime => _stream?.LastEventTime ?? _lastEventTime;
 
-    /// <summary>Where the source's binlog ended at its last heartbeat: the reader is caught up when it has delivered up to here.</summary>
+    /// <summary>How far the source's binlog reaches, from received events and heartbeats: the reader is caught up when it has delivered up to here.</summary>
     public BinlogPosition? SourceHead => _stream?.SourceHead ?? _sourceHead;
 
     /// <summary>How many times the reader reconnected after losing its connection.</summary>

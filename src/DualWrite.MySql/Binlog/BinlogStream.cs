@@ -41,7 +41,7 @@ internal sealed class BinlogStream : IAsyncDisposable
     /// <summary>The source's latest event time seen (event headers and heartbeats), for lag.</summary>
     public DateTimeOffset? LastEventTime { get; private set; }
 
-    /// <summary>The source position of the last heartbeat: how far the source's binlog reaches.</summary>
+    /// <summary>How far the source's binlog reaches, as far as received events and heartbeats (which come when it is idle) tell.</summary>
     public BinlogPosition? SourceHead { get; private set; }
 
     public static async Task<BinlogStream> OpenAsync(ConnectionSettings settings, BinlogReaderOptions options, BinlogPosition start, CancellationToken cancellationToken)
@@ -171,6 +171,11 @@ internal sealed class BinlogStream : IAsyncDisposable
         if (header.Timestamp != 0 && !header.IsArtificial)
         {
             LastEventTime = DateTimeOffset.FromUnixTimeSeconds(header.Timestamp);
+        }
+
+        if (header.NextPosition != 0 && binlogEvent is not (RotateEvent or HeartbeatEvent))
+        {
+            SourceHead = new BinlogPosition(_file, header.NextPosition);
         }
 
         switch (binlogEvent)
