@@ -152,7 +152,7 @@ internal static class BinlogValueDecoder
                 return MySqlJsonBinary.ToJson(ReadBlob(data, ref offset, column, what), what);
             default:
                 throw MySqlException.BinlogUnsupported(string.Create(CultureInfo.InvariantCulture,
-                    $"Cannot decode {what}: column type {(int)column.Type} ({column.Type}) is not supported in row events."));
+                    $"Cannot decode {Describe(table, column)}: column type {(int)column.Type} ({column.Type}) is not supported in row events."));
         }
     }
 
