@@ -55,6 +55,22 @@ internal sealed class BinlogTestFile
         return Parse(Path.GetFileName(path), File.ReadAllBytes(path));
     }
 
+    /// <summary>
+    /// Loads a zongji packet capture (JSON with a "packets" array of hex replication packets, each an OK byte and then a
+    /// whole event with its CRC32) as if the events were a binlog file.
+    /// </summary>
+    public static BinlogTestFile LoadPacketCapture(string relativePath)
+    {
+        var path = Path.Combine(FixturesDirectory, relativePath);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var bytes = new List<byte> { 0xFE, (byte)'b', (byte)'i', (byte)'n' };
+        foreach (var packet in json.RootElement.GetProperty("packets").EnumerateArray())
+        {
+            bytes.AddRange(Convert.FromHexString(packet.GetString()!).AsSpan(1).ToArray());
+        }
+        return Parse(Path.GetFileName(path), [.. bytes]);
+    }
+
     public static BinlogTestFile Parse(string name, byte[] file)
     {
         if (file.Length < 4 || file[0] != 0xFE || file[1] != (byte)'b' || file[2] != (byte)'i' || file[3] != (byte)'n')
