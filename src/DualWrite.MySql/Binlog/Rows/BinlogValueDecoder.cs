@@ -541,7 +541,7 @@ internal static class BinlogValueDecoder
             throw Corrupt(what, string.Create(CultureInfo.InvariantCulture, $"SET bitmask 0x{bits:X} has bits past the {names.Count} members."));
         }
         var text = new StringBuilder();
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < Math.Min(names.Count, 64); i++)
         {
             if ((bits & (1UL << i)) != 0)
             {
