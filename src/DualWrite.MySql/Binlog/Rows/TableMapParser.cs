@@ -10,7 +10,7 @@ namespace DualWrite.MySql.Binlog.Rows;
 /// <para>
 /// <see cref="TableMapColumn.Metadata"/> holds the column metadata as one number: FLOAT/DOUBLE the value size,
 /// BLOB/TEXT/JSON/GEOMETRY/VECTOR the number of length bytes, TIME2/DATETIME2/TIMESTAMP2 the fractional digits,
-/// VARCHAR the maximum length in bytes, NEWDECIMAL <c>precision &lt;&lt; 8 | scale</c>, BIT
+/// VARCHAR the maximum length in bytes (MariaDB's compressed VARCHAR and BLOB types 141 and 140 as VARCHAR and BLOB), NEWDECIMAL <c>precision &lt;&lt; 8 | scale</c>, BIT
 /// <c>whole bytes &lt;&lt; 8 | remaining bits</c>. For the real type of a <see cref="MySqlColumnType.String"/>
 /// column: CHAR keeps its maximum length in bytes (the two packed metadata bytes unpacked), ENUM and SET keep their
 /// storage size in bytes (1-2 and 1-8).
@@ -90,10 +90,12 @@ internal static class TableMapParser
                 case MySqlColumnType.Timestamp2:
                 case MySqlColumnType.DateTime2:
                 case MySqlColumnType.Time2:
+                case BinlogValueDecoder.MariaDbBlobCompressed:
                     column.Metadata = RowBytes.U8(metadata, ref metadataOffset, "the column metadata");
                     break;
                 case MySqlColumnType.VarChar:
                 case MySqlColumnType.VarString:
+                case BinlogValueDecoder.MariaDbVarCharCompressed:
                     column.Metadata = RowBytes.U16(metadata, ref metadataOffset, "the column metadata");
                     break;
                 case MySqlColumnType.Bit:
@@ -194,7 +196,8 @@ internal static class TableMapParser
     private static bool IsCharacter(MySqlColumnType type, bool mariaDb) => type switch
     {
         MySqlColumnType.String or MySqlColumnType.VarChar or MySqlColumnType.VarString or MySqlColumnType.Blob
-            or MySqlColumnType.TinyBlob or MySqlColumnType.MediumBlob or MySqlColumnType.LongBlob => true,
+            or MySqlColumnType.TinyBlob or MySqlColumnType.MediumBlob or MySqlColumnType.LongBlob
+            or BinlogValueDecoder.MariaDbBlobCompressed or BinlogValueDecoder.MariaDbVarCharCompressed => true,
         MySqlColumnType.Geometry => mariaDb,
         MySqlColumnType.Vector => !mariaDb,
         _ => false,

@@ -183,6 +183,50 @@ public sealed class BinlogValueDecoderStringTests
         e.Message.Should().Contain("short_one");
     }
 
+    [Theory]
+    [InlineData("0300" + "000102", "0102")] // stored as is after a zero header
+    [InlineData("0000", "")]
+    [InlineData("0900" + "89643BBCF230CD2100", null)] // raw deflate of 50 x 'é' in utf8mb4, decoded as binary here
+    public void MariaDb_compressed_varbinary(string hex, string? expected)
+    {
+        var value = Decode(Column(BinlogValueDecoder.MariaDbVarCharCompressed, 301, collation: Binary), hex);
+
+        var bytes = value.Should().BeOfType<byte[]>().Which;
+        if (expected is not null)
+        {
+            bytes.Should().Equal(Hex(expected));
+        }
+        else
+        {
+            System.Text.Encoding.UTF8.GetString(bytes).Should().Be(new string('é', 50));
+        }
+    }
+
+    [Theory]
+    [InlineData("0A00" + "8A012C4B4C1C05C40200", false)] // length 300 claimed, raw deflate of 300 x 'a'
+    [InlineData("0A00" + "8A01FF4B4C1C05C40200", true)] // claims 511 bytes: the stream ends early
+    [InlineData("0A00" + "8A00104B4C1C05C40200", true)] // claims 16 bytes: the stream has more
+    [InlineData("0A00" + "8AFFFF4B4C1C05C40200", true)] // claims far more than zlib can expand to
+    [InlineData("0400" + "8A012CFF", true)] // not a deflate stream
+    [InlineData("0200" + "8A01", true)] // length bytes cut off
+    [InlineData("1300" + "82012C78BB9C7B34A3F9D128220E010010C5C6", true)] // zlib-wrapped with a broken zlib header
+    public void MariaDb_compressed_blob_checks_the_stream(string hex, bool corrupt)
+    {
+        var column = Column(BinlogValueDecoder.MariaDbBlobCompressed, 2, collation: Binary);
+
+        if (!corrupt)
+        {
+            Decode(column, hex).Should().BeOfType<byte[]>().Which.Should().HaveCount(300).And.OnlyContain(b => b == (byte)'a');
+            return;
+        }
+        Throws(() => Decode(column, hex)).Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+    }
+
+    [Fact]
+    public void MariaDb_compression_methods_other_than_zlib_are_unsupported() =>
+        Throws(() => Decode(Column(BinlogValueDecoder.MariaDbBlobCompressed, 1, collation: Utf8Mb4), "029000")).Kind
+            .Should().Be(MySqlErrorKind.BinlogUnsupported);
+
     [Fact]
     public void DecodeText_falls_back_to_utf8_for_unknown_collations()
     {

@@ -38,6 +38,11 @@ namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;
 ///  (3, NULL, NULL, NULL, NULL, 0x00000000, NULL, ..., NULL, 'zz', NULL, ..., NULL);
 /// UPDATE t_str SET c10 = 'changed', e = 'c' WHERE id = 1;
 /// DELETE FROM t_str WHERE id = 2;
+/// CREATE TABLE t_cmp (id INT PRIMARY KEY, b BLOB COMPRESSED, v VARCHAR(100) COMPRESSED, t TEXT COMPRESSED,
+///   vb VARBINARY(300) COMPRESSED);
+/// INSERT INTO t_cmp VALUES (1, REPEAT('a', 300), REPEAT('é', 50), 'x', REPEAT(x'00ff', 100)), (2, '', '', NULL, '');
+/// SET SESSION column_compression_zlib_wrap = ON;
+/// INSERT INTO t_cmp VALUES (3, REPEAT('xyz', 200), REPEAT('b', 90), REPEAT('☃', 100), x'01');
 /// </code>
 /// The rows events are MariaDB's WRITE/UPDATE/DELETE_ROWS v1 (23, 24, 25).
 /// </summary>
@@ -129,4 +134,20 @@ internal static class MariaDbCapturedEvents
     public const string StrDeleteRows =
         "3f0a00000000010015ffff1f0000e40200000000000000000004616263640000000000000000000000000000000000000000000000020000005b5d00" +
         "00";
+
+    /// <summary>Event type 19, 69 bytes after the common header, without the CRC32.</summary>
+    public const string CompressedTableMap =
+        "25000000000001000c746573745f726f77735f66780005745f636d700005038c8d8c8d06029101022d011e01010003043f2d2d3f040c026964016201" +
+        "760174027662080100";
+
+    /// <summary>Event type 23, 64 bytes after the common header, without the CRC32.</summary>
+    public const string CompressedWriteRows =
+        "2500000000000100051fe0010000000a008a012c4b4c1c05c40200090089643bbcf230cd210002000078090089c863f8cf302c2000e8020000000000" +
+        "00000000";
+
+    /// <summary>Event type 23, 155 bytes after the common header, without the CRC32.</summary>
+    public const string CompressedWrappedWriteRows =
+        "2500000000000100051fe0030000001400820258789caba8acaa1845a388da0800f8281ba85b00006262626262626262626262626262626262626262" +
+        "626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262626262" +
+        "62626262626262626262130082012c789c7b34a3f9d128220e010010c5c6d502000001";
 }

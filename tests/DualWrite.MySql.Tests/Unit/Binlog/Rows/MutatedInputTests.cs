@@ -17,6 +17,8 @@ public sealed class MutatedInputTests
         (MariaDbCapturedEvents.TimeTableMap, MariaDbCapturedEvents.TimeWriteRows, 23),
         (MariaDbCapturedEvents.StrTableMap, MariaDbCapturedEvents.StrWriteRows, 23),
         (MariaDbCapturedEvents.StrTableMap, MariaDbCapturedEvents.StrUpdateRows, 24),
+        (MariaDbCapturedEvents.CompressedTableMap, MariaDbCapturedEvents.CompressedWriteRows, 23),
+        (MariaDbCapturedEvents.CompressedTableMap, MariaDbCapturedEvents.CompressedWrappedWriteRows, 23),
     ];
 
     private static byte[] Mutate(byte[] input, Random random)

@@ -121,6 +121,22 @@ public sealed class RecordedRowsTests
     }
 
     [Fact]
+    public void MariaDb_compressed_columns_raw_and_zlib_wrapped()
+    {
+        var map = TableMapParser.Parse(Hex(MariaDbCapturedEvents.CompressedTableMap), 8, isMariaDb: true);
+        map.Columns.Select(c => ((int)c.Type, c.CollationId)).Should().Equal((3, -1), (140, 63), (141, 45), (140, 45), (141, 63));
+
+        var raw = DecodeMariaDb(MariaDbCapturedEvents.CompressedTableMap, MariaDbCapturedEvents.CompressedWriteRows, 23).Rows;
+        var wrapped = DecodeMariaDb(MariaDbCapturedEvents.CompressedTableMap, MariaDbCapturedEvents.CompressedWrappedWriteRows, 23).Rows;
+
+        ShouldMatch(raw[0].After!, 1, Enumerable.Repeat((byte)'a', 300).ToArray(), new string('é', 50), "x",
+            Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? (byte)0x00 : (byte)0xFF).ToArray());
+        ShouldMatch(raw[1].After!, 2, Array.Empty<byte>(), "", null, Array.Empty<byte>());
+        ShouldMatch(wrapped[0].After!, 3, System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("xyz", 200))),
+            new string('b', 90), new string('☃', 100), Hex("01"));
+    }
+
+    [Fact]
     public void MySql_char_varchar_enum_set_and_text()
     {
         var rows = BinlogTestFile.Load(RustFixtures + "mysql-enum-string-set.000001").DecodeAllRows();
