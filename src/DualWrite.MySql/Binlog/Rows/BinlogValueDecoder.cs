@@ -22,7 +22,16 @@ namespace DualWrite.MySql.Binlog.Rows;
 /// </remarks>
 internal static class BinlogValueDecoder
 {
+    /// <summary>MariaDB's binlog type of a BLOB/TEXT COMPRESSED column (MYSQL_TYPE_BLOB_COMPRESSED).</summary>
+    public const MySqlColumnType MariaDbBlobCompressed = (MySqlColumnType)140;
+
+    /// <summary>MariaDB's binlog type of a VARCHAR/VARBINARY COMPRESSED column (MYSQL_TYPE_VARCHAR_COMPRESSED).</summary>
+    public const MySqlColumnType MariaDbVarCharCompressed = (MySqlColumnType)141;
+
     private const int MaxDecimalPrecision = 28;
+
+    // zlib cannot expand data by more than about 1032:1, so a larger claimed size is corrupt.
+    private const int MaxInflateRatio = 1100;
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
     // Bytes used by a group of 0-9 decimal digits in the binary DECIMAL format.
@@ -145,6 +154,17 @@ internal static class BinlogValueDecoder
                     ? value.ToArray()
                     : DecodeCharacters(value, column, table);
             }
+            case MariaDbBlobCompressed:
+            {
+                var value = Decompress(ReadBlob(data, ref offset, column, what), table, column, what);
+                return column.CollationId is -1 or CharacterSets.BinaryCollationId ? value : DecodeCharacters(value, column, table);
+            }
+            case MariaDbVarCharCompressed:
+            {
+                var length = column.Metadata < 256 ? RowBytes.U8(data, ref offset, what) : RowBytes.U16(data, ref offset, what);
+                var value = Decompress(RowBytes.Take(data, ref offset, length, what), table, column, what);
+                return column.CollationId == CharacterSets.BinaryCollationId ? value : DecodeCharacters(value, column, table);
+            }
             case MySqlColumnType.Geometry:
             case MySqlColumnType.Vector:
                 return ReadBlob(data, ref offset, column, what).ToArray();
@@ -152,7 +172,7 @@ internal static class BinlogValueDecoder
                 return MySqlJsonBinary.ToJson(ReadBlob(data, ref offset, column, what), what);
             default:
                 throw MySqlException.BinlogUnsupported(string.Create(CultureInfo.InvariantCulture,
-                    $"Cannot decode {what}: column type {(int)column.Type} ({column.Type}) is not supported in row events."));
+                    $"Cannot decode {Describe(table, column)}: column type {(int)column.Type} ({column.Type}) is not supported in row events."));
         }
     }
 
@@ -484,6 +504,56 @@ internal static class BinlogValueDecoder
         return RowBytes.Take(data, ref offset, (long)length, what);
     }
 
+    // MariaDB column compression: an empty value stays empty; otherwise a header byte whose high nibble is the method
+    // (0 = stored as is, 8 = zlib), then for zlib the original length in (header & 7) big-endian bytes and the deflate
+    // stream, raw when (header & 8) is set and zlib-wrapped otherwise.
+    // https://mariadb.com/kb/en/storage-engine-independent-column-compression/
+    private static byte[] Decompress(ReadOnlySpan<byte> stored, TableMap table, TableMapColumn column, string what)
+    {
+        if (stored.IsEmpty)
+        {
+            return [];
+        }
+        var header = stored[0];
+        switch (header >> 4)
+        {
+            case 0:
+                return stored[1..].ToArray();
+            case 8:
+                break;
+            default:
+                throw MySqlException.BinlogUnsupported(string.Create(CultureInfo.InvariantCulture,
+                    $"Cannot decode {Describe(table, column)}: compression method {header >> 4} is not supported (only zlib is)."));
+        }
+        var offset = 1;
+        var lengthBytes = header & 7;
+        var originalLength = lengthBytes == 0 ? 0 : RowBytes.UIntBigEndian(RowBytes.Take(stored, ref offset, lengthBytes, what));
+        var compressed = stored[offset..];
+        if (originalLength > (ulong)compressed.Length * MaxInflateRatio || originalLength > int.MaxValue)
+        {
+            throw Corrupt(what, string.Create(CultureInfo.InvariantCulture,
+                $"a compressed value of {compressed.Length} bytes claims to expand to {originalLength}."));
+        }
+        var result = new byte[(int)originalLength];
+        try
+        {
+            using var input = new MemoryStream(compressed.ToArray(), writable: false);
+            using Stream inflater = (header & 8) != 0
+                ? new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
+            inflater.ReadExactly(result);
+            if (inflater.ReadByte() >= 0)
+            {
+                throw Corrupt(what, "a compressed value expands past its stated length.");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw MySqlException.BinlogCorrupt($"Malformed bytes in {what}: the compressed value does not inflate: {e.Message}", e);
+        }
+        return result;
+    }
+
     private static object StringOrBytes(ReadOnlySpan<byte> value, TableMapColumn column, TableMap table, int padTo)
     {
         if (column.CollationId != CharacterSets.BinaryCollationId)
@@ -541,7 +611,7 @@ internal static class BinlogValueDecoder
             throw Corrupt(what, string.Create(CultureInfo.InvariantCulture, $"SET bitmask 0x{bits:X} has bits past the {names.Count} members."));
         }
         var text = new StringBuilder();
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < Math.Min(names.Count, 64); i++)
         {
             if ((bits & (1UL << i)) != 0)
             {

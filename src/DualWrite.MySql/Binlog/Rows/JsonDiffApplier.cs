@@ -195,7 +195,7 @@ internal static class JsonDiffApplier
                     i = SkipSpace(text, i + 1);
                     var fromEnd = false;
                     ulong index = 0;
-                    if (string.CompareOrdinal(text, i, "last", 0, 4) == 0)
+                    if (i + 4 <= text.Length && string.CompareOrdinal(text, i, "last", 0, 4) == 0)
                     {
                         fromEnd = true;
                         i = SkipSpace(text, i + 4);

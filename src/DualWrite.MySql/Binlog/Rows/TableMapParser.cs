@@ -10,7 +10,7 @@ namespace DualWrite.MySql.Binlog.Rows;
 /// <para>
 /// <see cref="TableMapColumn.Metadata"/> holds the column metadata as one number: FLOAT/DOUBLE the value size,
 /// BLOB/TEXT/JSON/GEOMETRY/VECTOR the number of length bytes, TIME2/DATETIME2/TIMESTAMP2 the fractional digits,
-/// VARCHAR the maximum length in bytes, NEWDECIMAL <c>precision &lt;&lt; 8 | scale</c>, BIT
+/// VARCHAR the maximum length in bytes (MariaDB's compressed VARCHAR and BLOB types 141 and 140 as VARCHAR and BLOB), NEWDECIMAL <c>precision &lt;&lt; 8 | scale</c>, BIT
 /// <c>whole bytes &lt;&lt; 8 | remaining bits</c>. For the real type of a <see cref="MySqlColumnType.String"/>
 /// column: CHAR keeps its maximum length in bytes (the two packed metadata bytes unpacked), ENUM and SET keep their
 /// storage size in bytes (1-2 and 1-8).
@@ -34,8 +34,10 @@ internal static class TableMapParser
     /// <summary>Parses <paramref name="data"/> (the event after its common header, without the checksum).</summary>
     /// <remarks>
     /// The server flavor matters in one place: MariaDB counts GEOMETRY columns among the character columns of the
-    /// charset metadata, MySQL does not. This overload follows MySQL unless the COLUMN_CHARSET list only fits the
-    /// MariaDB count; use <see cref="Parse(ReadOnlySpan{byte}, int, bool)"/> when the flavor is known.
+    /// charset metadata, MySQL does not. For a table with GEOMETRY columns this overload follows MySQL unless the charset
+    /// metadata only fits MariaDB's count, so a DEFAULT_CHARSET exception can be applied to the wrong column; use
+    /// <see cref="Parse(ReadOnlySpan{byte}, int, bool)"/> whenever the flavor is known (the FORMAT_DESCRIPTION event's
+    /// server version tells).
     /// </remarks>
     /// <param name="data">Post-header and body.</param>
     /// <param name="postHeaderLength">The TABLE_MAP post-header length from the FORMAT_DESCRIPTION event (6 or 8).</param>
@@ -88,10 +90,12 @@ internal static class TableMapParser
                 case MySqlColumnType.Timestamp2:
                 case MySqlColumnType.DateTime2:
                 case MySqlColumnType.Time2:
+                case BinlogValueDecoder.MariaDbBlobCompressed:
                     column.Metadata = RowBytes.U8(metadata, ref metadataOffset, "the column metadata");
                     break;
                 case MySqlColumnType.VarChar:
                 case MySqlColumnType.VarString:
+                case BinlogValueDecoder.MariaDbVarCharCompressed:
                     column.Metadata = RowBytes.U16(metadata, ref metadataOffset, "the column metadata");
                     break;
                 case MySqlColumnType.Bit:
@@ -192,7 +196,8 @@ internal static class TableMapParser
     private static bool IsCharacter(MySqlColumnType type, bool mariaDb) => type switch
     {
         MySqlColumnType.String or MySqlColumnType.VarChar or MySqlColumnType.VarString or MySqlColumnType.Blob
-            or MySqlColumnType.TinyBlob or MySqlColumnType.MediumBlob or MySqlColumnType.LongBlob => true,
+            or MySqlColumnType.TinyBlob or MySqlColumnType.MediumBlob or MySqlColumnType.LongBlob
+            or BinlogValueDecoder.MariaDbBlobCompressed or BinlogValueDecoder.MariaDbVarCharCompressed => true,
         MySqlColumnType.Geometry => mariaDb,
         MySqlColumnType.Vector => !mariaDb,
         _ => false,
@@ -304,13 +309,14 @@ internal static class TableMapParser
         return [.. primaryKey];
     }
 
-    // MariaDB counts GEOMETRY columns as character columns. Without being told the flavor, a COLUMN_CHARSET list whose
-    // length only matches that count gives it away; DEFAULT_CHARSET cannot tell, so MySQL is assumed.
+    // MariaDB counts GEOMETRY columns as character columns (MySQL 9 counts VECTOR instead). Without being told the
+    // flavor, charset metadata that only fits the MariaDB count gives it away: a COLUMN_CHARSET list of that length, or
+    // a DEFAULT_CHARSET exception whose index only MariaDB's count reaches. Otherwise MySQL is assumed.
     private static bool GuessMariaDb(ReadOnlySpan<byte> data, ColumnBuilder[] columns)
     {
-        var geometry = Ordinals(columns, t => t == MySqlColumnType.Geometry).Length;
-        var vector = Ordinals(columns, t => t == MySqlColumnType.Vector).Length;
-        if (geometry == 0)
+        var mariaDbCount = Ordinals(columns, t => IsCharacter(t, mariaDb: true)).Length;
+        var mysqlCount = Ordinals(columns, t => IsCharacter(t, mariaDb: false)).Length;
+        if (Ordinals(columns, t => t == MySqlColumnType.Geometry).Length == 0)
         {
             return false;
         }
@@ -321,19 +327,28 @@ internal static class TableMapParser
             {
                 var fieldType = RowBytes.U8(data, ref offset, "the optional metadata");
                 var value = RowBytes.PackedBytes(data, ref offset, "the optional metadata");
-                if (fieldType != ColumnCharset)
-                {
-                    continue;
-                }
-                var entries = 0;
                 var p = 0;
-                while (p < value.Length)
+                if (fieldType == ColumnCharset)
+                {
+                    var entries = 0;
+                    while (p < value.Length)
+                    {
+                        RowBytes.PackedInteger(value, ref p, "the optional metadata");
+                        entries++;
+                    }
+                    return entries != mysqlCount && entries == mariaDbCount;
+                }
+                if (fieldType == DefaultCharset)
                 {
                     RowBytes.PackedInteger(value, ref p, "the optional metadata");
-                    entries++;
+                    ulong highest = 0;
+                    while (p < value.Length)
+                    {
+                        highest = Math.Max(highest, RowBytes.PackedInteger(value, ref p, "the optional metadata"));
+                        RowBytes.PackedInteger(value, ref p, "the optional metadata");
+                    }
+                    return highest >= (ulong)mysqlCount && highest < (ulong)mariaDbCount;
                 }
-                var mysqlCount = Ordinals(columns, t => IsCharacter(t, mariaDb: false)).Length;
-                return entries != mysqlCount && entries == mysqlCount - vector + geometry;
             }
         }
         catch (MySqlException)
