@@ -18,7 +18,8 @@ public sealed partial class BinlogEventDecoder
         TableMap table;
         try
         {
-            table = _codec.ParseTableMap(data, PostHeaderLength(BinlogEventType.TableMap, 8));
+            table = _codec.ParseTableMap(data, PostHeaderLength(BinlogEventType.TableMap, 8),
+                Format?.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase));
         }
         catch (Exception ex) when (IsDecoderFailure(ex))
         {

@@ -2,8 +2,11 @@ using DualWrite.MySql.Binlog.Rows;
 
 namespace DualWrite.MySql.Binlog;
 
-/// <summary>Parses a TABLE_MAP event's post-header and body (the event after its common header, without checksum).</summary>
-internal delegate TableMap TableMapParse(ReadOnlySpan<byte> data, int postHeaderLength);
+/// <summary>
+/// Parses a TABLE_MAP event's post-header and body (the event after its common header, without checksum).
+/// <paramref name="isMariaDb"/> tells which server wrote it (the two count charset-carrying columns differently), null when unknown.
+/// </summary>
+internal delegate TableMap TableMapParse(ReadOnlySpan<byte> data, int postHeaderLength, bool? isMariaDb);
 
 /// <summary>Reads one row image at <paramref name="offset"/> and advances past it.</summary>
 internal delegate object?[] RowImageRead(ReadOnlySpan<byte> body, ref int offset, TableMap table, ReadOnlySpan<byte> presentColumns);
@@ -19,7 +22,10 @@ internal delegate object?[] PartialRowImageRead(
 internal sealed class RowCodec
 {
     /// <summary>The real decoders.</summary>
-    public static readonly RowCodec Default = new(TableMapParser.Parse, RowImageReader.Read, PartialUpdateRowReader.ReadAfter);
+    public static readonly RowCodec Default = new(
+        static (data, postHeaderLength, isMariaDb) => isMariaDb is { } mariaDb ? TableMapParser.Parse(data, postHeaderLength, mariaDb) : TableMapParser.Parse(data, postHeaderLength),
+        RowImageReader.Read,
+        PartialUpdateRowReader.ReadAfter);
 
     public RowCodec(TableMapParse parseTableMap, RowImageRead readImage, PartialRowImageRead readPartialAfter)
     {

@@ -23,7 +23,7 @@ internal static class FakeRowCodec
             ["partial", .. Consume(body, ref offset, 1 + body[offset])]);
 
     /// <summary>Table id, flags, schema, table, column count and types; metadata and the rest are ignored.</summary>
-    public static TableMap ParseTableMap(ReadOnlySpan<byte> data, int postHeaderLength)
+    public static TableMap ParseTableMap(ReadOnlySpan<byte> data, int postHeaderLength, bool? isMariaDb)
     {
         var reader = new BinlogSpanReader(data, "fake TABLE_MAP");
         var tableId = postHeaderLength == 6 ? reader.ReadUInt32() : reader.ReadUInt48();
