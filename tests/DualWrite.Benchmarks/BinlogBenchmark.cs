@@ -13,8 +13,8 @@ internal static class BinlogBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = IntOption(args, "--time", 15);
-        var runs = IntOption(args, "--runs", 3);
+        var seconds = BenchEnvironment.IntOption(args, "--time", 15);
+        var runs = BenchEnvironment.IntOption(args, "--runs", 3);
         await ReadBenchmark.EnsureTableAsync(1_000_000);
 
         // Give the workload binlog files of its own.
@@ -55,8 +55,8 @@ internal static class BinlogBenchmark
             Console.WriteLine($"  run {run}: mariadb-binlog {peer.Elapsed.TotalSeconds:0.000} s, DualWrite binlog reader {elapsed:0.000} s ({count:N0} row changes)");
         }
 
-        var p = Median(peerTimes);
-        var o = Median(ourTimes);
+        var p = BenchEnvironment.Median(peerTimes);
+        var o = BenchEnvironment.Median(ourTimes);
         Console.WriteLine();
         Console.WriteLine($"mariadb-binlog --read-from-remote-server  median {p:0.000} s  {bytes / 1e6 / p,8:0.0} MB/s");
         Console.WriteLine($"DualWrite BinlogReader (decode + assemble)  median {o:0.000} s  {bytes / 1e6 / o,8:0.0} MB/s  {changes / o,12:N0} row changes/s");
@@ -113,17 +113,5 @@ internal static class BinlogBenchmark
         }
 
         return files;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

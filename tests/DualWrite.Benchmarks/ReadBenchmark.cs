@@ -14,8 +14,8 @@ internal static class ReadBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = IntOption(args, "--rows", 1_000_000);
-        var runs = IntOption(args, "--runs", 5);
+        var rows = BenchEnvironment.IntOption(args, "--rows", 1_000_000);
+        var runs = BenchEnvironment.IntOption(args, "--runs", 5);
         await EnsureTableAsync(rows);
 
         var sql = "SELECT * FROM sbtest1";
@@ -45,8 +45,8 @@ internal static class ReadBenchmark
             Console.WriteLine($"  run {run}: mariadb client {p:0.000} s, DualWrite.MySql {elapsed:0.000} s");
         }
 
-        var oursMedian = Median(ours);
-        var peerMedian = Median(peer);
+        var oursMedian = BenchEnvironment.Median(ours);
+        var peerMedian = BenchEnvironment.Median(peer);
         Console.WriteLine();
         Console.WriteLine($"mariadb --quick -N   median {peerMedian:0.000} s  {rows / peerMedian,12:N0} rows/s");
         Console.WriteLine($"DualWrite.MySql      median {oursMedian:0.000} s  {rows / oursMedian,12:N0} rows/s");
@@ -103,17 +103,5 @@ internal static class ReadBenchmark
             $"sysbench oltp_read_write --db-driver=mysql --mysql-host={BenchEnvironment.Host} --mysql-port={BenchEnvironment.Port} " +
             $"--mysql-user={BenchEnvironment.User} --mysql-password=\"$MYSQL_PWD\" --mysql-db={Database} --tables=1 --table-size={rows} prepare",
             quiet: true);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -19,74 +19,64 @@ internal static class AuthScrambles
 
     /// <summary>mysql_native_password: SHA1(password) XOR SHA1(nonce + SHA1(SHA1(password))).</summary>
     /// <remarks>Returns an empty array for an empty password, which the server reads as "no password".</remarks>
-    public static byte[] NativePassword(string password, ReadOnlySpan<byte> nonce)
-    {
+    public static byte[] NativePassword(string password, ReadOnlySpan<byte> nonce) =>
         // https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_authentication_methods_native_password_authentication.html
+        DoubleHashScramble(password, nonce, HashAlgorithmName.SHA1, nonceFirst: true);
+
+    /// <summary>
+    /// caching_sha2_password fast authentication: XOR(SHA256(password), SHA256(SHA256(SHA256(password)) + nonce)).
+    /// </summary>
+    /// <remarks>Returns an empty array for an empty password.</remarks>
+    public static byte[] CachingSha2(string password, ReadOnlySpan<byte> nonce) =>
+        // https://dev.mysql.com/doc/dev/mysql-server/latest/page_caching_sha2_authentication_exchanges.html
+        DoubleHashScramble(password, nonce, HashAlgorithmName.SHA256, nonceFirst: false);
+
+    /// <summary>
+    /// The scramble both plugins share: H(password) XOR H(nonce + H(H(password))) — the nonce before the double hash
+    /// for native passwords, after it for caching_sha2 — with every password-derived buffer zeroed afterwards.
+    /// </summary>
+    private static byte[] DoubleHashScramble(string password, ReadOnlySpan<byte> nonce, HashAlgorithmName algorithm, bool nonceFirst)
+    {
         ArgumentNullException.ThrowIfNull(password);
         if (password.Length == 0)
             return [];
         var salt = RequireNonce(nonce);
 
+        var hashSize = algorithm == HashAlgorithmName.SHA1 ? SHA1.HashSizeInBytes : SHA256.HashSizeInBytes;
         int byteCount = Encoding.UTF8.GetByteCount(password);
         Span<byte> passwordBytes = byteCount <= StackPasswordLimit ? stackalloc byte[StackPasswordLimit] : new byte[byteCount];
         passwordBytes = passwordBytes[..byteCount];
-        Span<byte> hash1 = stackalloc byte[SHA1.HashSizeInBytes];
-        Span<byte> hash2 = stackalloc byte[SHA1.HashSizeInBytes];
-        Span<byte> saltAndHash2 = stackalloc byte[NonceLength + SHA1.HashSizeInBytes];
-        Span<byte> hash3 = stackalloc byte[SHA1.HashSizeInBytes];
+        Span<byte> hash1 = stackalloc byte[hashSize];
+        Span<byte> salted = stackalloc byte[hashSize + NonceLength];
+        Span<byte> hash3 = stackalloc byte[hashSize];
         try
         {
             Encoding.UTF8.GetBytes(password, passwordBytes);
-            SHA1.HashData(passwordBytes, hash1);
-            SHA1.HashData(hash1, hash2);
-            salt.CopyTo(saltAndHash2);
-            hash2.CopyTo(saltAndHash2[NonceLength..]);
-            SHA1.HashData(saltAndHash2, hash3);
+            Hash(algorithm, passwordBytes, hash1);
+            var (nonceAt, hashAt) = nonceFirst ? (0, NonceLength) : (hashSize, 0);
+            Hash(algorithm, hash1, salted.Slice(hashAt, hashSize));
+            salt.CopyTo(salted.Slice(nonceAt, NonceLength));
+            Hash(algorithm, salted, hash3);
             return Xor(hash1, hash3);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(passwordBytes);
             CryptographicOperations.ZeroMemory(hash1);
-            CryptographicOperations.ZeroMemory(hash2);
-            CryptographicOperations.ZeroMemory(saltAndHash2);
+            CryptographicOperations.ZeroMemory(salted);
             CryptographicOperations.ZeroMemory(hash3);
         }
     }
 
-    /// <summary>
-    /// caching_sha2_password fast authentication: XOR(SHA256(password), SHA256(SHA256(SHA256(password)) + nonce)).
-    /// </summary>
-    /// <remarks>Returns an empty array for an empty password.</remarks>
-    public static byte[] CachingSha2(string password, ReadOnlySpan<byte> nonce)
+    private static void Hash(HashAlgorithmName algorithm, ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        // https://dev.mysql.com/doc/dev/mysql-server/latest/page_caching_sha2_authentication_exchanges.html
-        ArgumentNullException.ThrowIfNull(password);
-        if (password.Length == 0)
-            return [];
-        var salt = RequireNonce(nonce);
-
-        int byteCount = Encoding.UTF8.GetByteCount(password);
-        Span<byte> passwordBytes = byteCount <= StackPasswordLimit ? stackalloc byte[StackPasswordLimit] : new byte[byteCount];
-        passwordBytes = passwordBytes[..byteCount];
-        Span<byte> digest1 = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<byte> digest2AndSalt = stackalloc byte[SHA256.HashSizeInBytes + NonceLength];
-        Span<byte> digest3 = stackalloc byte[SHA256.HashSizeInBytes];
-        try
+        if (algorithm == HashAlgorithmName.SHA1)
         {
-            Encoding.UTF8.GetBytes(password, passwordBytes);
-            SHA256.HashData(passwordBytes, digest1);
-            SHA256.HashData(digest1, digest2AndSalt[..SHA256.HashSizeInBytes]);
-            salt.CopyTo(digest2AndSalt[SHA256.HashSizeInBytes..]);
-            SHA256.HashData(digest2AndSalt, digest3);
-            return Xor(digest1, digest3);
+            SHA1.HashData(source, destination);
         }
-        finally
+        else
         {
-            CryptographicOperations.ZeroMemory(passwordBytes);
-            CryptographicOperations.ZeroMemory(digest1);
-            CryptographicOperations.ZeroMemory(digest2AndSalt);
-            CryptographicOperations.ZeroMemory(digest3);
+            SHA256.HashData(source, destination);
         }
     }
 
