@@ -135,6 +135,8 @@ internal sealed class BinlogStream : IAsyncDisposable
         var assembler = new TransactionAssembler(this);
         while (!_ended)
         {
+            // Buffered events complete without waiting on the socket, which is where a token would be noticed.
+            cancellationToken.ThrowIfCancellationRequested();
             var payload = await _session.ReadStreamPacketAsync(cancellationToken).ConfigureAwait(false);
             var span = payload.Span;
             if (span.Length == 0)

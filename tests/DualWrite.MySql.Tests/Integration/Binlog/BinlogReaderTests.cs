@@ -291,4 +291,59 @@ public sealed class BinlogReaderTests : BinlogTestBase
         reader.SourceHead.Should().NotBeNull("heartbeats arrive while the source is idle, events while it is busy");
         reader.SourceHead!.Value.Should().BeGreaterThanOrEqualTo(start);
     }
+
+    [Fact]
+    public async Task ReaderKilledMidTransaction_ResumeDeliversThatTransactionWhole()
+    {
+        await ExecuteAsync("CREATE TABLE m (id INT PRIMARY KEY, pad CHAR(100))");
+        await ExecuteAsync("INSERT INTO m VALUES (0, 'before')");
+        var start = await CurrentPositionAsync();
+        await ExecuteAsync("INSERT INTO m VALUES (-1, 'small')");
+        await ExecuteAsync("INSERT INTO m SELECT seq, REPEAT('x', 100) FROM seq_1_to_100000");
+        await ExecuteAsync("INSERT INTO m VALUES (-2, 'after')");
+
+        // First reader: acknowledges the small transaction, then dies while the 100k-row one is arriving:
+        // the table filter runs for every rows event the reader takes in, so it can pull the plug mid-transaction.
+        using var kill = new CancellationTokenSource();
+        BinlogPosition? acknowledged = null;
+        var rowsEventsSinceAck = 0;
+        var first = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions
+        {
+            StopAtEnd = true,
+            IncludeTable = (schema, _) =>
+            {
+                if (acknowledged is not null && ++rowsEventsSinceAck == 50)
+                {
+                    kill.Cancel();
+                }
+
+                return schema == Database;
+            },
+        });
+        var act = async () =>
+        {
+            await foreach (var transaction in first.ReadAsync(start, kill.Token))
+            {
+                if (transaction.Changes.Count == 1 && acknowledged is null)
+                {
+                    await first.AcknowledgeAsync(transaction.Position);
+                    acknowledged = transaction.Position;
+                    continue;
+                }
+
+                transaction.Changes.Count.Should().NotBe(100_000, "the reader is killed before it can deliver the big transaction");
+            }
+        };
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        acknowledged.Should().NotBeNull();
+        rowsEventsSinceAck.Should().Be(50, "the kill landed inside the big transaction");
+        first.ReceivedPosition.Should().Be(acknowledged, "nothing of the interrupted transaction was delivered");
+
+        var resumed = await ReadToEndAsync(acknowledged!.Value);
+
+        resumed.Select(t => t.Changes.Count).Should().Equal(100_000, 1);
+        resumed[0].Changes.Select(c => (int)c.Key[0]!).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        resumed[1].Changes.Single().Key.Should().Equal(-2);
+    }
 }
