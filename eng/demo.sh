@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: starts a local MariaDB (installing it when missing), loads a small sample
-# schema, and runs `dualwrite mysql inspect` against it.
+# schema, inspects it with `dualwrite mysql inspect`, then makes a few live changes and shows
+# them as the binlog reader decodes them (`dualwrite cdc tail`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +34,23 @@ INSERT IGNORE INTO orders (customer_id, order_no, status, total, details) VALUES
   (1, 1, 'paid', 120.50, '{"items": 2}'), (1, 2, 'new', 9.99, NULL), (2, 1, 'shipped', 1999.00, '{"items": 1, "gift": true}');
 SQL
 
-dotnet run --project src/DualWrite.Cli -c Release -- mysql inspect --database "$demo_db" --require-cdc
+dotnet build src/DualWrite.Cli -c Release -v q -nologo >/dev/null
+dualwrite() { dotnet src/DualWrite.Cli/bin/Release/net10.0/dualwrite.dll "$@"; }
+
+dualwrite mysql inspect --database "$demo_db" --require-cdc
+
+export MYSQL_PWD="$DUALWRITE_MYSQL_PASSWORD"
+sql() { mariadb --no-defaults -h "$DUALWRITE_MYSQL_HOST" -P "$DUALWRITE_MYSQL_PORT" -u "$DUALWRITE_MYSQL_USER" -N -D "$demo_db" -e "$1"; }
+start=$(sql "SHOW MASTER STATUS" | awk '{print $1 ":" $2}')
+echo
+echo "Live changes from $start, as the binlog reader decodes them:"
+run="demo-$(date +%s)"
+sql "INSERT INTO customers (email, name) VALUES ('$run@example.com', 'Barbara Liskov');
+     UPDATE orders SET status = 'shipped', total = total + 0.01 WHERE customer_id = 1 AND order_no = 1;
+     START TRANSACTION;
+       INSERT INTO orders (customer_id, order_no, status, total, details)
+         SELECT id, 100 + (UNIX_TIMESTAMP() % 1000), 'new', 42.00, JSON_OBJECT('run', '$run') FROM customers WHERE email = '$run@example.com';
+       DELETE FROM orders WHERE customer_id = 2 AND order_no = 1;
+     COMMIT;
+     ALTER TABLE customers COMMENT = '$run';"
+dualwrite cdc tail --database "$demo_db" --from "$start" --stop-at-end

@@ -15,4 +15,7 @@ public static class ExitCodes
     public const int ServerError = 4;
     /// <summary>The source does not meet a requirement (for example binlog settings for CDC).</summary>
     public const int RequirementNotMet = 5;
+
+    /// <summary>The binlog position to resume from was purged: the table must be re-snapshotted.</summary>
+    public const int ResnapshotNeeded = 6;
 }

@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("DualWrite: move a live application's data from MySQL to a new store with zero downtime.");
         root.Subcommands.Add(MySqlCommands.Create());
+        root.Subcommands.Add(CdcCommands.Create());
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }
