@@ -48,7 +48,7 @@ public static class CdcTailCommand
             await foreach (var transaction in reader.ReadAsync(start, cancellationToken).ConfigureAwait(false))
             {
                 if (transaction.Changes.Count == 0 && (transaction.SchemaChange is null
-                    || (arguments.Database is { } only && !string.Equals(transaction.SchemaChange.Schema, only, StringComparison.Ordinal))))
+                    || (arguments.Database is { } only && !transaction.SchemaChange.Touches(only))))
                 {
                     continue;
                 }

@@ -11,4 +11,10 @@ public sealed record SchemaChange(SchemaChangeKind Kind, string Schema, IReadOnl
     public bool Affects(string schema, string table) => Tables.Any(t =>
         (t == "*" || string.Equals(t, table, StringComparison.OrdinalIgnoreCase)) && string.Equals(Schema, schema, StringComparison.OrdinalIgnoreCase)
         || string.Equals(t, schema + "." + table, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when the statement concerns a table of <paramref name="schema"/>: it ran there, or names the schema explicitly.</summary>
+    public bool Touches(string schema) =>
+        (string.Equals(Schema, schema, StringComparison.OrdinalIgnoreCase) && Tables.Any(t => !t.Contains('.', StringComparison.Ordinal)))
+        || Tables.Any(t => t.StartsWith(schema + ".", StringComparison.OrdinalIgnoreCase))
+        || (Tables.Count == 0 && string.Equals(Schema, schema, StringComparison.OrdinalIgnoreCase));
 }

@@ -37,7 +37,7 @@ public abstract class BinlogTestBase : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await foreach (var transaction in reader.ReadAsync(from, timeout.Token))
         {
-            if (transaction.Changes.Count > 0 || transaction.SchemaChange?.Schema == Database)
+            if (transaction.Changes.Count > 0 || transaction.SchemaChange?.Touches(Database) == true)
             {
                 result.Add(transaction);
             }

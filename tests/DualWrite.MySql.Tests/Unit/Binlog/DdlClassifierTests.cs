@@ -42,4 +42,14 @@ public sealed class DdlClassifierTests
     [InlineData("XA START 'x'", true)]
     [InlineData("ALTER TABLE t ADD c INT", false)]
     public void IsTransactionControl(string sql, bool expected) => DdlClassifier.IsTransactionControl(sql).Should().Be(expected);
+
+    [Theory]
+    [InlineData("", "ALTER TABLE shop.orders ADD c INT", "shop", true)]
+    [InlineData("", "ALTER TABLE shop.orders ADD c INT", "other", false)]
+    [InlineData("shop", "ALTER TABLE orders ADD c INT", "shop", true)]
+    [InlineData("shop", "ALTER TABLE other.orders ADD c INT", "shop", false)]
+    [InlineData("shop", "DROP DATABASE other", "other", true)]
+    [InlineData("shop", "CREATE USER x", "shop", true)]
+    public void Touches_UsesQualifiedNamesAndTheDefaultDatabase(string defaultSchema, string sql, string schema, bool expected) =>
+        DdlClassifier.Classify(defaultSchema, sql).Touches(schema).Should().Be(expected);
 }
