@@ -63,6 +63,31 @@ public abstract partial class VersionedStoreConformanceTests<TStore>
             VersionedRecord<long, string>.Tombstone(3, 2));
     }
 
+    [Fact]
+    public async Task Scan_WritesBetweenBatches_NeitherRepeatNorReorderKeys()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var key in new long[] { 10, 20, 30, 40 })
+        {
+            await store.UpsertAsync(Live(key, 1), Ct);
+        }
+
+        var keys = new List<long>();
+        await foreach (var record in store.ScanAsync(KeyRange<long>.All, 2, Ct))
+        {
+            keys.Add(record.Key);
+            if (keys.Count == 2)
+            {
+                // Behind the cursor (must not appear), ahead of it (must appear), and an update of a seen key.
+                await store.UpsertAsync(Live(5, 1), Ct);
+                await store.UpsertAsync(Live(35, 1), Ct);
+                await store.UpsertAsync(Live(10, 2), Ct);
+            }
+        }
+
+        keys.Should().Equal(10, 20, 30, 35, 40);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
