@@ -1,0 +1,12 @@
+namespace DualWrite.Core.Phases;
+
+/// <summary>How the application's reads and writes are routed in one phase.</summary>
+/// <param name="Phase">The phase this routing belongs to.</param>
+/// <param name="WriteAuthority">The store written first; a write is acknowledged only once it holds there.</param>
+/// <param name="WritesSecondary">Whether the application also writes the other store after the authoritative one.</param>
+/// <param name="Reads">The store that serves reads.</param>
+public readonly record struct PhaseRouting(MigrationPhase Phase, StoreRole WriteAuthority, bool WritesSecondary, StoreRole Reads)
+{
+    /// <summary>The store that is not authoritative for writes (written second when <see cref="WritesSecondary"/>).</summary>
+    public StoreRole Secondary => WriteAuthority == StoreRole.Old ? StoreRole.New : StoreRole.Old;
+}

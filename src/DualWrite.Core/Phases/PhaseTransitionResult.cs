@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace DualWrite.Core.Phases;
+
+/// <summary>The planner's decision on a <see cref="PhaseTransitionRequest"/>.</summary>
+public sealed class PhaseTransitionResult
+{
+    internal PhaseTransitionResult(
+        PhaseTransitionRequest request,
+        PhaseTransitionRejection rejection,
+        IReadOnlyList<GateOutcome> gates,
+        PhaseTransitionRecord? record)
+    {
+        Request = request;
+        Rejection = rejection;
+        Gates = gates;
+        Record = record;
+    }
+
+    /// <summary>The request decided on.</summary>
+    public PhaseTransitionRequest Request { get; }
+
+    /// <summary>Why the move was refused, or <see cref="PhaseTransitionRejection.None"/> if it is allowed.</summary>
+    public PhaseTransitionRejection Rejection { get; }
+
+    /// <summary>Whether the move is allowed; then <see cref="Record"/> holds the audit entry to persist with the phase change.</summary>
+    [MemberNotNullWhen(true, nameof(Record))]
+    public bool Allowed => Rejection == PhaseTransitionRejection.None;
+
+    /// <summary>Every gate's verdict, in registration order; empty when no gates ran.</summary>
+    public IReadOnlyList<GateOutcome> Gates { get; }
+
+    /// <summary>The gates that did not pass.</summary>
+    public IEnumerable<GateOutcome> FailedGates => Gates.Where(g => !g.Result.Passed);
+
+    /// <summary>The audit entry when <see cref="Allowed"/>; otherwise <see langword="null"/>.</summary>
+    public PhaseTransitionRecord? Record { get; }
+}

@@ -1,0 +1,9 @@
+using DualWrite.Core.Stores;
+
+namespace DualWrite.Core.Tests.Stores;
+
+public sealed class InMemoryVersionedStoreConformanceTests : VersionedStoreConformanceTests<InMemoryVersionedStore<long, string>>
+{
+    protected override Task<InMemoryVersionedStore<long, string>> CreateStoreAsync() =>
+        Task.FromResult(new InMemoryVersionedStore<long, string>());
+}
