@@ -1,0 +1,102 @@
+using DualWrite.Core.Phases;
+using DualWrite.Core.Stores;
+
+namespace DualWrite.Core.Routing;
+
+/// <summary>
+/// Drains the repair log of one entity: for each entry it reads the key's current record from the store that
+/// took the write (the other store than the entry's target; normally the authoritative one) and writes that
+/// record, or its tombstone, to the target with its stored version. The version guard makes replays, duplicates
+/// and races with live writes harmless. An entry is completed only once the target holds its version or a newer one.
+/// </summary>
+/// <typeparam name="TKey">The entity's key type.</typeparam>
+/// <typeparam name="TValue">The row payload.</typeparam>
+public sealed class RepairWorker<TKey, TValue>
+    where TKey : notnull
+{
+    private readonly string _entity;
+    private readonly IVersionedStore<TKey, TValue> _old;
+    private readonly IVersionedStore<TKey, TValue> _new;
+    private readonly IRepairLog<TKey> _repairLog;
+    private readonly int _batchSize;
+
+    /// <summary>Creates a worker for <paramref name="entity"/> over the same stores and log as its <see cref="DualWriteStore{TKey, TValue}"/>.</summary>
+    /// <param name="entity">The entity whose entries are drained.</param>
+    /// <param name="oldStore">The store being migrated away from.</param>
+    /// <param name="newStore">The store being migrated to.</param>
+    /// <param name="repairLog">The log to drain.</param>
+    /// <param name="batchSize">How many pending entries one pass reads.</param>
+    public RepairWorker(
+        string entity,
+        IVersionedStore<TKey, TValue> oldStore,
+        IVersionedStore<TKey, TValue> newStore,
+        IRepairLog<TKey> repairLog,
+        int batchSize = 500)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(entity);
+        ArgumentNullException.ThrowIfNull(oldStore);
+        ArgumentNullException.ThrowIfNull(newStore);
+        ArgumentNullException.ThrowIfNull(repairLog);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _entity = entity;
+        _old = oldStore;
+        _new = newStore;
+        _repairLog = repairLog;
+        _batchSize = batchSize;
+    }
+
+    /// <summary>Repairs one batch of pending entries; a failing entry stays pending and does not stop the others.</summary>
+    public async Task<RepairRunResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var pending = await _repairLog.ReadPendingAsync(_entity, _batchSize, cancellationToken).ConfigureAwait(false);
+        int repaired = 0, failing = 0;
+        foreach (var entry in pending)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bool done;
+            try
+            {
+                done = await RepairAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // A store that is still down leaves the entry pending for the next pass.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                done = false;
+            }
+
+            if (done)
+            {
+                await _repairLog.CompleteAsync(entry, cancellationToken).ConfigureAwait(false);
+                repaired++;
+            }
+            else
+            {
+                failing++;
+            }
+        }
+
+        return new RepairRunResult(repaired, failing);
+    }
+
+    private async Task<bool> RepairAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
+    {
+        var (source, target) = entry.Target == StoreRole.Old ? (_new, _old) : (_old, _new);
+        var record = await source.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false);
+
+        // The source must hold the entry's version (or a later one); if it does not, there is nothing safe to copy yet.
+        if (record is null || record.Version < entry.Version)
+        {
+            return false;
+        }
+
+        await target.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
+
+        // Applied, or ignored because the target already holds this version or a newer one: either way it is caught up.
+        return true;
+    }
+}
