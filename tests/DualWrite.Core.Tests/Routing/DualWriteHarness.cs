@@ -1,0 +1,59 @@
+using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
+using DualWrite.Core.Stores;
+using DualWrite.Core.Tests.Phases;
+
+namespace DualWrite.Core.Tests.Routing;
+
+/// <summary>Two in-memory stores, a phase source, a repair log, the decorator and its repair worker for one entity.</summary>
+internal sealed class DualWriteHarness
+{
+    public const string Entity = "orders";
+
+    public static readonly CancellationToken Ct = CancellationToken.None;
+
+    public DualWriteHarness(MigrationPhase phase, bool keepOldInSyncInNewOnly = true)
+    {
+        Phases.SetPhase(Entity, phase);
+        Store = new DualWriteStore<long, string>(Entity, Old, New, Phases, Log, Time, keepOldInSyncInNewOnly);
+        Worker = new RepairWorker<long, string>(Entity, Old, New, Log, batchSize: 1000);
+    }
+
+    public InMemoryVersionedStore<long, string> Old { get; } = new();
+
+    public InMemoryVersionedStore<long, string> New { get; } = new();
+
+    public InMemoryPhaseSource Phases { get; } = new();
+
+    public InMemoryRepairLog<long> Log { get; } = new();
+
+    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    public DualWriteStore<long, string> Store { get; }
+
+    public RepairWorker<long, string> Worker { get; }
+
+    public InMemoryVersionedStore<long, string> StoreFor(StoreRole role) => role == StoreRole.Old ? Old : New;
+
+    public void Flip(MigrationPhase phase) => Phases.SetPhase(Entity, phase);
+
+    public static async Task<List<VersionedRecord<long, string>>> ScanAll(IVersionedStore<long, string> store)
+    {
+        var records = new List<VersionedRecord<long, string>>();
+        await foreach (var record in store.ScanAsync(KeyRange<long>.All, 64, Ct))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    public async Task ShouldBeInSync()
+    {
+        var old = await ScanAll(Old);
+        var @new = await ScanAll(New);
+        @new.Should().Equal(old);
+    }
+
+    public async Task<List<RepairEntry<long>>> Pending() => [.. await Log.ReadPendingAsync(Entity, int.MaxValue, Ct)];
+}
