@@ -216,10 +216,12 @@ public sealed class DualWriteStoreFailureTests
     public async Task EntryWhoseSourceLacksTheVersion_StaysPending()
     {
         var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld);
+        await h.Old.UpsertAsync(new(2, 2, "older than the entry"), Ct);
         await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 1, StoreRole.New, 4, "test", h.Time.Now), Ct);
+        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 2, StoreRole.New, 4, "test", h.Time.Now), Ct);
 
-        (await h.Worker.RunOnceAsync(Ct)).Should().Be(new RepairRunResult(0, 1));
-        h.Log.PendingCount.Should().Be(1);
+        (await h.Worker.RunOnceAsync(Ct)).Should().Be(new RepairRunResult(0, 2));
+        h.Log.PendingCount.Should().Be(2);
     }
 
     [Fact]
