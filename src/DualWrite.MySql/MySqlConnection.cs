@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using DualWrite.MySql.Core;
 
 namespace DualWrite.MySql;
@@ -316,5 +315,4 @@ public sealed class MySqlConnection : DbConnection
         }
     }
 
-    internal static string FormatInvariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -107,18 +107,7 @@ public sealed partial class BinlogReader
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var files = new List<string>();
-            var command = new MySqlCommand("SHOW BINARY LOGS", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        files.Add(reader.GetString(0));
-                    }
-                }
-            }
+            await ForEachRowAsync(connection, "SHOW BINARY LOGS", row => files.Add(row.GetString(0)), cancellationToken).ConfigureAwait(false);
 
             if (!files.Contains(position.File, StringComparer.Ordinal))
             {
@@ -132,27 +121,38 @@ public sealed partial class BinlogReader
     private static async Task<Dictionary<string, string?>> ReadVariablesAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var command = new MySqlCommand(
-            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin','binlog_format','binlog_row_image','binlog_row_metadata')", connection);
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    values[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-                }
-            }
-        }
-
+        await ForEachRowAsync(connection,
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('log_bin','binlog_format','binlog_row_image','binlog_row_metadata')",
+            row => values[row.GetString(0)] = row.IsDBNull(1) ? null : row.GetString(1),
+            cancellationToken).ConfigureAwait(false);
         return values;
     }
 
     private static async Task<HashSet<string>> ReadGrantsAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
         var privileges = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var command = new MySqlCommand("SHOW GRANTS FOR CURRENT_USER()", connection);
+        await ForEachRowAsync(connection, "SHOW GRANTS FOR CURRENT_USER()", row =>
+        {
+            var grant = row.GetString(0);
+            var on = grant.IndexOf(" ON ", StringComparison.OrdinalIgnoreCase);
+            // Replication privileges are global: only GRANT ... ON *.* counts.
+            if (!grant.StartsWith("GRANT ", StringComparison.OrdinalIgnoreCase) || on < 0
+                || !grant.AsSpan(on + 4).TrimStart().StartsWith("*.*", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            foreach (var privilege in grant[6..on].Split(','))
+            {
+                privileges.Add(privilege.Trim());
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return privileges;
+    }
+
+    private static async Task ForEachRowAsync(MySqlConnection connection, string sql, Action<MySqlDataReader> onRow, CancellationToken cancellationToken)
+    {
+        var command = new MySqlCommand(sql, connection);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -160,27 +160,10 @@ public sealed partial class BinlogReader
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var grant = reader.GetString(0);
-                    if (!grant.StartsWith("GRANT ", StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    var on = grant.IndexOf(" ON ", StringComparison.OrdinalIgnoreCase);
-                    if (on < 0 || !grant.AsSpan(on + 4).TrimStart().StartsWith("*.*", StringComparison.Ordinal))
-                    {
-                        continue; // replication privileges are global
-                    }
-
-                    foreach (var privilege in grant[6..on].Split(','))
-                    {
-                        privileges.Add(privilege.Trim());
-                    }
+                    onRow(reader);
                 }
             }
         }
-
-        return privileges;
     }
 
     private static async Task<string?> ScalarStringAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -31,39 +31,20 @@ public sealed class RowChange
     public int Index { get; }
 
     /// <summary>The primary key values of the row as it is after the change (before it, for deletes).</summary>
-    public object?[] Key
-    {
-        get
-        {
-            var image = After ?? Before!;
-            var key = new object?[Table.PrimaryKey.Count];
-            for (var i = 0; i < key.Length; i++)
-            {
-                key[i] = image[Table.PrimaryKey[i]];
-            }
-
-            return key;
-        }
-    }
+    public object?[] Key => KeyOf(After ?? Before!);
 
     /// <summary>The primary key values before the change, which differ from <see cref="Key"/> when an update changed the key.</summary>
-    public object?[]? KeyBefore
+    public object?[]? KeyBefore => Before is null ? null : KeyOf(Before);
+
+    private object?[] KeyOf(object?[] image)
     {
-        get
+        var key = new object?[Table.PrimaryKey.Count];
+        for (var i = 0; i < key.Length; i++)
         {
-            if (Before is null)
-            {
-                return null;
-            }
-
-            var key = new object?[Table.PrimaryKey.Count];
-            for (var i = 0; i < key.Length; i++)
-            {
-                key[i] = Before[Table.PrimaryKey[i]];
-            }
-
-            return key;
+            key[i] = image[Table.PrimaryKey[i]];
         }
+
+        return key;
     }
 
     /// <summary>The value of a column by name in the after image (before image for deletes).</summary>

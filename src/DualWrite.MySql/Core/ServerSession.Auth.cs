@@ -215,29 +215,23 @@ internal sealed partial class ServerSession
             return;
         }
 
-        var attributes = new PayloadWriterScratch();
-        attributes.Add("_client_name", "DualWrite.MySql");
-        attributes.Add("_client_version", typeof(ServerSession).Assembly.GetName().Version?.ToString() ?? "0");
-        attributes.Add("_os", Environment.OSVersion.Platform.ToString());
-        attributes.Add("_pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(Settings.ApplicationName))
+        var attributes = new Protocol.Serialization.PayloadWriter(128);
+        foreach (var (key, value) in new[]
         {
-            attributes.Add("program_name", Settings.ApplicationName);
+            ("_client_name", "DualWrite.MySql"),
+            ("_client_version", typeof(ServerSession).Assembly.GetName().Version?.ToString() ?? "0"),
+            ("_os", Environment.OSVersion.Platform.ToString()),
+            ("_pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("program_name", Settings.ApplicationName ?? ""),
+        })
+        {
+            if (value.Length > 0)
+            {
+                attributes.WriteLengthEncodedString(key);
+                attributes.WriteLengthEncodedString(value);
+            }
         }
 
-        _writer.WriteLengthEncodedBytes(attributes.ToArray());
-    }
-
-    private sealed class PayloadWriterScratch
-    {
-        private readonly Protocol.Serialization.PayloadWriter _inner = new(128);
-
-        public void Add(string key, string value)
-        {
-            _inner.WriteLengthEncodedString(key);
-            _inner.WriteLengthEncodedString(value);
-        }
-
-        public byte[] ToArray() => _inner.Payload.ToArray();
+        _writer.WriteLengthEncodedBytes(attributes.Payload);
     }
 }

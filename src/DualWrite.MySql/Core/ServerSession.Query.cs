@@ -178,35 +178,52 @@ internal sealed partial class ServerSession
 
     private bool AcceptRow(ReadOnlyMemory<byte> payload)
     {
-        var span = payload.Span;
-        if (span.Length > 0)
+        switch (ConsumeRowPacket(payload.Span))
         {
-            if (span[0] == OkPayload.EofHeader && span.Length < PacketTransport.MaxPacketPayload)
-            {
-                var end = DeprecateEof ? OkPayload.Parse(span) : OkPayload.ParseEof(span);
-                Status = end.Status;
-                InRows = false;
-                HasPendingResults = (end.Status & ServerStatus.MoreResultsExist) != 0;
-                CurrentRow = default;
+            case RowPacket.EndOfRows:
                 if (ActiveScope is { IsTriggered: true } scope)
                 {
                     throw scope.Translate(null);
                 }
 
                 return false;
-            }
+            case RowPacket.Error:
+                throw Translate(ErrorPayload.Parse(payload.Span).ToException());
+            default:
+                CurrentRow = payload;
+                return true;
+        }
+    }
 
-            if (span[0] == ErrorPayload.Header)
-            {
-                InRows = false;
-                HasPendingResults = false;
-                CurrentRow = default;
-                throw Translate(ErrorPayload.Parse(span).ToException());
-            }
+    private enum RowPacket
+    {
+        Row,
+        EndOfRows,
+        Error,
+    }
+
+    /// <summary>Classifies a packet of the row stream; an end-of-rows or error packet also ends the result (and updates the status).</summary>
+    private RowPacket ConsumeRowPacket(ReadOnlySpan<byte> span)
+    {
+        if (span.Length > 0 && span[0] == OkPayload.EofHeader && span.Length < PacketTransport.MaxPacketPayload)
+        {
+            var end = DeprecateEof ? OkPayload.Parse(span) : OkPayload.ParseEof(span);
+            Status = end.Status;
+            InRows = false;
+            HasPendingResults = (end.Status & ServerStatus.MoreResultsExist) != 0;
+            CurrentRow = default;
+            return RowPacket.EndOfRows;
         }
 
-        CurrentRow = payload;
-        return true;
+        if (span.Length > 0 && span[0] == ErrorPayload.Header)
+        {
+            InRows = false;
+            HasPendingResults = false;
+            CurrentRow = default;
+            return RowPacket.Error;
+        }
+
+        return RowPacket.Row;
     }
 
     /// <summary>Reads and discards everything left of the current command, so the session can take the next one.</summary>
@@ -220,7 +237,7 @@ internal sealed partial class ServerSession
                 {
                     var pending = Transport.ReadPayloadAsync(CancellationToken.None);
                     var payload = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-                    AcceptRowWhileDraining(payload.Span);
+                    ConsumeRowPacket(payload.Span);
                 }
 
                 if (HasPendingResults)
@@ -235,22 +252,6 @@ internal sealed partial class ServerSession
             catch (OperationCanceledException)
             {
             }
-        }
-    }
-
-    private void AcceptRowWhileDraining(ReadOnlySpan<byte> span)
-    {
-        if (span.Length > 0 && span[0] == OkPayload.EofHeader && span.Length < PacketTransport.MaxPacketPayload)
-        {
-            var end = DeprecateEof ? OkPayload.Parse(span) : OkPayload.ParseEof(span);
-            Status = end.Status;
-            InRows = false;
-            HasPendingResults = (end.Status & ServerStatus.MoreResultsExist) != 0;
-        }
-        else if (span.Length > 0 && span[0] == ErrorPayload.Header)
-        {
-            InRows = false;
-            HasPendingResults = false;
         }
     }
 
