@@ -1,3 +1,4 @@
+using DualWrite.Conformance;
 using DualWrite.Core.Stores;
 
 namespace DualWrite.Core.Tests.Stores;

@@ -1,6 +1,6 @@
 using DualWrite.Core.Stores;
 
-namespace DualWrite.Core.Tests.Stores;
+namespace DualWrite.Conformance;
 
 /// <summary>
 /// The behaviour every store adapter must show against its real server. An adapter's test project

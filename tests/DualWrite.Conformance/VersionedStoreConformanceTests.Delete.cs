@@ -1,6 +1,6 @@
 using DualWrite.Core.Stores;
 
-namespace DualWrite.Core.Tests.Stores;
+namespace DualWrite.Conformance;
 
 public abstract partial class VersionedStoreConformanceTests<TStore>
 {
