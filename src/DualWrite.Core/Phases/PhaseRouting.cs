@@ -8,5 +8,5 @@ namespace DualWrite.Core.Phases;
 public readonly record struct PhaseRouting(MigrationPhase Phase, StoreRole WriteAuthority, bool WritesSecondary, StoreRole Reads)
 {
     /// <summary>The store that is not authoritative for writes (written second when <see cref="WritesSecondary"/>).</summary>
-    public StoreRole Secondary => WriteAuthority == StoreRole.Old ? StoreRole.New : StoreRole.Old;
+    public StoreRole Secondary => WriteAuthority.Other();
 }

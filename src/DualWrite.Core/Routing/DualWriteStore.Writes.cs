@@ -26,12 +26,18 @@ public sealed partial class DualWriteStore<TKey, TValue>
             ? store.DeleteAsync(record.Key, record.Version, cancellationToken)
             : store.UpsertAsync(record, cancellationToken);
 
+    private static string OperationName(VersionedRecord<TKey, TValue> record) => record.IsTombstone ? "delete" : "upsert";
+
     private async ValueTask<WriteResult> WriteAsync(VersionedRecord<TKey, TValue> record, CancellationToken cancellationToken)
     {
         var routing = CurrentRouting();
+        if (routing.WritesSecondary && Store(routing.WriteAuthority) is IOutboxStore<TKey, TValue> outbox)
+        {
+            return await WriteThroughOutboxAsync(outbox, record, routing, cancellationToken).ConfigureAwait(false);
+        }
 
         // A failure here propagates: nothing is acknowledged, and nothing was sent to the secondary.
-        var result = await Apply(Store(routing.WriteAuthority), record, cancellationToken).ConfigureAwait(false);
+        var result = await Measure(routing.WriteAuthority, OperationName(record), static (s, r, ct) => Apply(s, r, ct), record, cancellationToken).ConfigureAwait(false);
 
         // An older version lost to a newer write, which carried its own secondary write. The same version is a
         // retry, perhaps of a call whose secondary write failed unrecorded, so the secondary is written again.
@@ -40,35 +46,116 @@ public sealed partial class DualWriteStore<TKey, TValue>
             return result;
         }
 
-        try
+        var failure = await TryWriteSecondaryAsync(record, routing.Secondary, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            await Apply(Store(routing.Secondary), record, cancellationToken).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Any secondary failure, cancellation included, must reach the repair log rather than the caller.
-        catch (Exception secondaryFailure)
-#pragma warning restore CA1031
-        {
-            await RecordForRepairAsync(record, routing.Secondary, secondaryFailure).ConfigureAwait(false);
+            await RecordForRepairAsync(record, routing.Secondary, failure).ConfigureAwait(false);
         }
 
         return result;
     }
 
-    private async ValueTask RecordForRepairAsync(VersionedRecord<TKey, TValue> record, StoreRole target, Exception secondaryFailure)
+    /// <summary>
+    /// The outbox path: the record and an intent naming the secondary commit together; once committed, the secondary
+    /// is written and the intent completed. A failure or crash after the commit leaves the intent pending for repair.
+    /// </summary>
+    private async ValueTask<WriteResult> WriteThroughOutboxAsync(
+        IOutboxStore<TKey, TValue> outbox, VersionedRecord<TKey, TValue> record, PhaseRouting routing, CancellationToken cancellationToken)
+    {
+        var intent = NewRepairEntry(record, routing.Secondary, "secondary write pending");
+        var start = _time.GetTimestamp();
+        var failed = true;
+        try
+        {
+            var result = await outbox.WriteWithIntentAsync(
+                record,
+                intent,
+                async ct =>
+                {
+                    var failure = await TryWriteSecondaryAsync(record, intent.Target, ct).ConfigureAwait(false);
+                    if (failure is null)
+                    {
+                        await CompleteIntentAsync(intent).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        LogSecondaryFailed(_logger, Entity, intent.Target, record.Version, failure);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            failed = false;
+            return result;
+        }
+        finally
+        {
+            var end = _time.GetTimestamp();
+            _objectives?.RecordCall(end - start, failed);
+            _metrics?.RecordOperation(Entity, routing.WriteAuthority, OperationName(record), _time.GetElapsedTime(start, end), failed);
+        }
+    }
+
+    /// <summary>Writes the secondary through the resilience pipeline; returns the failure instead of throwing it.</summary>
+    private async ValueTask<Exception?> TryWriteSecondaryAsync(VersionedRecord<TKey, TValue> record, StoreRole target, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        Exception? failure = null;
+        try
+        {
+            await _secondaryPipeline.ExecuteAsync(
+                static (state, ct) => Apply(state.Store, state.Record, ct),
+                (Store: Store(target), Record: record),
+                cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any secondary failure, cancellation included, must reach the repair log rather than the caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex;
+        }
+
+        _objectives?.RecordSecondaryWrite(failure is not null);
+        if (_metrics is not null)
+        {
+            _metrics.RecordOperation(Entity, target, OperationName(record), _time.GetElapsedTime(start), failure is not null);
+            if (failure is not null)
+            {
+                _metrics.RecordSecondaryFailure(Entity, target);
+            }
+        }
+
+        return failure;
+    }
+
+    private async ValueTask CompleteIntentAsync(RepairEntry<TKey> intent)
+    {
+        try
+        {
+            // Not the caller's token: the write is done, and leaving the intent pending only costs a needless repair.
+            await _repairLog.CompleteAsync(intent, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A pending intent is safe: the repair worker finds the secondary caught up and completes it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogIntentNotCompleted(_logger, Entity, intent.Id, ex);
+        }
+    }
+
+    private RepairEntry<TKey> NewRepairEntry(VersionedRecord<TKey, TValue> record, StoreRole target, string reason)
     {
         var now = _time.GetUtcNow();
-        var entry = new RepairEntry<TKey>(
-            Guid.CreateVersion7(now),
-            Entity,
-            record.Key,
-            target,
-            record.Version,
-            $"{secondaryFailure.GetType().Name}: {secondaryFailure.Message}",
-            now);
+        return new RepairEntry<TKey>(Guid.CreateVersion7(now), Entity, record.Key, target, record.Version, reason, now);
+    }
+
+    private async ValueTask RecordForRepairAsync(VersionedRecord<TKey, TValue> record, StoreRole target, Exception secondaryFailure)
+    {
+        LogSecondaryFailed(_logger, Entity, target, record.Version, secondaryFailure);
+        var entry = NewRepairEntry(record, target, $"{secondaryFailure.GetType().Name}: {secondaryFailure.Message}");
         try
         {
             // Not the caller's token: the authoritative write has landed, so its trace must be kept even if the caller gave up.
             await _repairLog.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            _metrics?.RecordRepairAppend(Entity);
         }
 #pragma warning disable CA1031 // Rethrown as the typed failure that carries both causes.
         catch (Exception logFailure)

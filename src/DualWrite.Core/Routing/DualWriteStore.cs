@@ -1,14 +1,23 @@
+using DualWrite.Core.Diagnostics;
 using DualWrite.Core.Phases;
+using DualWrite.Core.Rollback;
+using DualWrite.Core.Shadow;
 using DualWrite.Core.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace DualWrite.Core.Routing;
 
 /// <summary>
 /// The repository decorator: an <see cref="IVersionedStore{TKey, TValue}"/> over an old and a new store for one
-/// entity that routes each call by the entity's current phase (read once per call). Writes go to the
-/// authoritative store first, and a failure there fails the caller; then, where the phase writes both stores,
-/// the same record goes to the secondary, whose failure is recorded in the repair log instead of failing the
-/// caller. Only if that record cannot be written either does the caller see a failure.
+/// entity that routes each call by the entity's current phase (read once per call, see <see cref="MigrationPhaseExtensions.Routing"/>).
+/// Writes go to the authoritative store first, and a failure there fails the caller; then, where the phase writes
+/// both stores, the same record goes to the secondary through a resilience pipeline (timeout, retry with jitter,
+/// circuit breaker), and a failure there is recorded in the repair log instead of failing the caller. Only if
+/// that record cannot be written either does the caller see a failure. When the authoritative store is an
+/// <see cref="IOutboxStore{TKey, TValue}"/>, the repair entry is written with the record, before the secondary
+/// write, and completed after it (the transactional outbox).
 /// </summary>
 /// <typeparam name="TKey">The entity's key type.</typeparam>
 /// <typeparam name="TValue">The row payload.</typeparam>
@@ -20,37 +29,58 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     private readonly IPhaseSource _phases;
     private readonly IRepairLog<TKey> _repairLog;
     private readonly TimeProvider _time;
-    private readonly bool _keepOldInSyncInNewOnly;
+    private readonly ResiliencePipeline _secondaryPipeline;
+    private readonly ShadowReadOptions _shadow;
+    private readonly IEqualityComparer<TValue> _valueComparer;
+    private readonly DualWriteMetrics? _metrics;
+    private readonly SloWindow? _objectives;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the decorator for <paramref name="entity"/>.</summary>
     /// <param name="entity">The entity name the phase source and repair log know it by.</param>
     /// <param name="oldStore">The store being migrated away from.</param>
     /// <param name="newStore">The store being migrated to; it must order keys as <paramref name="oldStore"/> does.</param>
     /// <param name="phases">Where the entity's phase is read on every call.</param>
-    /// <param name="repairLog">Where failed secondary writes are recorded.</param>
-    /// <param name="timeProvider">The clock for repair entries; the system clock when null.</param>
-    /// <param name="keepOldInSyncInNewOnly">Whether <see cref="MigrationPhase.NewOnly"/> still writes the old store as the secondary, so stepping back stays instant.</param>
+    /// <param name="repairLog">Where failed secondary writes are recorded; an outbox store's own log.</param>
+    /// <param name="options">Resilience, shadow reads, clock, metrics and logging; defaults when null.</param>
+    /// <exception cref="ArgumentException">A store is an <see cref="IOutboxStore{TKey, TValue}"/> whose log is not <paramref name="repairLog"/>, or the options are invalid.</exception>
     public DualWriteStore(
         string entity,
         IVersionedStore<TKey, TValue> oldStore,
         IVersionedStore<TKey, TValue> newStore,
         IPhaseSource phases,
         IRepairLog<TKey> repairLog,
-        TimeProvider? timeProvider = null,
-        bool keepOldInSyncInNewOnly = true)
+        DualWriteStoreOptions<TValue>? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entity);
         ArgumentNullException.ThrowIfNull(oldStore);
         ArgumentNullException.ThrowIfNull(newStore);
         ArgumentNullException.ThrowIfNull(phases);
         ArgumentNullException.ThrowIfNull(repairLog);
+        options ??= new();
+        EnsureSameLog(oldStore, repairLog, nameof(oldStore));
+        EnsureSameLog(newStore, repairLog, nameof(newStore));
+        var errors = new Options.OptionErrors();
+        options.SecondaryWrites.Validate("SecondaryWrites", errors);
+        options.ShadowReads.Validate("ShadowReads", errors);
+        if (errors.Errors.Count > 0)
+        {
+            throw new ArgumentException($"Invalid options for entity '{entity}': {string.Join(" ", errors.Errors)}", nameof(options));
+        }
+
         Entity = entity;
         _old = oldStore;
         _new = newStore;
         _phases = phases;
         _repairLog = repairLog;
-        _time = timeProvider ?? TimeProvider.System;
-        _keepOldInSyncInNewOnly = keepOldInSyncInNewOnly;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _secondaryPipeline = Resilience.SecondaryWritePipeline.Build(options.SecondaryWrites, _time);
+        _shadow = options.ShadowReads;
+        _valueComparer = options.ValueComparer ?? EqualityComparer<TValue>.Default;
+        _metrics = options.Metrics;
+        _objectives = options.Objectives;
+        _logger = options.Logger ?? NullLogger.Instance;
+        _metrics?.TrackPhase(entity, () => _phases.GetPhase(Entity));
     }
 
     /// <summary>The entity this decorator routes.</summary>
@@ -62,22 +92,29 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     /// <summary>
     /// Reads from the phase's read store. If the repair log says the read store may still lack a write of
     /// <paramref name="key"/>, the other store is read too and the newer record wins, so a rollback (or a
-    /// cutover) before the repair has run never shows an older version than one already served.
+    /// cutover) before the repair has run never shows an older version than one already served. In the phases
+    /// that write both stores, a sample of reads is also shadowed (see <see cref="ShadowReadOptions"/>).
     /// </summary>
     public async ValueTask<VersionedRecord<TKey, TValue>?> GetAsync(TKey key, CancellationToken cancellationToken)
     {
         var routing = CurrentRouting();
+        var shadow = routing.WritesSecondary && ShouldShadow() ? StartShadowRead(key, routing.Reads.Other()) : null;
 
         // Ask the log first: an entry completed after this check was repaired before the read below.
         var behind = await _repairLog.HasPendingAsync(Entity, key, routing.Reads, cancellationToken).ConfigureAwait(false);
-        var record = await Store(routing.Reads).GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (!behind)
+        var record = await Measure(routing.Reads, "get", static (s, k, ct) => s.GetAsync(k, ct), key, cancellationToken).ConfigureAwait(false);
+        if (behind)
         {
-            return record;
+            var other = await Store(routing.Reads.Other()).GetAsync(key, cancellationToken).ConfigureAwait(false);
+            record = other is not null && (record is null || other.Version > record.Version) ? other : record;
         }
 
-        var other = await Store(routing.Reads.Other()).GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return other is not null && (record is null || other.Version > record.Version) ? other : record;
+        if (shadow is not null)
+        {
+            TrackShadowComparison(CompareShadowAsync(key, routing.Reads, record, shadow));
+        }
+
+        return record;
     }
 
     /// <summary>Scans the phase's read store (no repair-log correction: scans serve reconciliation, which compares both stores anyway).</summary>
@@ -91,7 +128,44 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     public ValueTask<long> BulkLoadAsync(IAsyncEnumerable<VersionedRecord<TKey, TValue>> records, CancellationToken cancellationToken) =>
         Store(CurrentRouting().WriteAuthority).BulkLoadAsync(records, cancellationToken);
 
-    private PhaseRouting CurrentRouting() => DualWriteRouting.For(_phases.GetPhase(Entity), _keepOldInSyncInNewOnly);
+    private static void EnsureSameLog(IVersionedStore<TKey, TValue> store, IRepairLog<TKey> repairLog, string parameter)
+    {
+        if (store is IOutboxStore<TKey, TValue> outbox && !ReferenceEquals(outbox.RepairLog, repairLog))
+        {
+            throw new ArgumentException("An outbox store writes its intents into its own repair log; pass that log as the decorator's repair log, or the repair worker will never see them.", parameter);
+        }
+    }
+
+    private PhaseRouting CurrentRouting() => _phases.GetPhase(Entity).Routing();
 
     private IVersionedStore<TKey, TValue> Store(StoreRole role) => role == StoreRole.Old ? _old : _new;
+
+    /// <summary>Runs one call on the authoritative or read store, counting it and its latency (a failure too).</summary>
+    private async ValueTask<TResult> Measure<TArg, TResult>(
+        StoreRole role,
+        string operation,
+        Func<IVersionedStore<TKey, TValue>, TArg, CancellationToken, ValueTask<TResult>> call,
+        TArg argument,
+        CancellationToken cancellationToken)
+    {
+        if (_metrics is null && _objectives is null)
+        {
+            return await call(Store(role), argument, cancellationToken).ConfigureAwait(false);
+        }
+
+        var start = _time.GetTimestamp();
+        var failed = true;
+        try
+        {
+            var result = await call(Store(role), argument, cancellationToken).ConfigureAwait(false);
+            failed = false;
+            return result;
+        }
+        finally
+        {
+            var end = _time.GetTimestamp();
+            _objectives?.RecordCall(end - start, failed);
+            _metrics?.RecordOperation(Entity, role, operation, _time.GetElapsedTime(start, end), failed);
+        }
+    }
 }

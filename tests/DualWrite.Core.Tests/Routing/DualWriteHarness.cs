@@ -12,12 +12,22 @@ internal sealed class DualWriteHarness
 
     public static readonly CancellationToken Ct = CancellationToken.None;
 
-    public DualWriteHarness(MigrationPhase phase, bool keepOldInSyncInNewOnly = true)
+    public DualWriteHarness(MigrationPhase phase, Action<DualWriteStoreOptions<string>>? configure = null)
     {
         Phases.SetPhase(Entity, phase);
-        Store = new DualWriteStore<long, string>(Entity, Old, New, Phases, Log, Time, keepOldInSyncInNewOnly);
+        Options = new DualWriteStoreOptions<string>
+        {
+            TimeProvider = Time,
+
+            // No retries or breaker by default, so a fault injected for one write fails exactly that write.
+            SecondaryWrites = { MaxRetryAttempts = 0, BreakerMinimumThroughput = int.MaxValue },
+        };
+        configure?.Invoke(Options);
+        Store = new DualWriteStore<long, string>(Entity, Old, New, Phases, Log, Options);
         Worker = new RepairWorker<long, string>(Entity, Old, New, Log, batchSize: 1000);
     }
+
+    public DualWriteStoreOptions<string> Options { get; }
 
     public InMemoryVersionedStore<long, string> Old { get; } = new();
 

@@ -10,7 +10,6 @@ public sealed class DualWriteStoreFailureTests
     [Theory]
     [InlineData(MigrationPhase.DualWriteReadOld, StoreRole.New)]
     [InlineData(MigrationPhase.DualWriteReadNew, StoreRole.Old)]
-    [InlineData(MigrationPhase.NewOnly, StoreRole.Old)]
     public async Task SecondaryFailure_CallerSucceeds_EntryIsLogged_AndRepairConverges(MigrationPhase phase, StoreRole secondary)
     {
         var h = new DualWriteHarness(phase);

@@ -11,7 +11,7 @@ public sealed class DualWriteStoreRoutingTests
     [InlineData(MigrationPhase.Backfill, true, false)]
     [InlineData(MigrationPhase.DualWriteReadOld, true, true)]
     [InlineData(MigrationPhase.DualWriteReadNew, true, true)]
-    [InlineData(MigrationPhase.NewOnly, true, true)]
+    [InlineData(MigrationPhase.NewOnly, false, true)]
     public async Task Upsert_LandsWhereThePhaseWrites(MigrationPhase phase, bool inOld, bool inNew)
     {
         var h = new DualWriteHarness(phase);
@@ -21,17 +21,6 @@ public sealed class DualWriteStoreRoutingTests
         (await h.Old.GetAsync(1, Ct) is not null).Should().Be(inOld);
         (await h.New.GetAsync(1, Ct) is not null).Should().Be(inNew);
         h.Log.PendingCount.Should().Be(0);
-    }
-
-    [Fact]
-    public async Task NewOnly_WithoutKeepingOldInSync_WritesOnlyNew()
-    {
-        var h = new DualWriteHarness(MigrationPhase.NewOnly, keepOldInSyncInNewOnly: false);
-
-        await h.Store.UpsertAsync(new(1, 5, "a"), Ct);
-
-        (await h.Old.GetAsync(1, Ct)).Should().BeNull();
-        (await h.New.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"));
     }
 
     [Theory]
@@ -70,7 +59,6 @@ public sealed class DualWriteStoreRoutingTests
     [Theory]
     [InlineData(MigrationPhase.DualWriteReadOld)]
     [InlineData(MigrationPhase.DualWriteReadNew)]
-    [InlineData(MigrationPhase.NewOnly)]
     public async Task Delete_LeavesTheSameTombstoneInBothStores(MigrationPhase phase)
     {
         var h = new DualWriteHarness(phase);
