@@ -145,7 +145,7 @@ public sealed partial class AutoRollbackMonitor
     }
 
     private static string Describe(string what, double rate, double limit, long part, long whole, string unit, string window) =>
-        string.Create(CultureInfo.InvariantCulture, $"{what} {rate:P1} above the objective {limit:P1} ({part} of {whole} {unit} in the last {window} s)");
+        string.Create(CultureInfo.InvariantCulture, $"{what} {rate * 100:0.0}% above the objective {limit * 100:0.0}% ({part} of {whole} {unit} in the last {window} s)");
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Automatic rollback of {Entity} from {From} to {To}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string entity, MigrationPhase from, MigrationPhase to, string reason);
