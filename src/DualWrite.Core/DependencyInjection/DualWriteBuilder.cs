@@ -1,0 +1,106 @@
+using DualWrite.Core.Diagnostics;
+using DualWrite.Core.Options;
+using DualWrite.Core.Phases;
+using DualWrite.Core.Rollback;
+using DualWrite.Core.Routing;
+using DualWrite.Core.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DualWrite.Core.DependencyInjection;
+
+/// <summary>Adds the phase source, the phase transitioner and the migrated entities to a service collection.</summary>
+public sealed class DualWriteBuilder
+{
+    private readonly DualWriteRegistry _registry;
+
+    internal DualWriteBuilder(IServiceCollection services, DualWriteRegistry registry)
+    {
+        Services = services;
+        _registry = registry;
+    }
+
+    /// <summary>The services being configured.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Uses <paramref name="factory"/>'s phase source for every entity (a feature-flag source in production).</summary>
+    public DualWriteBuilder UsePhaseSource(Func<IServiceProvider, IPhaseSource> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        _registry.HasPhaseSource = true;
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="factory"/>'s transitioner for automatic rollbacks; without one, the policy is not run.</summary>
+    public DualWriteBuilder UsePhaseTransitioner(Func<IServiceProvider, IPhaseTransitioner> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        _registry.HasPhaseTransitioner = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="entity"/>: its <see cref="DualWriteStore{TKey, TValue}"/> is resolved as the keyed service
+    /// <c>IVersionedStore&lt;TKey, TValue&gt;</c> (key: the entity name), and its repair worker runs in the background service.
+    /// </summary>
+    /// <exception cref="ArgumentException">The entity name is blank or already added.</exception>
+    public DualWriteBuilder AddEntity<TKey, TValue>(
+        string entity,
+        Func<IServiceProvider, IVersionedStore<TKey, TValue>> oldStore,
+        Func<IServiceProvider, IVersionedStore<TKey, TValue>> newStore,
+        Func<IServiceProvider, IRepairLog<TKey>> repairLog,
+        IEqualityComparer<TValue>? valueComparer = null)
+        where TKey : notnull
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(entity);
+        ArgumentNullException.ThrowIfNull(oldStore);
+        ArgumentNullException.ThrowIfNull(newStore);
+        ArgumentNullException.ThrowIfNull(repairLog);
+        if (_registry.Entities.Contains(entity))
+        {
+            throw new ArgumentException($"Entity '{entity}' was already added.", nameof(entity));
+        }
+
+        _registry.Entities.Add(entity);
+        Services.AddKeyedSingleton(entity, (sp, _) => new EntityParts<TKey, TValue>(oldStore(sp), newStore(sp), repairLog(sp)));
+        Services.AddKeyedSingleton(entity, (sp, _) =>
+        {
+            var parts = sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity);
+            var options = sp.GetRequiredService<IOptions<DualWriteOptions>>().Value.For(entity);
+            return new DualWriteStore<TKey, TValue>(entity, parts.Old, parts.New, sp.GetRequiredService<IPhaseSource>(), parts.RepairLog, new()
+            {
+                SecondaryWrites = options.SecondaryWrites,
+                ShadowReads = options.ShadowReads,
+                ValueComparer = valueComparer,
+                TimeProvider = sp.GetService<TimeProvider>(),
+                Metrics = sp.GetRequiredService<DualWriteMetrics>(),
+                Objectives = options.AutoRollback.Enabled ? sp.GetRequiredService<SloMonitor>().Register(entity, options.AutoRollback) : null,
+                Logger = sp.GetService<ILoggerFactory>()?.CreateLogger<DualWriteStore<TKey, TValue>>(),
+            });
+        });
+        Services.AddKeyedSingleton<IVersionedStore<TKey, TValue>>(entity, (sp, key) => sp.GetRequiredKeyedService<DualWriteStore<TKey, TValue>>(key));
+        _registry.RepairRunners.Add(sp =>
+        {
+            var parts = sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity);
+            var batch = sp.GetRequiredService<IOptions<DualWriteOptions>>().Value.For(entity).RepairBatchSize;
+            return new RepairRunner<TKey, TValue>(entity, new RepairWorker<TKey, TValue>(entity, parts.Old, parts.New, parts.RepairLog, batch));
+        });
+        return this;
+    }
+
+    /// <summary>The stores and log of one entity, created once so the decorator and the repair worker share them.</summary>
+    private sealed record EntityParts<TKey, TValue>(IVersionedStore<TKey, TValue> Old, IVersionedStore<TKey, TValue> New, IRepairLog<TKey> RepairLog)
+        where TKey : notnull;
+
+    private sealed class RepairRunner<TKey, TValue>(string entity, RepairWorker<TKey, TValue> worker) : IRepairRunner
+        where TKey : notnull
+    {
+        public string Entity => entity;
+
+        public Task<RepairRunResult> RunOnceAsync(CancellationToken cancellationToken) => worker.RunOnceAsync(cancellationToken);
+    }
+}
