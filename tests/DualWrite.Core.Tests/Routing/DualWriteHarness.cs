@@ -12,8 +12,10 @@ internal sealed class DualWriteHarness
 
     public static readonly CancellationToken Ct = CancellationToken.None;
 
-    public DualWriteHarness(MigrationPhase phase, Action<DualWriteStoreOptions<string>>? configure = null)
+    public DualWriteHarness(MigrationPhase phase, Action<DualWriteStoreOptions<string>>? configure = null, bool outbox = false)
     {
+        Outbox = outbox ? new InMemoryOutboxStore(Old, Log) : null;
+        IVersionedStore<long, string> oldStore = Outbox is null ? Old : Outbox;
         Phases.SetPhase(Entity, phase);
         Options = new DualWriteStoreOptions<string>
         {
@@ -23,11 +25,14 @@ internal sealed class DualWriteHarness
             SecondaryWrites = { MaxRetryAttempts = 0, BreakerMinimumThroughput = int.MaxValue },
         };
         configure?.Invoke(Options);
-        Store = new DualWriteStore<long, string>(Entity, Old, New, Phases, Log, Options);
-        Worker = new RepairWorker<long, string>(Entity, Old, New, Log, batchSize: 1000);
+        Store = new DualWriteStore<long, string>(Entity, oldStore, New, Phases, Log, Options);
+        Worker = new RepairWorker<long, string>(Entity, oldStore, New, Log, batchSize: 1000);
     }
 
     public DualWriteStoreOptions<string> Options { get; }
+
+    /// <summary>The old store as the decorator sees it when it writes through the outbox; null otherwise.</summary>
+    public InMemoryOutboxStore? Outbox { get; }
 
     public InMemoryVersionedStore<long, string> Old { get; } = new();
 
