@@ -46,6 +46,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 catch (MySqlException ex) when (ownTransaction && ex.Number == MySqlErrorNumbers.Deadlock && attempt < MaxDeadlockRetries)
                 {
                     // The server rolled back this attempt as a whole; start again with a new transaction.
+                    StoreMetrics.GuardRetried(DisplayName, "deadlock");
                     continue;
                 }
                 catch (Exception ex)
@@ -146,6 +147,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                         throw;
                     }
 
+                    StoreMetrics.GuardRetried(DisplayName, "duplicate");
                     continue;
                 }
 
@@ -160,6 +162,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 }
 
                 // A concurrent writer created the key in the other table: undo, and decide again with its row locked.
+                StoreMetrics.GuardRetried(DisplayName, "conflict");
                 var retry = new SqlBatch().Statement("ROLLBACK TO SAVEPOINT " + Savepoint);
                 _sql.LockVersions(retry, groups.KeyValues);
                 await ReadVersionsAsync(retry, connection, groups, null, cancellationToken).ConfigureAwait(false);
