@@ -29,25 +29,23 @@ public sealed partial class MySqlStoreTransaction
     /// failed callback for a failed commit and redo committed work.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The transaction has already completed, or the server ended it.</exception>
-    /// <exception cref="MySqlException">The commit failed; no callback runs.</exception>
+    /// <exception cref="MySqlException">The commit failed; no callback runs, and the transaction is over (no longer current).</exception>
     /// <exception cref="MySqlAfterCommitException">The commit succeeded and at least one callback threw.</exception>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        Exception? failure = null;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfNotActive();
-            try
-            {
-                await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                MarkFailed(ex);
-                throw;
-            }
-
+            await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _state = TransactionState.Committed;
+        }
+        catch (Exception ex) when (_state == TransactionState.Active)
+        {
+            // Rolled back, or unknown if the connection broke during COMMIT: either way the transaction is over.
+            MarkFailed(ex);
+            failure = ex;
         }
         finally
         {
@@ -55,6 +53,12 @@ public sealed partial class MySqlStoreTransaction
         }
 
         await EndAsync().ConfigureAwait(false);
+        if (failure is not null)
+        {
+            TakeCallbacks();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
         await RunAfterCommitAsync(TakeCallbacks(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,6 +117,11 @@ public sealed partial class MySqlStoreTransaction
         TakeCallbacks();
         var endedByServer = _state == TransactionState.Failed;
         _state = TransactionState.RolledBack;
+        if (_ended)
+        {
+            return;
+        }
+
         try
         {
             await Transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -142,6 +151,7 @@ public sealed partial class MySqlStoreTransaction
             _slot.Transaction = null;
         }
 
+        _ended = true;
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 

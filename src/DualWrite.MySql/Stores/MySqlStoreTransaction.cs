@@ -29,6 +29,7 @@ public sealed partial class MySqlStoreTransaction : IAsyncDisposable
     private readonly List<Func<CancellationToken, ValueTask>> _afterCommit = [];
     private TransactionState _state;
     private Exception? _failure;
+    private bool _ended;
 
     private MySqlStoreTransaction(MySqlDataSource dataSource, MySqlConnection connection, MySqlTransaction transaction, AmbientSlot slot)
     {
