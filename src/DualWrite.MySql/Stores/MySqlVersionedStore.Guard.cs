@@ -170,7 +170,8 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         }
         catch (Exception ex)
         {
-            await AbandonAsync(connection, ownTransaction, savepointSet, ex).ConfigureAwait(false);
+            // Not the caller's token: a cancelled write must still be undone before the connection is reused.
+            await AbandonAsync(connection, ownTransaction, savepointSet, ex, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
@@ -242,7 +243,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
     /// own, back to the savepoint inside a caller's; and always clears the trigger flag, which is a session variable
     /// that no rollback resets and that a pooled session without reset would carry to its next user.
     /// </summary>
-    private static async Task AbandonAsync(MySqlConnection connection, bool ownTransaction, bool savepointSet, Exception failure)
+    private static async Task AbandonAsync(MySqlConnection connection, bool ownTransaction, bool savepointSet, Exception failure, CancellationToken cancellationToken)
     {
         if (failure is MySqlException { Kind: MySqlErrorKind.ConnectionLost } || connection.State != System.Data.ConnectionState.Open)
         {
@@ -262,7 +263,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         cleanup.Statement("SET @dualwrite_writer = NULL");
         try
         {
-            await cleanup.ExecuteNonQueryAsync(connection, CancellationToken.None).ConfigureAwait(false);
+            await cleanup.ExecuteNonQueryAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MySqlException or InvalidOperationException)
         {
