@@ -6,43 +6,34 @@ using DualWrite.MySql.Stores;
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
 /// <summary>The transactional outbox: a record and its intent commit together or not at all, and the callback follows the commit.</summary>
-public sealed class MySqlOutboxTests : IAsyncLifetime
+public sealed class MySqlOutboxTests : StoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private StoreScratch _scratch = null!;
-    private MySqlVersionedStore<long, string> _store = null!;
 
-    public async Task InitializeAsync()
+    public MySqlOutboxTests()
+        : base("outbox", withItemsStore: true)
     {
-        _scratch = await StoreScratch.CreateAsync("outbox");
-        _store = await _scratch.CreateStoreAsync("items");
     }
 
-    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public void RepairLog_IsTheLogTheIntentsGoTo()
     {
-        _store.RepairLog.Should().BeOfType<MySqlRepairLog<long>>().Which.Table.Should().Be("dualwrite_repair_log");
+        Store.RepairLog.Should().BeOfType<MySqlRepairLog<long>>().Which.Table.Should().Be("dualwrite_repair_log");
     }
 
     [Fact]
     public async Task InTransaction_Rollback_LeavesNeitherRowNorIntent_AndTheCallbackNeverRuns()
     {
-        var ran = false;
-        await using (var transaction = await MySqlStoreTransaction.BeginAsync(_scratch.DataSource, Ct))
+        var callback = new CallbackProbe();
+        await using (var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct))
         {
-            var result = await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), _ =>
-            {
-                ran = true;
-                return ValueTask.CompletedTask;
-            }, Ct);
+            var result = await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), callback.Run, Ct);
             result.Should().Be(WriteResult.Applied);
             await transaction.RollbackAsync(Ct);
         }
 
-        ran.Should().BeFalse();
+        callback.Runs.Should().Be(0);
         await ExpectNothingAsync(1);
     }
 
@@ -50,15 +41,15 @@ public sealed class MySqlOutboxTests : IAsyncLifetime
     public async Task InTransaction_Commit_KeepsRowAndPendingIntent_ThenRunsTheCallback()
     {
         var seen = new List<string>();
-        await using var transaction = await MySqlStoreTransaction.BeginAsync(_scratch.DataSource, Ct);
-        await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), async _ => seen.Add(await VisibleFromOutsideAsync(1)), Ct);
+        await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
+        await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), async _ => seen.Add(await VisibleFromOutsideAsync(1)), Ct);
         seen.Should().BeEmpty("the callback waits for the commit");
         (await VisibleFromOutsideAsync(1)).Should().Be("row:0 intent:0");
 
         await transaction.CommitAsync(Ct);
 
         seen.Should().Equal("row:1 intent:1");
-        (await _store.RepairLog.HasPendingAsync("items", 1, StoreRole.New, Ct)).Should().BeTrue();
+        (await Store.RepairLog.HasPendingAsync("items", 1, StoreRole.New, Ct)).Should().BeTrue();
     }
 
     [Fact]
@@ -66,7 +57,7 @@ public sealed class MySqlOutboxTests : IAsyncLifetime
     {
         var seen = new List<string>();
 
-        var result = await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), async _ => seen.Add(await VisibleFromOutsideAsync(1)), Ct);
+        var result = await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), async _ => seen.Add(await VisibleFromOutsideAsync(1)), Ct);
 
         result.Should().Be(WriteResult.Applied);
         seen.Should().Equal("row:1 intent:1");
@@ -75,66 +66,53 @@ public sealed class MySqlOutboxTests : IAsyncLifetime
     [Fact]
     public async Task Delete_WithIntent_LeavesTombstoneAndIntent()
     {
-        await _store.UpsertAsync(new(1, 5, "a"), Ct);
+        await Store.UpsertAsync(new(1, 5, "a"), Ct);
 
-        var result = await _store.WriteWithIntentAsync(VersionedRecord<long, string>.Tombstone(1, 6), Intent(1, 6), _ => ValueTask.CompletedTask, Ct);
+        var result = await Store.WriteWithIntentAsync(VersionedRecord<long, string>.Tombstone(1, 6), Intent(1, 6), _ => ValueTask.CompletedTask, Ct);
 
         result.Should().Be(WriteResult.Applied);
-        (await _store.GetAsync(1, Ct)).Should().Be(VersionedRecord<long, string>.Tombstone(1, 6));
-        (await _store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().ContainSingle().Which.Version.Should().Be(6);
+        (await Store.GetAsync(1, Ct)).Should().Be(VersionedRecord<long, string>.Tombstone(1, 6));
+        (await Store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().ContainSingle().Which.Version.Should().Be(6);
     }
 
     [Fact]
     public async Task OlderVersion_WritesNoIntent_AndRunsNoCallback()
     {
-        await _store.UpsertAsync(new(1, 9, "newer"), Ct);
-        var ran = false;
+        await Store.UpsertAsync(new(1, 9, "newer"), Ct);
+        var callback = new CallbackProbe();
 
-        var result = await _store.WriteWithIntentAsync(new(1, 5, "late"), Intent(1, 5), _ =>
-        {
-            ran = true;
-            return ValueTask.CompletedTask;
-        }, Ct);
+        var result = await Store.WriteWithIntentAsync(new(1, 5, "late"), Intent(1, 5), callback.Run, Ct);
 
         result.Should().Be(WriteResult.IgnoredOlderVersion);
-        ran.Should().BeFalse();
-        (await _store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().BeEmpty();
+        callback.Runs.Should().Be(0);
+        (await Store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().BeEmpty();
     }
 
     [Fact]
     public async Task SameVersion_IsARetry_ThatWritesTheIntentAndRunsTheCallback()
     {
-        await _store.UpsertAsync(new(1, 5, "a"), Ct);
-        var ran = false;
+        await Store.UpsertAsync(new(1, 5, "a"), Ct);
+        var callback = new CallbackProbe();
 
-        var result = await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), _ =>
-        {
-            ran = true;
-            return ValueTask.CompletedTask;
-        }, Ct);
+        var result = await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), callback.Run, Ct);
 
         result.Should().Be(WriteResult.IgnoredSameVersion);
-        ran.Should().BeTrue();
-        (await _store.RepairLog.HasPendingAsync("items", 1, StoreRole.New, Ct)).Should().BeTrue();
+        callback.Runs.Should().Be(1);
+        (await Store.RepairLog.HasPendingAsync("items", 1, StoreRole.New, Ct)).Should().BeTrue();
     }
 
     [Fact]
     public async Task SameIntentTwice_KeepsOneEntry_AndRunsTheCallbackEachTime()
     {
         var intent = Intent(1, 5);
-        var runs = 0;
-        ValueTask Count(CancellationToken _)
-        {
-            runs++;
-            return ValueTask.CompletedTask;
-        }
+        var callback = new CallbackProbe();
 
-        await _store.WriteWithIntentAsync(new(1, 5, "a"), intent, Count, Ct);
-        var again = await _store.WriteWithIntentAsync(new(1, 5, "a"), intent, Count, Ct);
+        await Store.WriteWithIntentAsync(new(1, 5, "a"), intent, callback.Run, Ct);
+        var again = await Store.WriteWithIntentAsync(new(1, 5, "a"), intent, callback.Run, Ct);
 
         again.Should().Be(WriteResult.IgnoredSameVersion);
-        runs.Should().Be(2);
-        (await _store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().Equal(intent);
+        callback.Runs.Should().Be(2);
+        (await Store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().Equal(intent);
     }
 
     [Theory]
@@ -143,67 +121,71 @@ public sealed class MySqlOutboxTests : IAsyncLifetime
     public async Task IntentIdTakenByAnotherEntry_UndoesTheWrite(bool inTransaction)
     {
         var taken = Intent(99, 1);
-        await _store.RepairLog.AppendAsync(taken, Ct);
-        await _store.UpsertAsync(new(1, 1, "before"), Ct);
-        var ran = false;
-        var transaction = inTransaction ? await MySqlStoreTransaction.BeginAsync(_scratch.DataSource, Ct) : null;
+        await Store.RepairLog.AppendAsync(taken, Ct);
+        await Store.UpsertAsync(new(1, 1, "before"), Ct);
+        var callback = new CallbackProbe();
+        var transaction = inTransaction ? await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct) : null;
 
-        var act = async () => await _store.WriteWithIntentAsync(new(1, 5, "a"), taken with { Key = 1, Version = 5 }, _ =>
-        {
-            ran = true;
-            return ValueTask.CompletedTask;
-        }, Ct);
+        var act = async () => await Store.WriteWithIntentAsync(new(1, 5, "a"), taken with { Key = 1, Version = 5 }, callback.Run, Ct);
 
         (await act.Should().ThrowAsync<MySqlStoreException>()).Which.Kind.Should().Be(MySqlStoreErrorKind.RepairEntryConflict);
         if (transaction is not null)
         {
-            (await _store.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 1, "before"), "the write was undone inside the caller's transaction too");
+            (await Store.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 1, "before"), "the write was undone inside the caller's transaction too");
             await transaction.CommitAsync(Ct);
         }
 
-        ran.Should().BeFalse();
-        (await _store.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 1, "before"));
-        (await _store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().Equal(taken);
+        callback.Runs.Should().Be(0);
+        (await Store.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 1, "before"));
+        (await Store.RepairLog.ReadPendingAsync("items", 10, Ct)).Should().Equal(taken);
     }
 
     [Fact]
     public async Task ConnectionKilledBeforeCommit_LeavesNeitherRowNorIntent()
     {
-        var ran = false;
-        await using var transaction = await MySqlStoreTransaction.BeginAsync(_scratch.DataSource, Ct);
-        await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), _ =>
-        {
-            ran = true;
-            return ValueTask.CompletedTask;
-        }, Ct);
+        var callback = new CallbackProbe();
+        await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
+        await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), callback.Run, Ct);
 
-        await _scratch.ExecuteAsync($"KILL {transaction.Connection.ServerThreadId}");
+        await Scratch.ExecuteAsync($"KILL {transaction.Connection.ServerThreadId}");
         var commit = async () => await transaction.CommitAsync(Ct);
 
         await commit.Should().ThrowAsync<MySqlException>();
-        ran.Should().BeFalse();
+        callback.Runs.Should().Be(0);
         await ExpectNothingAsync(1);
     }
 
     [Fact]
     public async Task FailingCallback_WithoutTransaction_IsReportedAsAfterCommit()
     {
-        var act = async () => await _store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), _ => throw new TimeoutException("secondary"), Ct);
+        var act = async () => await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), _ => throw new TimeoutException("secondary"), Ct);
 
         (await act.Should().ThrowAsync<MySqlAfterCommitException>()).Which.InnerExceptions.Should().ContainSingle().Which.Should().BeOfType<TimeoutException>();
         (await VisibleFromOutsideAsync(1)).Should().Be("row:1 intent:1");
     }
 
     private async Task<string> VisibleFromOutsideAsync(long key) =>
-        $"row:{await _scratch.CountAsync("SELECT COUNT(*) FROM items WHERE id = ?", key)} " +
-        $"intent:{await _scratch.CountAsync("SELECT COUNT(*) FROM dualwrite_repair_log WHERE entry_key = ? AND completed_at IS NULL", key.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+        $"row:{await Scratch.CountAsync("SELECT COUNT(*) FROM items WHERE id = ?", key)} " +
+        $"intent:{await Scratch.CountAsync("SELECT COUNT(*) FROM dualwrite_repair_log WHERE entry_key = ? AND completed_at IS NULL", key.ToString(System.Globalization.CultureInfo.InvariantCulture))}";
 
     private async Task ExpectNothingAsync(long key)
     {
         (await VisibleFromOutsideAsync(key)).Should().Be("row:0 intent:0");
-        (await _store.GetAsync(key, Ct)).Should().BeNull();
+        (await Store.GetAsync(key, Ct)).Should().BeNull();
     }
 
     private static RepairEntry<long> Intent(long key, long version) =>
         new(Guid.NewGuid(), "items", key, StoreRole.New, version, "pending secondary write", At);
+
+    /// <summary>An after-commit callback that counts its calls.</summary>
+    private sealed class CallbackProbe
+    {
+        public int Runs { get; private set; }
+
+        public ValueTask Run(CancellationToken cancellationToken)
+        {
+            Runs++;
+            return ValueTask.CompletedTask;
+        }
+    }
 }

@@ -5,22 +5,23 @@ using DualWrite.MySql.Stores;
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
 /// <summary>The durable repair log against MariaDB: the same behaviour as the in-memory log, plus what durability adds.</summary>
-public sealed class MySqlRepairLogTests : IAsyncLifetime
+public sealed class MySqlRepairLogTests : StoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly FixedTimeProvider _time = new(At.AddHours(1));
-    private StoreScratch _scratch = null!;
     private MySqlRepairLog<long> _log = null!;
 
-    public async Task InitializeAsync()
+    public MySqlRepairLogTests()
+        : base("repairlog")
     {
-        _scratch = await StoreScratch.CreateAsync("repairlog");
-        _log = _scratch.RepairLog(time: _time);
+    }
+
+    protected override async Task SetUpAsync()
+    {
+        _log = Scratch.RepairLog(time: _time);
         await _log.EnsureSchemaAsync(Ct);
     }
 
-    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task ReadPending_ReturnsOldestFirst_UpToMax_ForOneEntity()
@@ -64,7 +65,7 @@ public sealed class MySqlRepairLogTests : IAsyncLifetime
 
         (await _log.ReadPendingAsync("orders", 10, Ct)).Should().BeEmpty();
         (await _log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();
-        (await _scratch.ScalarAsync("SELECT completed_at FROM dualwrite_repair_log")).Should().Be(At.AddHours(1).UtcDateTime, "the first completion's time, from the time provider");
+        (await Scratch.ScalarAsync("SELECT completed_at FROM dualwrite_repair_log")).Should().Be(At.AddHours(1).UtcDateTime, "the first completion's time, from the time provider");
     }
 
     [Fact]
@@ -124,12 +125,12 @@ public sealed class MySqlRepairLogTests : IAsyncLifetime
     [Fact]
     public async Task Append_KeyTooLongAsText_IsRejectedBeforeWriting()
     {
-        var log = new MySqlRepairLog<long>(_scratch.DataSource, k => new string('k', 600), long.Parse);
+        var log = new MySqlRepairLog<long>(Scratch.DataSource, k => new string('k', 600), long.Parse);
 
         var act = async () => await log.AppendAsync(Entry("orders", 1), Ct);
 
         await act.Should().ThrowAsync<ArgumentException>();
-        (await _scratch.CountAsync("SELECT COUNT(*) FROM dualwrite_repair_log")).Should().Be(0);
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM dualwrite_repair_log")).Should().Be(0);
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed class MySqlRepairLogTests : IAsyncLifetime
     {
         await _log.AppendAsync(Entry("orders", 7), Ct);
 
-        var reopened = _scratch.RepairLog();
+        var reopened = Scratch.RepairLog();
 
         (await reopened.HasPendingAsync("orders", 7, StoreRole.New, Ct)).Should().BeTrue();
     }
@@ -157,7 +158,7 @@ public sealed class MySqlRepairLogTests : IAsyncLifetime
     [Fact]
     public async Task MissingTable_ThrowsTableMissing_NamingIt()
     {
-        var log = _scratch.RepairLog("no_such_log");
+        var log = Scratch.RepairLog("no_such_log");
 
         var act = async () => await log.AppendAsync(Entry("orders", 1), Ct);
 
@@ -166,7 +167,7 @@ public sealed class MySqlRepairLogTests : IAsyncLifetime
 
     private async Task<string> ExplainAsync(string sql)
     {
-        await using var connection = await _scratch.OpenAsync();
+        await using var connection = await Scratch.OpenAsync();
         await using var command = new MySqlCommand("EXPLAIN " + sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var text = new List<string>();

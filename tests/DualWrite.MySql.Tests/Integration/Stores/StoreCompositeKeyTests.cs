@@ -4,16 +4,18 @@ using DualWrite.MySql.Stores;
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
 /// <summary>A two-column key (text then number) and a value of several column types, including NULLs, through reads, writes and scans.</summary>
-public sealed class StoreCompositeKeyTests : IAsyncLifetime
+public sealed class StoreCompositeKeyTests : StoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private StoreScratch _scratch = null!;
     private MySqlVersionedStore<OrderKey, Order> _store = null!;
 
-    public async Task InitializeAsync()
+    public StoreCompositeKeyTests()
+        : base("composite")
     {
-        _scratch = await StoreScratch.CreateAsync("composite");
-        await _scratch.ExecuteAsync("""
+    }
+
+    protected override async Task SetUpAsync()
+    {
+        await Scratch.ExecuteAsync("""
             CREATE TABLE `order lines` (
               `tenant` VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
               `line` INT NOT NULL,
@@ -31,11 +33,10 @@ public sealed class StoreCompositeKeyTests : IAsyncLifetime
                 (r, i) => new Order(r.GetDecimal(i), r.IsDBNull(i + 1) ? null : r.GetDateTime(i + 1), r.IsDBNull(i + 2) ? null : (byte[])r.GetValue(i + 2))),
             OrderKey.Comparer);
         _store = new MySqlVersionedStore<OrderKey, Order>(
-            _scratch.DataSource, mapping, new MySqlRepairLog<OrderKey>(_scratch.DataSource, k => $"{k.Tenant}/{k.Line}", OrderKey.Parse));
+            Scratch.DataSource, mapping, new MySqlRepairLog<OrderKey>(Scratch.DataSource, k => $"{k.Tenant}/{k.Line}", OrderKey.Parse));
         await _store.EnsureSchemaAsync(Ct);
     }
 
-    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task Values_RoundTrip_WithNulls()

@@ -9,19 +9,21 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 /// Writers racing on keys that have neither row nor tombstone, where no lock exists to take: the guard's conflict
 /// checks must still let exactly one of them win, whatever mix of upserts and deletes arrives.
 /// </summary>
-public sealed class StoreRaceTests : IAsyncLifetime
+public sealed class StoreRaceTests : StoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly ConcurrentDictionary<string, long> _retries = new();
     private readonly MeterListener _listener = new();
-    private StoreScratch _scratch = null!;
     private MySqlVersionedStore<long, string> _store = null!;
 
-    public async Task InitializeAsync()
+    public StoreRaceTests()
+        : base("races")
     {
-        _scratch = await StoreScratch.CreateAsync("races");
-        await _scratch.ExecuteAsync("CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, payload TEXT NULL)");
-        _store = new MySqlVersionedStore<long, string>(_scratch.DataSource, StoreScratch.Mapping("items", _scratch.Database), _scratch.RepairLog());
+    }
+
+    protected override async Task SetUpAsync()
+    {
+        await Scratch.ExecuteAsync("CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, payload TEXT NULL)");
+        _store = new MySqlVersionedStore<long, string>(Scratch.DataSource, StoreScratch.Mapping("items", Scratch.Database), Scratch.RepairLog());
         await _store.EnsureSchemaAsync(Ct);
 
         var table = _store.Mapping.ToString();
@@ -41,7 +43,6 @@ public sealed class StoreRaceTests : IAsyncLifetime
                 ours |= tag.Key == "table" && (string?)tag.Value == table;
                 reason = tag.Key == "reason" ? (string?)tag.Value : reason;
             }
-
             if (ours)
             {
                 _retries.AddOrUpdate(reason!, value, (_, sum) => sum + value);
@@ -50,10 +51,10 @@ public sealed class StoreRaceTests : IAsyncLifetime
         _listener.Start();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _listener.Dispose();
-        await _scratch.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class StoreRaceTests : IAsyncLifetime
             stored.IsTombstone.Should().Be(winners[0].Delete, "the stored record is the winner's");
         }
 
-        (await _scratch.CountAsync("SELECT COUNT(*) FROM items i JOIN items__dw_tombstones t USING (id)")).Should().Be(0, "no key is both live and deleted");
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM items i JOIN items__dw_tombstones t USING (id)")).Should().Be(0, "no key is both live and deleted");
     }
 
     [Fact]

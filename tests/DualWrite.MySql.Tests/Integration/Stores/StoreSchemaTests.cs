@@ -4,19 +4,19 @@ using DualWrite.MySql.Stores;
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
 /// <summary>Tables that do not fit, and input the mapping rejects: typed errors that name the table, and nothing half-written.</summary>
-public sealed class StoreSchemaTests : IAsyncLifetime
+public sealed class StoreSchemaTests : StoreTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private StoreScratch _scratch = null!;
 
-    public async Task InitializeAsync() => _scratch = await StoreScratch.CreateAsync("storeschema");
+    public StoreSchemaTests()
+        : base("storeschema")
+    {
+    }
 
-    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     [Fact]
     public async Task EnsureSchema_MissingTable_ThrowsTableMissing_NamingIt()
     {
-        var store = Store("absent");
+        var store = StoreOver("absent");
 
         var act = async () => await store.EnsureSchemaAsync(Ct);
 
@@ -29,25 +29,25 @@ public sealed class StoreSchemaTests : IAsyncLifetime
     [Fact]
     public async Task Writes_MissingTable_ThrowTableMissing_NamingIt()
     {
-        var store = Store("absent", _scratch.Database);
+        var store = StoreOver("absent", Scratch.Database);
 
         var upsert = async () => await store.UpsertAsync(new(1, 1, "a"), Ct);
         var get = async () => await store.GetAsync(1, Ct);
 
-        (await upsert.Should().ThrowAsync<MySqlStoreException>()).Which.Table.Should().Be($"{_scratch.Database}.absent");
+        (await upsert.Should().ThrowAsync<MySqlStoreException>()).Which.Table.Should().Be($"{Scratch.Database}.absent");
         (await get.Should().ThrowAsync<MySqlStoreException>()).Which.Kind.Should().Be(MySqlStoreErrorKind.TableMissing);
     }
 
     [Fact]
     public async Task Writes_BeforeEnsureSchema_ThrowATypedErrorThatSaysHowToFixIt()
     {
-        await _scratch.ExecuteAsync("CREATE TABLE plain (id BIGINT PRIMARY KEY, payload TEXT)");
-        var store = Store("plain");
+        await Scratch.ExecuteAsync("CREATE TABLE plain (id BIGINT PRIMARY KEY, payload TEXT)");
+        var store = StoreOver("plain");
 
         var upsert = async () => await store.UpsertAsync(new(1, 1, "a"), Ct);
 
         (await upsert.Should().ThrowAsync<MySqlStoreException>()).Which.Message.Should().Contain("EnsureSchemaAsync");
-        (await _scratch.CountAsync("SELECT COUNT(*) FROM plain")).Should().Be(0);
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM plain")).Should().Be(0);
     }
 
     [Theory]
@@ -58,23 +58,23 @@ public sealed class StoreSchemaTests : IAsyncLifetime
     [InlineData("CREATE TABLE t (id BIGINT PRIMARY KEY, payload TEXT) ENGINE=MyISAM", "InnoDB")]
     public async Task EnsureSchema_TableThatDoesNotFit_ThrowsSchemaMismatch_AndChangesNothing(string ddl, string complaint)
     {
-        await _scratch.ExecuteAsync(ddl);
-        var store = Store("t");
+        await Scratch.ExecuteAsync(ddl);
+        var store = StoreOver("t");
 
         var act = async () => await store.EnsureSchemaAsync(Ct);
 
         var error = (await act.Should().ThrowAsync<MySqlStoreException>()).Which;
         error.Kind.Should().Be(MySqlStoreErrorKind.SchemaMismatch);
         error.Message.Should().Contain("'t'").And.Contain(complaint);
-        (await _scratch.CountAsync("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't__dw_tombstones'")).Should().Be(0);
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 't__dw_tombstones'")).Should().Be(0);
     }
 
     [Fact]
     public async Task EnsureSchema_AddsTheVersionColumn_ToAnExistingTable_AtVersionZero()
     {
-        await _scratch.ExecuteAsync("CREATE TABLE legacy (id BIGINT PRIMARY KEY, payload TEXT)");
-        await _scratch.ExecuteAsync("INSERT INTO legacy VALUES (1, 'old')");
-        var store = Store("legacy");
+        await Scratch.ExecuteAsync("CREATE TABLE legacy (id BIGINT PRIMARY KEY, payload TEXT)");
+        await Scratch.ExecuteAsync("INSERT INTO legacy VALUES (1, 'old')");
+        var store = StoreOver("legacy");
 
         await store.EnsureSchemaAsync(Ct);
 
@@ -85,8 +85,8 @@ public sealed class StoreSchemaTests : IAsyncLifetime
     [Fact]
     public async Task EnsureSchema_InsideAStoreTransaction_IsRefused()
     {
-        var store = Store("t");
-        await using var transaction = await MySqlStoreTransaction.BeginAsync(_scratch.DataSource, Ct);
+        var store = StoreOver("t");
+        await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
 
         var act = async () => await store.EnsureSchemaAsync(Ct);
 
@@ -96,33 +96,33 @@ public sealed class StoreSchemaTests : IAsyncLifetime
     [Fact]
     public async Task ValueOfTheWrongShape_IsRejectedBeforeAnythingIsWritten()
     {
-        var store = await _scratch.CreateStoreAsync("items");
+        var store = await Scratch.CreateStoreAsync("items");
         var mapping = new MySqlTableMapping<long, string>(
             "items",
             store.Mapping.Key,
             new MySqlColumnMap<string>(["payload"], v => [v, "extra"], (r, i) => r.GetString(i)),
             Comparer<long>.Default);
-        var misfit = new MySqlVersionedStore<long, string>(_scratch.DataSource, mapping, (MySqlRepairLog<long>)store.RepairLog);
+        var misfit = new MySqlVersionedStore<long, string>(Scratch.DataSource, mapping, (MySqlRepairLog<long>)store.RepairLog);
 
         var single = async () => await misfit.UpsertAsync(new(1, 1, "a"), Ct);
         var bulk = async () => await misfit.BulkLoadAsync(Records(new(2, 1, "b"), new(3, 1, "c")), Ct);
 
         (await single.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("2 value(s) for 1 column(s)");
         await bulk.Should().ThrowAsync<ArgumentException>();
-        (await _scratch.CountAsync("SELECT COUNT(*) FROM items")).Should().Be(0);
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM items")).Should().Be(0);
     }
 
     [Fact]
     public async Task NullKeyColumn_IsRejected()
     {
-        await _scratch.ExecuteAsync("CREATE TABLE pairs (a VARCHAR(10) NOT NULL, b INT NOT NULL, payload TEXT, PRIMARY KEY (a, b))");
+        await Scratch.ExecuteAsync("CREATE TABLE pairs (a VARCHAR(10) NOT NULL, b INT NOT NULL, payload TEXT, PRIMARY KEY (a, b))");
         var mapping = new MySqlTableMapping<(string?, int), string>(
             "pairs",
             new MySqlColumnMap<(string?, int)>(["a", "b"], k => [k.Item1, k.Item2], (r, i) => (r.GetString(i), r.GetInt32(i + 1))),
             new MySqlColumnMap<string>(["payload"], v => [v], (r, i) => r.GetString(i)),
             Comparer<(string?, int)>.Default);
         var store = new MySqlVersionedStore<(string?, int), string>(
-            _scratch.DataSource, mapping, new MySqlRepairLog<(string?, int)>(_scratch.DataSource, k => $"{k.Item1}/{k.Item2}", s => (s, 0)));
+            Scratch.DataSource, mapping, new MySqlRepairLog<(string?, int)>(Scratch.DataSource, k => $"{k.Item1}/{k.Item2}", s => (s, 0)));
         await store.EnsureSchemaAsync(Ct);
 
         var act = async () => await store.UpsertAsync(new((null, 1), 1, "x"), Ct);
@@ -133,8 +133,8 @@ public sealed class StoreSchemaTests : IAsyncLifetime
     [Fact]
     public async Task DuplicateInAnotherUniqueIndex_PropagatesTheServerError_AndLeavesNothingHalfWritten()
     {
-        var store = await _scratch.CreateStoreAsync("items");
-        await _scratch.ExecuteAsync("CREATE UNIQUE INDEX payload_unique ON items (payload(20))");
+        var store = await Scratch.CreateStoreAsync("items");
+        await Scratch.ExecuteAsync("CREATE UNIQUE INDEX payload_unique ON items (payload(20))");
         await store.UpsertAsync(new(1, 1, "taken"), Ct);
         await store.DeleteAsync(2, 1, Ct);
 
@@ -145,8 +145,8 @@ public sealed class StoreSchemaTests : IAsyncLifetime
         (await store.UpsertAsync(new(2, 2, "free"), Ct)).Should().Be(WriteResult.Applied);
     }
 
-    private MySqlVersionedStore<long, string> Store(string table, string? database = null) =>
-        new(_scratch.DataSource, StoreScratch.Mapping(table, database), _scratch.RepairLog());
+    private MySqlVersionedStore<long, string> StoreOver(string table, string? database = null) =>
+        new(Scratch.DataSource, StoreScratch.Mapping(table, database), Scratch.RepairLog());
 
     private static async IAsyncEnumerable<VersionedRecord<long, string>> Records(params VersionedRecord<long, string>[] records)
     {
