@@ -111,6 +111,25 @@ public sealed class StoreTriggerTests : StoreTestBase
     }
 
     [Fact]
+    public async Task PlainReplaceAndUpsert_AreVersionedLikeUpdates_AndLeaveNoTombstone()
+    {
+        await Store.UpsertAsync(new(1, 5, "a"), Ct);
+        await Store.UpsertAsync(new(2, 5, "b"), Ct);
+
+        await Scratch.ExecuteAsync("REPLACE INTO items (id, payload) VALUES (1, 'replaced')");
+        await Scratch.ExecuteAsync("INSERT INTO items (id, payload) VALUES (2, 'x') ON DUPLICATE KEY UPDATE payload = 'merged'");
+
+        foreach (var (key, value) in new[] { (1L, "replaced"), (2L, "merged") })
+        {
+            var record = await Store.GetAsync(key, Ct);
+            record!.Value.Should().Be(value);
+            record.Version.Should().BeCloseTo(NowVersion(), 60_000_000);
+        }
+
+        (await Scratch.CountAsync("SELECT COUNT(*) FROM items__dw_tombstones")).Should().Be(0);
+    }
+
+    [Fact]
     public async Task StoreWrites_KeepExactlyTheirVersions_AndLeaveTheirOwnTombstones()
     {
         await Store.UpsertAsync(new(1, 0, "zero"), Ct);
