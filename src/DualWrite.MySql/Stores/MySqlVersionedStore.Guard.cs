@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using DualWrite.Core.Stores;
 
 namespace DualWrite.MySql.Stores;
@@ -123,31 +124,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 }
                 catch (MySqlException duplicate) when (duplicate.Number == MySqlErrorNumbers.DuplicateEntry)
                 {
-                    // Someone inserted a key this attempt inserts, or the intent's id is taken. Undo the attempt and look.
-                    var before = groups.Versions();
-                    var again = new SqlBatch().Statement("ROLLBACK TO SAVEPOINT " + Savepoint).Statement("SET @dualwrite_writer = NULL");
-                    if (writeIntent)
-                    {
-                        _repairLog.AppendContentRead(again, intent!);
-                    }
-
-                    _sql.LockVersions(again, groups.KeyValues);
-                    switch (await ReadVersionsAsync(again, connection, groups, writeIntent ? intent : null, cancellationToken).ConfigureAwait(false))
-                    {
-                        case false:
-                            throw _repairLog.Conflict(intent!, duplicate);
-                        case true:
-                            intentAlreadyLogged = true;
-                            continue;
-                    }
-
-                    if (groups.Versions().SequenceEqual(before))
-                    {
-                        // Nothing of ours changed: the duplicate is in another unique index of the table, the caller's to fix.
-                        throw;
-                    }
-
-                    StoreMetrics.GuardRetried(DisplayName, "duplicate");
+                    intentAlreadyLogged |= await ResolveDuplicateAsync(connection, groups, writeIntent ? intent : null, duplicate, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -174,6 +151,43 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
             await AbandonAsync(connection, ownTransaction, savepointSet, ex, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// After a duplicate key in the write batch: undoes the attempt and reads again, to learn whose key it was.
+    /// Someone may have inserted a key this attempt inserts (decide again: the key is locked now), or the intent's id
+    /// may be taken (by the same intent: it counts as logged; by another entry: a conflict).
+    /// </summary>
+    /// <returns>Whether the intent is already in the log.</returns>
+    /// <exception cref="MySqlStoreException">The intent's id belongs to a different entry.</exception>
+    /// <exception cref="MySqlException">The duplicate is in another unique index of the table, not the key: the caller's to fix.</exception>
+    private async Task<bool> ResolveDuplicateAsync(
+        MySqlConnection connection, KeyGroups<TKey, TValue> groups, RepairRow? intent, MySqlException duplicate, CancellationToken cancellationToken)
+    {
+        var before = groups.Versions();
+        var again = new SqlBatch().Statement("ROLLBACK TO SAVEPOINT " + Savepoint).Statement("SET @dualwrite_writer = NULL");
+        if (intent is not null)
+        {
+            _repairLog.AppendContentRead(again, intent);
+        }
+
+        _sql.LockVersions(again, groups.KeyValues);
+        switch (await ReadVersionsAsync(again, connection, groups, intent, cancellationToken).ConfigureAwait(false))
+        {
+            case false:
+                throw _repairLog.Conflict(intent!, duplicate);
+            case true:
+                return true;
+        }
+
+        if (groups.Versions().SequenceEqual(before))
+        {
+            // Nothing of the keys changed, so the duplicate is not theirs.
+            ExceptionDispatchInfo.Throw(duplicate);
+        }
+
+        StoreMetrics.GuardRetried(DisplayName, "duplicate");
+        return false;
     }
 
     /// <summary>
