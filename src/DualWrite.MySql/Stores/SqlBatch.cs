@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace DualWrite.MySql.Stores;
+
+/// <summary>
+/// SQL text with positional <c>?</c> parameters, built up statement by statement so that several statements go to the
+/// server in one round trip. Values are always bound as parameters, never spliced into the text.
+/// </summary>
+internal sealed class SqlBatch
+{
+    private readonly StringBuilder _text = new();
+    private readonly List<object?> _values = [];
+
+    public bool IsEmpty => _text.Length == 0;
+
+    public SqlBatch Append(string sql)
+    {
+        _text.Append(sql);
+        return this;
+    }
+
+    /// <summary>Appends a complete statement and its terminator.</summary>
+    public SqlBatch Statement(string sql)
+    {
+        _text.Append(sql).Append(";\n");
+        return this;
+    }
+
+    public SqlBatch EndStatement()
+    {
+        _text.Append(";\n");
+        return this;
+    }
+
+    public SqlBatch Value(object? value)
+    {
+        _text.Append('?');
+        _values.Add(value);
+        return this;
+    }
+
+    /// <summary>Appends <c>?, ?, …</c> for <paramref name="values"/>.</summary>
+    public SqlBatch Values(IReadOnlyList<object?> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                _text.Append(", ");
+            }
+
+            Value(values[i]);
+        }
+
+        return this;
+    }
+
+    public MySqlCommand ToCommand(MySqlConnection connection)
+    {
+        var command = new MySqlCommand(_text.ToString(), connection);
+        foreach (var value in _values)
+        {
+            command.Parameters.Add(new MySqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    public async Task<int> ExecuteNonQueryAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = ToCommand(connection);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override string ToString() => _text.ToString();
+}

@@ -1,0 +1,96 @@
+using DualWrite.MySql.Stores;
+
+namespace DualWrite.MySql.Tests.Integration.Stores;
+
+/// <summary>
+/// A scratch database for store tests, with a data source over it and helpers to make tables and stores; dropped on
+/// dispose. Each test gets its own, so store tests run in parallel without sharing a table.
+/// </summary>
+public sealed class StoreScratch : IAsyncDisposable
+{
+    private StoreScratch(string database, MySqlDataSource dataSource)
+    {
+        Database = database;
+        DataSource = dataSource;
+    }
+
+    public string Database { get; }
+
+    public MySqlDataSource DataSource { get; }
+
+    /// <summary>Creates the database; fails with how to start MariaDB when it is not running.</summary>
+    public static async Task<StoreScratch> CreateAsync(string prefix)
+    {
+        var database = await MariaDbServer.CreateScratchDatabaseAsync(prefix);
+        return new StoreScratch(database, new MySqlDataSource(MariaDbServer.ConnectionString(b => b.Database = database)));
+    }
+
+    /// <summary>The mapping the conformance suite uses: a BIGINT key column and a text value column.</summary>
+    public static MySqlTableMapping<long, string> Mapping(string table, string? database = null) => new(
+        table,
+        new MySqlColumnMap<long>(["id"], key => [key], (reader, ordinal) => reader.GetInt64(ordinal)),
+        new MySqlColumnMap<string>(["payload"], value => [value], (reader, ordinal) => reader.GetString(ordinal)),
+        Comparer<long>.Default,
+        database);
+
+    public MySqlRepairLog<long> RepairLog(string table = MySqlRepairLog<long>.DefaultTable, TimeProvider? time = null) =>
+        new(DataSource, key => key.ToString(System.Globalization.CultureInfo.InvariantCulture), text => long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), time, table);
+
+    /// <summary>Creates <paramref name="table"/> (id, payload), the repair log, and a store over them with its schema in place.</summary>
+    public async Task<MySqlVersionedStore<long, string>> CreateStoreAsync(string table)
+    {
+        await ExecuteAsync($"CREATE TABLE `{table}` (id BIGINT NOT NULL PRIMARY KEY, payload TEXT NULL) ENGINE=InnoDB");
+        var log = RepairLog();
+        await log.EnsureSchemaAsync(CancellationToken.None);
+        var store = new MySqlVersionedStore<long, string>(DataSource, Mapping(table), log);
+        await store.EnsureSchemaAsync(CancellationToken.None);
+        return store;
+    }
+
+    /// <summary>Opens a connection that is not the stores' (a plain writer, or a check from outside a transaction).</summary>
+    public async Task<MySqlConnection> OpenAsync()
+    {
+        MariaDbServer.EnsureReachable();
+        return await DataSource.OpenConnectionAsync();
+    }
+
+    public async Task<int> ExecuteAsync(string sql, params object?[] positional)
+    {
+        await using var connection = await OpenAsync();
+        return await ExecuteAsync(connection, sql, positional);
+    }
+
+    public static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, params object?[] positional)
+    {
+        await using var command = Command(connection, sql, positional);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params object?[] positional)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = Command(connection, sql, positional);
+        return await command.ExecuteScalarAsync();
+    }
+
+    public async Task<long> CountAsync(string sql, params object?[] positional) =>
+        Convert.ToInt64(await ScalarAsync(sql, positional), System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await using var connection = await MariaDbServer.OpenAsync();
+        await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS `{Database}`");
+    }
+
+    private static MySqlCommand Command(MySqlConnection connection, string sql, object?[] positional)
+    {
+        var command = new MySqlCommand(sql, connection);
+        foreach (var value in positional)
+        {
+            command.Parameters.Add(new MySqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,92 @@
+using DualWrite.MySql.Stores;
+
+namespace DualWrite.MySql.Tests.Unit.Stores;
+
+public sealed class MySqlTableMappingTests
+{
+    private static readonly MySqlColumnMap<long> Id = new(["id"], k => [k], (r, i) => r.GetInt64(i));
+    private static readonly MySqlColumnMap<string> Payload = new(["payload"], v => [v], (r, i) => r.GetString(i));
+
+    [Fact]
+    public void Valid_ExposesItsParts_WithDefaults()
+    {
+        var mapping = new MySqlTableMapping<long, string>("orders", Id, Payload, Comparer<long>.Default);
+
+        mapping.Table.Should().Be("orders");
+        mapping.Database.Should().BeNull();
+        mapping.VersionColumn.Should().Be("_dw_version");
+        mapping.TombstoneTable.Should().Be("orders__dw_tombstones");
+        mapping.ToString().Should().Be("orders");
+        new MySqlTableMapping<long, string>("orders", Id, Payload, Comparer<long>.Default, "shop").ToString().Should().Be("shop.orders");
+    }
+
+    [Theory]
+    [InlineData("", "payload", "_dw_version", "table")]
+    [InlineData("  ", "payload", "_dw_version", "table")]
+    [InlineData("orders", " ", "_dw_version", "value")]
+    [InlineData("orders", "payload", "", "versionColumn")]
+    [InlineData("orders", "ID", "_dw_version", "value")]
+    [InlineData("orders", "payload", "Payload", "versionColumn")]
+    [InlineData("orders", "payload", "id", "versionColumn")]
+    [InlineData("orders ", "payload", "_dw_version", "table")]
+    [InlineData("a_table_name_that_is_fifty_characters_long_xxxxxxx", "payload", "_dw_version", "table")]
+    public void Invalid_NamesTheCulprit(string table, string valueColumn, string versionColumn, string parameter)
+    {
+        var value = new MySqlColumnMap<string>([valueColumn], v => [v], (r, i) => r.GetString(i));
+
+        var act = () => new MySqlTableMapping<long, string>(table, Id, value, Comparer<long>.Default, versionColumn: versionColumn);
+
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
+    }
+
+    [Fact]
+    public void NoKeyColumns_OrRepeatedKeyColumn_IsRejected()
+    {
+        var none = () => new MySqlTableMapping<long, string>("t", new MySqlColumnMap<long>([], k => [], (r, i) => 0), Payload, Comparer<long>.Default);
+        var twice = () => new MySqlTableMapping<long, string>("t", new MySqlColumnMap<long>(["a", "A"], k => [k, k], (r, i) => 0), Payload, Comparer<long>.Default);
+
+        none.Should().Throw<ArgumentException>().WithMessage("*at least one key column*");
+        twice.Should().Throw<ArgumentException>().WithMessage("*mapped twice*");
+    }
+
+    [Fact]
+    public void TableOfFortyNineCharacters_LeavesRoomForTheTombstoneTable()
+    {
+        var table = new string('t', 49);
+
+        new MySqlTableMapping<long, string>(table, Id, Payload, Comparer<long>.Default).TombstoneTable.Should().HaveLength(64);
+    }
+
+    [Fact]
+    public void KeyValues_RejectNullsAndWrongCounts()
+    {
+        var key = new MySqlColumnMap<string>(["a", "b"], k => k == "short" ? [k] : [k, null], (r, i) => r.GetString(i));
+        var mapping = new MySqlTableMapping<string, string>("t", key, Payload, StringComparer.Ordinal);
+
+        var nullPart = () => mapping.KeyValues("x");
+        var shortKey = () => mapping.KeyValues("short");
+
+        nullPart.Should().Throw<ArgumentException>().WithMessage("*'b'*NULL*");
+        shortKey.Should().Throw<ArgumentException>().WithMessage("*1 value(s) for 2 column(s) (a, b)*");
+    }
+
+    [Fact]
+    public void ColumnList_IsCopied_SoLaterChangesCannotDesynchroniseTheSql()
+    {
+        var columns = new List<string> { "id" };
+        var map = new MySqlColumnMap<long>(columns, k => [k], (r, i) => r.GetInt64(i));
+
+        columns.Add("other");
+
+        map.Columns.Should().Equal("id");
+    }
+
+    [Fact]
+    public void ReasonFitting_KeepsShortReasonsAndReplacesLoneSurrogates()
+    {
+        MySqlRepairLog<long>.FitReason(null).Should().BeEmpty();
+        MySqlRepairLog<long>.FitReason("plain").Should().Be("plain");
+        MySqlRepairLog<long>.FitReason(new string('x', 1023) + "😀").Should().HaveLength(1023);
+        MySqlRepairLog<long>.FitReason(new string('x', 2000)).Should().HaveLength(1024);
+    }
+}
