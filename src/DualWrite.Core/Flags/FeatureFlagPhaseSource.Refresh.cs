@@ -2,6 +2,9 @@ namespace DualWrite.Core.Flags;
 
 public sealed partial class FeatureFlagPhaseSource
 {
+    /// <summary>How long after a reload signal the flags are read a second time.</summary>
+    private static readonly TimeSpan ReloadSettleDelay = TimeSpan.FromMilliseconds(25);
+
     private long _ticket;
     private int _refreshRequested;
     private int _backgroundRunning;
@@ -52,6 +55,31 @@ public sealed partial class FeatureFlagPhaseSource
         {
             LogPhaseUnavailable(_logger, cell.Entity, cell.FlagName, after.Problem, after.Detail);
         }
+    }
+
+    /// <summary>
+    /// Reads the flags at once, and again shortly after: the feature manager's definition cache is invalidated by
+    /// its own callback on the same reload signal, which may run after this one, so the first read can still see
+    /// the old definitions. The second read does not wait for the refresh timer to correct that.
+    /// </summary>
+    private void OnConfigurationReload()
+    {
+        RequestRefresh();
+        _ = RequestRefreshAfterAsync(ReloadSettleDelay);
+    }
+
+    private async Task RequestRefreshAfterAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _timeProvider, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (_disposed)
+        {
+            return;
+        }
+
+        RequestRefresh();
     }
 
     /// <summary>Asks for a refresh in the background; requests that arrive while one runs are folded into one more pass.</summary>

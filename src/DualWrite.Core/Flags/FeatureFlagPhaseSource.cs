@@ -58,7 +58,7 @@ public sealed partial class FeatureFlagPhaseSource : IPhaseSource, IDisposable
 
         if (configuration is not null)
         {
-            _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, RequestRefresh);
+            _reloadSubscription = ChangeToken.OnChange(configuration.GetReloadToken, OnConfigurationReload);
         }
 
         if (options.RefreshInterval != Timeout.InfiniteTimeSpan)
