@@ -5,6 +5,7 @@ using DualWrite.MySql.Control;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Microsoft.FeatureManagement;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
 
@@ -29,6 +30,32 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
             .Select(f => (Id: f["id"], Enabled: f["enabled"], Variant: f["variants:0:name"], Default: f["allocation:default_when_enabled"]))
             .OrderBy(f => f.Id, StringComparer.Ordinal);
         flags.Should().Equal(("Migration.customers", "true", "OldOnly", "OldOnly"), ("Migration.orders", "true", "Backfill", "Backfill"));
+    }
+
+    [Fact]
+    public async Task WithOtherFlagSources_MergedById_TheTableWinsForItsFlags_AndOtherFlagsStay()
+    {
+        var control = Control();
+        await control.InitializeAsync("orders", "test", CancellationToken.None);
+        await control.AdvanceAsync("orders", "test", "go", CancellationToken.None);
+
+        // What an appsettings.json with its own flags gives: another feature, and a stale phase flag for the same entity.
+        var appSettings = new Dictionary<string, string?>
+        {
+            ["feature_management:feature_flags:0:id"] = "Checkout.NewUi",
+            ["feature_management:feature_flags:0:enabled"] = "true",
+        };
+        PhaseFlagSchema.WriteVariantFlag(appSettings, 1, "DualWrite.orders", "NewOnly");
+        using var root = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddInMemoryCollection(appSettings)
+            .AddDualWritePhasesFromMySql(MariaDbServer.ConnectionString(), o => o.Tables = Tables)
+            .Build();
+        using var definitions = new ConfigurationFeatureDefinitionProvider(root, new ConfigurationFeatureDefinitionProviderOptions { CustomConfigurationMergingEnabled = true });
+        var manager = new FeatureManager(definitions, new FeatureManagementOptions());
+        using var phases = new FeatureFlagPhaseSource(manager, root);
+
+        phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill, "the source added last wins for the same flag id");
+        (await manager.IsEnabledAsync("Checkout.NewUi", CancellationToken.None)).Should().BeTrue("flags are merged by id, not by array index");
     }
 
     [Fact]
