@@ -14,8 +14,23 @@ public sealed partial class CliTests
         return new PhaseTarget(database, $"cli_phase_{suffix}", $"cli_phase_audit_{suffix}");
     }
 
-    private static Task DropAsync(PhaseTarget target) =>
-        ExecuteAsync($"DROP TABLE IF EXISTS `{target.Database}`.`{target.PhaseTable}`, `{target.Database}`.`{target.AuditTable}`");
+    /// <summary>Runs <paramref name="test"/> on control tables of its own with "orders" initialized, and drops them afterwards.</summary>
+    private static async Task WithOrdersAsync(Func<PhaseTarget, Task> test)
+    {
+        Source();
+        var target = NewPhaseTarget();
+        try
+        {
+            var (console, output) = Capture();
+            (await PhaseInitCommand.RunAsync(new(target, "orders", "alice"), console, CancellationToken.None)).Should().Be(ExitCodes.Success);
+            output.ToString().Should().Contain("initialized orders in OldOnly");
+            await test(target);
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS `{target.Database}`.`{target.PhaseTable}`, `{target.Database}`.`{target.AuditTable}`");
+        }
+    }
 
     private static async Task<(int Exit, string Output)> ChangeAsync(PhaseTarget target, PhaseTransitionKind kind, string? to = null, string entity = "orders")
     {
@@ -25,22 +40,14 @@ public sealed partial class CliTests
     }
 
     [Fact]
-    public async Task Phase_InitAdvanceRollback_ShowAndHistoryTellTheStory()
-    {
-        Source();
-        var target = NewPhaseTarget();
-        try
+    public Task Phase_InitAdvanceRollback_ShowAndHistoryTellTheStory() => WithOrdersAsync(async target =>
         {
-            var (console, output) = Capture();
-            (await PhaseInitCommand.RunAsync(new(target, "orders", "alice"), console, CancellationToken.None)).Should().Be(ExitCodes.Success);
-            output.ToString().Should().Contain("initialized orders in OldOnly");
-
             (await ChangeAsync(target, PhaseTransitionKind.Advance)).Should().Match<(int Exit, string Output)>(r =>
                 r.Exit == ExitCodes.Success && r.Output.Contains("applied orders: OldOnly -> Backfill (Advance), revision 2"));
             (await ChangeAsync(target, PhaseTransitionKind.Advance)).Exit.Should().Be(ExitCodes.Success);
             (await ChangeAsync(target, PhaseTransitionKind.RollbackTo, "oldonly")).Output.Should().Contain("DualWriteReadOld -> OldOnly (RollbackTo)");
 
-            (console, output) = Capture();
+            var (console, output) = Capture();
             (await PhaseShowCommand.RunAsync(new(target, null), console, CancellationToken.None)).Should().Be(ExitCodes.Success);
             output.ToString().Should().Contain("orders").And.Contain("OldOnly").And.Contain("alice");
 
@@ -49,23 +56,11 @@ public sealed partial class CliTests
             var history = output.ToString();
             history.Should().Contain("Initialize").And.Contain("RollbackTo").And.Contain("Advance for the test");
             history.Split('\n').Count(l => l.Contains("alice", StringComparison.Ordinal)).Should().Be(4);
-        }
-        finally
-        {
-            await DropAsync(target);
-        }
-    }
+        });
 
     [Fact]
-    public async Task Phase_IllegalMoves_ExitWithTransitionRejected_AndWriteNothing()
-    {
-        Source();
-        var target = NewPhaseTarget();
-        try
+    public Task Phase_IllegalMoves_ExitWithTransitionRejected_AndWriteNothing() => WithOrdersAsync(async target =>
         {
-            var (console, _) = Capture();
-            await PhaseInitCommand.RunAsync(new(target, "orders", "alice"), console, CancellationToken.None);
-
             var stepBack = await ChangeAsync(target, PhaseTransitionKind.StepBack);
             var rollForward = await ChangeAsync(target, PhaseTransitionKind.RollbackTo, "NewOnly");
 
@@ -76,33 +71,16 @@ public sealed partial class CliTests
             var (historyConsole, history) = Capture();
             await PhaseHistoryCommand.RunAsync(new(target, "orders"), historyConsole, CancellationToken.None);
             history.ToString().Should().NotContain("StepBack").And.NotContain("RollbackTo");
-        }
-        finally
-        {
-            await DropAsync(target);
-        }
-    }
+        });
 
     [Fact]
-    public async Task Phase_UninitializedEntity_ExitsWithNotInitialized()
-    {
-        Source();
-        var target = NewPhaseTarget();
-        try
+    public Task Phase_UninitializedEntity_ExitsWithNotInitialized() => WithOrdersAsync(async target =>
         {
-            var (console, _) = Capture();
-            await PhaseInitCommand.RunAsync(new(target, "orders", "alice"), console, CancellationToken.None);
-
             var advance = await ChangeAsync(target, PhaseTransitionKind.Advance, entity: "invoices");
 
             advance.Exit.Should().Be(ExitCodes.PhaseNotInitialized);
             advance.Output.Should().Contain("'invoices'").And.Contain("initialize it first");
-        }
-        finally
-        {
-            await DropAsync(target);
-        }
-    }
+        });
 
     [Fact]
     public async Task Phase_MissingControlTables_ExitWithServerError_AndSayHowToCreateThem()
