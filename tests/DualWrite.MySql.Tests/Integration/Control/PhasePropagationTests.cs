@@ -17,6 +17,13 @@ public sealed class PhasePropagationTests(ITestOutputHelper output) : PhaseContr
     public async Task Flips_ForwardAndBack_ReachTwoInstances_WithinTheBound()
     {
         const string entity = "orders";
+
+        // On two cores the pool starts with two threads and adds more only every half second or so when they are
+        // all busy; with the other suites of this test host (or other processes) loading the machine, the
+        // instances' poll loops then waited up to ~1.2 s for a thread. A service sizes its pool; so does this test,
+        // so that what it measures is the flag path, not the test host's pool.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completions);
         var control = Control();
         await control.InitializeAsync(entity, "test", CancellationToken.None);
         using var first = new AppInstance(Tables, entities: entity);
