@@ -18,4 +18,16 @@ public static class ExitCodes
 
     /// <summary>The binlog position to resume from was purged: the table must be re-snapshotted.</summary>
     public const int ResnapshotNeeded = 6;
+
+    /// <summary>A phase change was refused: a gate failed, or the move is not allowed from the current phase. Nothing was written.</summary>
+    public const int TransitionRejected = 7;
+
+    /// <summary>Another phase change committed while this one was being decided. Nothing was written; look again before retrying.</summary>
+    public const int PhaseConflict = 8;
+
+    /// <summary>The entity has no phase yet: run <c>dualwrite phase init</c> first.</summary>
+    public const int PhaseNotInitialized = 9;
+
+    /// <summary>The control table holds a value that is not a phase (edited by hand); the message names it.</summary>
+    public const int InvalidPhaseState = 10;
 }

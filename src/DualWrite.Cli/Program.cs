@@ -12,6 +12,19 @@ public static class Program
         var root = new RootCommand("DualWrite: move a live application's data from MySQL to a new store with zero downtime.");
         root.Subcommands.Add(MySqlCommands.Create());
         root.Subcommands.Add(CdcCommands.Create());
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        root.Subcommands.Add(PhaseCommands.Create());
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // The documented code for a bad command line, rather than the parser's generic failure code.
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
+
+            return ExitCodes.InvalidArguments;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
     }
 }

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace DualWrite.Cli.Tests;
 
 /// <summary>The CLI commands against the MariaDB started by eng/services.sh (DUALWRITE_MYSQL_* settings).</summary>
-public sealed class CliTests
+public sealed partial class CliTests
 {
     static CliTests()
     {

@@ -38,7 +38,7 @@ public static class CdcTailCommand
         }
         catch (MySqlException ex)
         {
-            return Report(console, ex);
+            return MySqlErrors.Report(console, ex);
         }
 
         console.MarkupLine($"[bold]Following[/] {Markup.Escape(builder.Server)}:{builder.Port} from {Markup.Escape(start.ToString())}");
@@ -65,7 +65,7 @@ public static class CdcTailCommand
         }
         catch (MySqlException ex)
         {
-            return Report(console, ex);
+            return MySqlErrors.Report(console, ex);
         }
 
         console.MarkupLine($"{count} transaction(s); last delivered position {Markup.Escape(reader.ReceivedPosition?.ToString() ?? start.ToString())}");
@@ -132,17 +132,4 @@ public static class CdcTailCommand
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-
-    private static int Report(IAnsiConsole console, MySqlException ex)
-    {
-        console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)} [grey]({ex.Kind}, {ex.Number})[/]");
-        return ex.Kind switch
-        {
-            MySqlErrorKind.SourceMisconfigured => ExitCodes.RequirementNotMet,
-            MySqlErrorKind.BinlogPurged => ExitCodes.ResnapshotNeeded,
-            MySqlErrorKind.Server => ExitCodes.ServerError,
-            MySqlErrorKind.Authentication or MySqlErrorKind.ConnectionFailed or MySqlErrorKind.ConnectionLost or MySqlErrorKind.Tls => ExitCodes.ConnectionFailed,
-            _ => ExitCodes.Failure,
-        };
-    }
 }

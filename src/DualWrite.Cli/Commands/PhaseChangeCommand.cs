@@ -1,0 +1,78 @@
+using DualWrite.Core.Flags;
+using DualWrite.Core.Phases;
+using DualWrite.MySql.Control;
+using Spectre.Console;
+
+namespace DualWrite.Cli.Commands;
+
+/// <summary><c>dualwrite phase advance | step-back | rollback</c>: asks for a phase change and reports what became of it.</summary>
+public static class PhaseChangeCommand
+{
+    /// <summary>The command's arguments.</summary>
+    /// <param name="Target">The control tables.</param>
+    /// <param name="Entity">The entity to move.</param>
+    /// <param name="Kind">Advance and StepBack move one step from the current phase; RollbackTo goes to <paramref name="To"/>.</param>
+    /// <param name="To">The phase to roll back to (RollbackTo only), by name, case-insensitive.</param>
+    /// <param name="Actor">Who asks (audited).</param>
+    /// <param name="Reason">Why (audited).</param>
+    public sealed record Arguments(PhaseTarget Target, string Entity, PhaseTransitionKind Kind, string? To, string Actor, string Reason);
+
+    /// <summary>Runs the command; returns an exit code.</summary>
+    public static Task<int> RunAsync(Arguments arguments, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        MigrationPhase? to = null;
+        if (arguments.Kind == PhaseTransitionKind.RollbackTo)
+        {
+            to = ParsePhase(arguments.To);
+            if (to is null)
+            {
+                console.MarkupLine($"[red]error[/] '{Markup.Escape(arguments.To ?? "")}' is not a phase: use one of {string.Join(", ", PhaseFlagSchema.PhaseNames)}.");
+                return Task.FromResult(ExitCodes.InvalidArguments);
+            }
+        }
+
+        return PhaseCommandRunner.RunAsync(arguments.Target, console, async control =>
+        {
+            var outcome = arguments.Kind switch
+            {
+                PhaseTransitionKind.Advance => await control.AdvanceAsync(arguments.Entity, arguments.Actor, arguments.Reason, cancellationToken).ConfigureAwait(false),
+                PhaseTransitionKind.StepBack => await control.StepBackAsync(arguments.Entity, arguments.Actor, arguments.Reason, cancellationToken).ConfigureAwait(false),
+                _ => await control.TransitionAsync(arguments.Entity, to!.Value, arguments.Kind, arguments.Actor, arguments.Reason, cancellationToken).ConfigureAwait(false),
+            };
+            return Report(console, outcome);
+        }, cancellationToken);
+    }
+
+    private static MigrationPhase? ParsePhase(string? name) =>
+        PhaseFlagSchema.PhaseNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } exact
+        && PhaseFlagSchema.TryParsePhase(exact, out var phase) ? phase : null;
+
+    private static int Report(IAnsiConsole console, PhaseTransitionOutcome outcome)
+    {
+        var request = outcome.Decision.Request;
+        var move = $"{Markup.Escape(request.Entity)}: {request.From} -> {request.To} ({request.Kind})";
+        foreach (var gate in outcome.Decision.Gates)
+        {
+            console.MarkupLine($"  gate {Markup.Escape(PhaseFormat.Gate(gate))}");
+        }
+
+        if (outcome.Applied)
+        {
+            console.MarkupLine($"[green]applied[/] {move}, revision {outcome.State.Revision}, audit row {outcome.AuditId}");
+            return ExitCodes.Success;
+        }
+
+        var why = outcome.Decision.Rejection switch
+        {
+            PhaseTransitionRejection.GatesFailed => "a gate did not pass",
+            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.Advance => $"{request.From} is the last phase",
+            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.StepBack => $"{request.From} is the first phase",
+            PhaseTransitionRejection.NoChange => $"the entity is already in {request.To}",
+            PhaseTransitionRejection.WrongDirection => $"{request.Kind} cannot go from {request.From} to {request.To}",
+            PhaseTransitionRejection.SkipsPhases => $"{request.Kind} moves one phase at a time",
+            _ => outcome.Decision.Rejection.ToString(),
+        };
+        console.MarkupLine($"[red]rejected[/] {move}: {Markup.Escape(why)} [grey]({outcome.Decision.Rejection})[/]; nothing was written");
+        return ExitCodes.TransitionRejected;
+    }
+}

@@ -1,0 +1,104 @@
+using DualWrite.Core.Flags;
+using DualWrite.Core.Phases;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DualWrite.MySql.Control;
+
+/// <summary>
+/// Reads and changes entities' phases in the MySQL control tables: every change is decided by a
+/// <see cref="PhaseTransitionPlanner"/> (gates for forward moves) and written as a compare-and-set of the
+/// phase row together with its audit row, in one transaction. Application instances follow the phase table
+/// through <see cref="MySqlPhaseConfigurationSource"/>.
+/// </summary>
+public sealed partial class MySqlPhaseControl
+{
+    /// <summary>The audit <c>kind</c> of the row that creates an entity's phase.</summary>
+    public const string InitializeKind = "Initialize";
+
+    private readonly MySqlDataSource _dataSource;
+    private readonly PhaseTransitionPlanner _planner;
+    private readonly PhaseControlSql _sql;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the control over the tables named by <paramref name="tables"/> in <paramref name="dataSource"/>'s database.</summary>
+    /// <param name="dataSource">The control database (the connection string's database holds the tables).</param>
+    /// <param name="planner">Decides every change; its gates hold forward moves and its clock stamps them.</param>
+    /// <param name="tables">The control table names; the defaults when null.</param>
+    /// <param name="timeProvider">Stamps initializations; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives applied, rejected and conflicting changes.</param>
+    public MySqlPhaseControl(
+        MySqlDataSource dataSource,
+        PhaseTransitionPlanner planner,
+        PhaseControlTables? tables = null,
+        TimeProvider? timeProvider = null,
+        ILogger<MySqlPhaseControl>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(planner);
+        _dataSource = dataSource;
+        _planner = planner;
+        Tables = tables ?? new PhaseControlTables();
+        _sql = new PhaseControlSql(Tables);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The control tables this instance reads and writes.</summary>
+    public PhaseControlTables Tables { get; }
+
+    /// <summary>Creates the phase and audit tables when they do not exist; safe to run on every start.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, null, _sql.CreatePhaseTable, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, _sql.CreateAuditTable, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="entity"/> in <see cref="MigrationPhase.OldOnly"/> with an audit row, unless it already
+    /// has a phase (which is left as it is).
+    /// </summary>
+    /// <returns>True when the entity was initialized now; false when it already had a phase.</returns>
+    public async Task<bool> InitializeAsync(string entity, string actor, CancellationToken cancellationToken)
+    {
+        PhaseFlagSchema.ValidateEntity(entity);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var at = Microseconds(_timeProvider.GetUtcNow());
+        var phase = MigrationPhaseExtensions.First.ToString();
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                try
+                {
+                    await ExecuteAsync(connection, transaction, _sql.InsertPhase, cancellationToken,
+                        ("@entity", entity), ("@phase", phase), ("@revision", 1L), ("@at", at.UtcDateTime), ("@actor", actor)).ConfigureAwait(false);
+                }
+                catch (MySqlException ex) when (ex.Number == DuplicateKey)
+                {
+                    return false;
+                }
+
+                await ExecuteAsync(connection, transaction, _sql.InsertAudit, cancellationToken,
+                    ("@entity", entity), ("@from", null), ("@to", phase), ("@kind", InitializeKind), ("@actor", actor),
+                    ("@reason", "entity registered for migration"), ("@at", at.UtcDateTime), ("@gates", "[]"), ("@revision", 1L)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        LogInitialized(_logger, entity, actor);
+        return true;
+    }
+
+    /// <summary>DATETIME(6) keeps microseconds: values are cut to that before they are stored and returned, so what is returned is what a later read gives.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
+
+    private const int DuplicateKey = 1062;
+}

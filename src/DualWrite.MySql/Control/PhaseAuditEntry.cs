@@ -1,0 +1,30 @@
+using DualWrite.Core.Phases;
+
+namespace DualWrite.MySql.Control;
+
+/// <summary>One row of the audit table: a phase change that was applied.</summary>
+/// <param name="Id">The row's id, increasing in the order changes were committed.</param>
+/// <param name="Entity">The entity that moved.</param>
+/// <param name="From">Its phase before; null for the initialization that created the entity's row.</param>
+/// <param name="To">Its phase after.</param>
+/// <param name="Kind">The kind of move; null for the initialization.</param>
+/// <param name="Actor">Who made it.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="At">When it was decided (UTC, microseconds).</param>
+/// <param name="Gates">Every gate's verdict; empty for backward moves and the initialization.</param>
+/// <param name="Revision">The revision the phase row got with this change.</param>
+public sealed record PhaseAuditEntry(
+    long Id,
+    string Entity,
+    MigrationPhase? From,
+    MigrationPhase To,
+    PhaseTransitionKind? Kind,
+    string Actor,
+    string Reason,
+    DateTimeOffset At,
+    IReadOnlyList<GateOutcome> Gates,
+    long Revision)
+{
+    /// <summary>Whether this entry records the entity's initialization rather than a move.</summary>
+    public bool IsInitialization => Kind is null;
+}

@@ -1,0 +1,46 @@
+namespace DualWrite.MySql.Control;
+
+/// <summary>
+/// The names of the phase control tables, in the connection's database. Configurable so that several
+/// migrations (or parallel test runs) can share one database without sharing state.
+/// </summary>
+public sealed class PhaseControlTables
+{
+    /// <summary>The default name of the current-phase table.</summary>
+    public const string DefaultPhaseTable = "dualwrite_phase";
+
+    /// <summary>The default name of the audit table.</summary>
+    public const string DefaultAuditTable = "dualwrite_phase_audit";
+
+    /// <summary>Creates the table names, validating them.</summary>
+    /// <exception cref="ArgumentException">A name is blank or longer than the 64 characters MySQL allows.</exception>
+    public PhaseControlTables(string phaseTable = DefaultPhaseTable, string auditTable = DefaultAuditTable)
+    {
+        PhaseTable = Validate(phaseTable, nameof(phaseTable));
+        AuditTable = Validate(auditTable, nameof(auditTable));
+        if (string.Equals(PhaseTable, AuditTable, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"The phase and audit tables must differ; both are '{PhaseTable}'.", nameof(auditTable));
+        }
+    }
+
+    /// <summary>The table holding one row per entity: its current phase and revision.</summary>
+    public string PhaseTable { get; }
+
+    /// <summary>The append-only table holding one row per applied phase change.</summary>
+    public string AuditTable { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{PhaseTable}, {AuditTable}";
+
+    private static string Validate(string name, string parameterName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name, parameterName);
+        if (name.Length > 64)
+        {
+            throw new ArgumentException($"The table name '{name}' is longer than 64 characters.", parameterName);
+        }
+
+        return name;
+    }
+}

@@ -1,0 +1,67 @@
+using DualWrite.Core.Phases;
+using DualWrite.MySql.Control;
+
+namespace DualWrite.MySql.Tests.Integration.Control;
+
+/// <summary>
+/// A pair of control tables of the test's own (unique names in the shared database, so tests run in
+/// parallel with each other and with other suites), dropped afterwards.
+/// </summary>
+public abstract class PhaseControlTestBase : IAsyncLifetime
+{
+    protected PhaseControlTestBase()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        Tables = new PhaseControlTables($"t_phase_{suffix}", $"t_phase_audit_{suffix}");
+        DataSource = new MySqlDataSource(MariaDbServer.ConnectionString());
+    }
+
+    protected PhaseControlTables Tables { get; }
+
+    protected MySqlDataSource DataSource { get; }
+
+    /// <summary>A control whose planner holds forward moves to <paramref name="gates"/>.</summary>
+    protected MySqlPhaseControl Control(TimeProvider? clock = null, params IPhaseGate[] gates) =>
+        new(DataSource, new PhaseTransitionPlanner(gates, clock ?? TimeProvider.System), Tables, clock);
+
+    public async Task InitializeAsync()
+    {
+        MariaDbServer.EnsureReachable();
+        await Control().EnsureSchemaAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await ExecuteAsync($"DROP TABLE IF EXISTS `{Tables.PhaseTable}`, `{Tables.AuditTable}`");
+        await DataSource.DisposeAsync();
+    }
+
+    protected async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    protected async Task<long> CountAuditRowsAsync()
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM `{Tables.AuditTable}`", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits, polling, until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    protected static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}.");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+}
