@@ -1,19 +1,24 @@
 using DualWrite.Core.Diagnostics;
+using DualWrite.Core.Flags;
 using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
 
 namespace DualWrite.Core.DependencyInjection;
 
 /// <summary>Adds the phase source, the phase transitioner and the migrated entities to a service collection.</summary>
 public sealed class DualWriteBuilder
 {
+    private const string PhaseFlagsKey = "dualwrite:phase-flags";
+
     private readonly DualWriteRegistry _registry;
 
     internal DualWriteBuilder(IServiceCollection services, DualWriteRegistry registry)
@@ -32,6 +37,40 @@ public sealed class DualWriteBuilder
         Services.Replace(ServiceDescriptor.Singleton(factory));
         _registry.HasPhaseSource = true;
         return this;
+    }
+
+    /// <summary>
+    /// Reads every added entity's phase from its variant feature flag (<c>DualWrite.&lt;entity&gt;</c>, see
+    /// <see cref="PhaseFlagSchema"/>) in the application's <see cref="IConfiguration"/>, so any configuration source
+    /// can drive the phases: a JSON file, a flag service's provider, or the MySQL phase table. Flags from several
+    /// sources are merged by id (the source added last wins), not by array index.
+    /// </summary>
+    /// <param name="configure">Adjusts the flag name prefix and refresh interval; entities are those added to this builder.</param>
+    public DualWriteBuilder UseFeatureFlagPhases(Action<FeatureFlagPhaseSourceOptions>? configure = null)
+    {
+        var options = new FeatureFlagPhaseSourceOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        // Keyed and owned by the container, which disposes it (it holds a reload subscription).
+        Services.TryAddKeyedSingleton(PhaseFlagsKey, (sp, _) => new ConfigurationFeatureDefinitionProvider(
+            sp.GetRequiredService<IConfiguration>(), new ConfigurationFeatureDefinitionProviderOptions { CustomConfigurationMergingEnabled = true }));
+        return UsePhaseSource(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var definitions = sp.GetRequiredKeyedService<ConfigurationFeatureDefinitionProvider>(PhaseFlagsKey);
+            var resolved = new FeatureFlagPhaseSourceOptions { FlagNamePrefix = options.FlagNamePrefix, RefreshInterval = options.RefreshInterval };
+            foreach (var entity in options.Entities.Concat(_registry.Entities).Distinct(StringComparer.Ordinal))
+            {
+                resolved.Entities.Add(entity);
+            }
+
+            return new FeatureFlagPhaseSource(
+                new FeatureManager(definitions, new FeatureManagementOptions()),
+                configuration,
+                resolved,
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ILogger<FeatureFlagPhaseSource>>());
+        });
     }
 
     /// <summary>Uses <paramref name="factory"/>'s transitioner for automatic rollbacks; without one, the policy is not run.</summary>

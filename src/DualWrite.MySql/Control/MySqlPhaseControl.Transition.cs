@@ -25,8 +25,27 @@ public sealed partial class MySqlPhaseControl
     public Task<PhaseTransitionOutcome> StepBackAsync(string entity, string actor, string reason, CancellationToken cancellationToken) =>
         TransitionCoreAsync(entity, from => from.Previous() ?? from, PhaseTransitionKind.StepBack, actor, reason, cancellationToken);
 
+    /// <summary>
+    /// Carries out a request made against a phase the requester read earlier (the automatic-rollback policy, the
+    /// sample's driver): the move is made only while the entity is still in <see cref="PhaseTransitionRequest.From"/>.
+    /// </summary>
+    /// <exception cref="PhaseConflictException">The entity is no longer in the request's From phase, or moved meanwhile.</exception>
+    async ValueTask<PhaseTransitionResult> IPhaseTransitioner.TransitionAsync(PhaseTransitionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var outcome = await TransitionCoreAsync(
+            request.Entity, _ => request.To, request.Kind, request.Actor, request.Reason, cancellationToken, request.From).ConfigureAwait(false);
+        return outcome.Decision;
+    }
+
     private async Task<PhaseTransitionOutcome> TransitionCoreAsync(
-        string entity, Func<MigrationPhase, MigrationPhase> target, PhaseTransitionKind kind, string actor, string reason, CancellationToken cancellationToken)
+        string entity,
+        Func<MigrationPhase, MigrationPhase> target,
+        PhaseTransitionKind kind,
+        string actor,
+        string reason,
+        CancellationToken cancellationToken,
+        MigrationPhase? expectedFrom = null)
     {
         PhaseFlagSchema.ValidateEntity(entity);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -38,6 +57,11 @@ public sealed partial class MySqlPhaseControl
                 $"Entity '{entity}' has no row in {Tables.PhaseTable}; initialize it first (it starts in {MigrationPhaseExtensions.First}).");
         var from = current.Phase ?? throw new PhaseControlException(PhaseControlError.InvalidStoredValue, entity,
             $"Entity '{entity}' holds '{current.PhaseName}' in {Tables.PhaseTable} (revision {current.Revision}, by {current.UpdatedBy}), which is not a phase ({string.Join(", ", PhaseFlagSchema.PhaseNames)}); correct the row before changing the phase.");
+        if (expectedFrom is { } expected && expected != from)
+        {
+            LogConflict(_logger, entity, expected, current.Revision, current.PhaseName, current.Revision, actor);
+            throw new PhaseConflictException(entity, expected, current.Revision, current);
+        }
 
         var decision = await _planner.PlanAsync(new PhaseTransitionRequest(entity, from, target(from), kind, actor, reason), cancellationToken).ConfigureAwait(false);
         if (!decision.Allowed)

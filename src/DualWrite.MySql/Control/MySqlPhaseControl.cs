@@ -11,7 +11,7 @@ namespace DualWrite.MySql.Control;
 /// phase row together with its audit row, in one transaction. Application instances follow the phase table
 /// through <see cref="MySqlPhaseConfigurationSource"/>.
 /// </summary>
-public sealed partial class MySqlPhaseControl
+public sealed partial class MySqlPhaseControl : IPhaseTransitioner
 {
     /// <summary>The audit <c>kind</c> of the row that creates an entity's phase.</summary>
     public const string InitializeKind = "Initialize";

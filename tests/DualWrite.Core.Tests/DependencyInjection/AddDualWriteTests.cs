@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Diagnostics;
+using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
@@ -57,6 +58,57 @@ public sealed class AddDualWriteTests
         (await rig.New.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"));
         host.Services.GetRequiredService<IOptions<Options.DualWriteOptions>>().Value.For("orders").SecondaryWrites.MaxRetryAttempts.Should().Be(0);
         await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task UseFeatureFlagPhases_RoutesByTheEntitysFlag_AndFollowsAReload()
+    {
+        var settings = new Dictionary<string, string?>();
+        PhaseFlagSchema.WriteVariantFlag(settings, 0, "DualWrite.orders", nameof(MigrationPhase.DualWriteReadNew));
+        var flags = new ReloadableSource(settings);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ((IConfigurationBuilder)builder.Configuration).Add(flags);
+        var old = new InMemoryVersionedStore<long, string>();
+        var @new = new InMemoryVersionedStore<long, string>();
+        builder.Services.AddDualWrite(builder.Configuration.GetSection("DualWrite"))
+            .UseFeatureFlagPhases()
+            .AddEntity("orders", _ => old, _ => @new, _ => new InMemoryRepairLog<long>());
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        await old.UpsertAsync(new(1, 1, "old"), Ct);
+        await @new.UpsertAsync(new(1, 2, "new"), Ct);
+        var store = host.Services.GetRequiredKeyedService<IVersionedStore<long, string>>("orders");
+        var phases = host.Services.GetRequiredService<IPhaseSource>();
+
+        phases.Should().BeOfType<FeatureFlagPhaseSource>();
+        (await store.GetAsync(1, Ct))!.Value.Should().Be("new");
+
+        flags.SetPhase("DualWrite.orders", nameof(MigrationPhase.DualWriteReadOld));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (phases.GetPhase("orders") != MigrationPhase.DualWriteReadOld && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        (await store.GetAsync(1, Ct))!.Value.Should().Be("old", "a backward flip takes effect on the next call");
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>A configuration source whose flags can be changed, signalling a reload like a flag service would.</summary>
+    private sealed class ReloadableSource(Dictionary<string, string?> initial) : ConfigurationProvider, IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
+
+        public override void Load() => Data = new Dictionary<string, string?>(initial, StringComparer.OrdinalIgnoreCase);
+
+        public void SetPhase(string flag, string phase)
+        {
+            var data = new Dictionary<string, string?>();
+            PhaseFlagSchema.WriteVariantFlag(data, 0, flag, phase);
+            initial = data;
+            Load();
+            OnReload();
+        }
     }
 
     [Fact]

@@ -1,0 +1,43 @@
+using DualWrite.Core.DependencyInjection;
+using DualWrite.Core.Phases;
+using DualWrite.MySql;
+using DualWrite.MySql.Control;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Wires the MySQL phase control table into <c>services.AddDualWrite(...)</c>.</summary>
+public static class MySqlPhaseControlBuilderExtensions
+{
+    /// <summary>The service key of the data source the phase control uses.</summary>
+    public const string DataSourceKey = "dualwrite:phase-control";
+
+    /// <summary>
+    /// Registers <see cref="MySqlPhaseControl"/> over the control tables in <paramref name="connectionString"/>'s database
+    /// and makes it the phase transitioner, so automatic rollbacks are written (and audited) there like an operator's
+    /// moves. Forward moves are held by every registered <see cref="IPhaseGate"/>. Application instances see the
+    /// phases through <c>configuration.AddDualWritePhasesFromMySql(...)</c> with <c>UseFeatureFlagPhases()</c>.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddDualWrite</c>.</param>
+    /// <param name="connectionString">The control database; its credentials are never logged.</param>
+    /// <param name="tables">The control table names; the defaults when null.</param>
+    public static DualWriteBuilder UseMySqlPhaseControl(this DualWriteBuilder builder, string connectionString, PhaseControlTables? tables = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _ = new MySqlConnectionStringBuilder(connectionString); // a malformed string fails here, at registration
+        builder.Services.TryAddKeyedSingleton(DataSourceKey, (_, _) => new MySqlDataSource(connectionString));
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            return new MySqlPhaseControl(
+                sp.GetRequiredKeyedService<MySqlDataSource>(DataSourceKey),
+                new PhaseTransitionPlanner(sp.GetServices<IPhaseGate>(), time),
+                tables,
+                time,
+                sp.GetService<ILogger<MySqlPhaseControl>>());
+        });
+        return builder.UsePhaseTransitioner(sp => sp.GetRequiredService<MySqlPhaseControl>());
+    }
+}
