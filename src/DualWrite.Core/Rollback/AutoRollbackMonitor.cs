@@ -10,8 +10,9 @@ namespace DualWrite.Core.Rollback;
 /// <summary>
 /// The automatic-rollback policy: checks each entity's objectives over its window and, when one breaks while the
 /// entity writes both stores or only the new one, moves it one phase back through the <see cref="IPhaseTransitioner"/>,
-/// which audits the move like an operator's. After a rollback the entity's window is cleared and the entity is left
-/// alone for its cooldown.
+/// which audits the move like an operator's. Counts never carry across a phase change: when the policy sees an entity
+/// in a phase other than the one it saw last (moved by anyone), it clears the entity's window and starts measuring the
+/// new phase afresh. After its own rollback the entity is also left alone for its cooldown.
 /// </summary>
 public sealed partial class AutoRollbackMonitor
 {
@@ -26,6 +27,7 @@ public sealed partial class AutoRollbackMonitor
     private readonly DualWriteMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly Dictionary<string, DateTimeOffset> _coolingUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MigrationPhase> _lastSeen = new(StringComparer.Ordinal);
 
     /// <summary>Creates the policy for the entities in <paramref name="policies"/> (entity name to objectives).</summary>
     public AutoRollbackMonitor(
@@ -72,7 +74,12 @@ public sealed partial class AutoRollbackMonitor
             }
 
             var phase = _phases.GetPhase(entity);
-            if (phase < MigrationPhase.DualWriteReadOld || _slo.Find(entity) is not { } window)
+            if (_slo.Find(entity) is not { } window || SeenInAnotherPhase(entity, phase, window))
+            {
+                continue;
+            }
+
+            if (phase < MigrationPhase.DualWriteReadOld)
             {
                 continue;
             }
@@ -89,6 +96,7 @@ public sealed partial class AutoRollbackMonitor
             if (result.Allowed)
             {
                 window.Reset();
+                _lastSeen[entity] = phase - 1;
                 _coolingUntil[entity] = now + options.Cooldown;
                 _metrics?.RecordRollback(entity, automatic: true);
                 LogRolledBack(_logger, entity, phase, phase - 1, breach);
@@ -96,6 +104,23 @@ public sealed partial class AutoRollbackMonitor
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Notes the phase <paramref name="entity"/> is in; when it differs from the one seen at the last evaluation, the
+    /// counts in <paramref name="window"/> belong to the old phase (a step back from NewOnly, for one, finds the old
+    /// store behind until it is resynchronised), so they are cleared and this evaluation is skipped.
+    /// </summary>
+    private bool SeenInAnotherPhase(string entity, MigrationPhase phase, SloWindow window)
+    {
+        var moved = _lastSeen.TryGetValue(entity, out var seen) && seen != phase;
+        _lastSeen[entity] = phase;
+        if (moved)
+        {
+            window.Reset();
+        }
+
+        return moved;
     }
 
     /// <summary>Evaluates every <see cref="EvaluationInterval"/> until <paramref name="cancellationToken"/> is cancelled; a failed evaluation is logged and retried.</summary>

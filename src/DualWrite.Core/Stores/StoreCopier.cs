@@ -1,14 +1,18 @@
+using System.Runtime.CompilerServices;
+
 namespace DualWrite.Core.Stores;
 
 /// <summary>
-/// Copies every record (tombstones included) of a key range from one store to another under the version guard:
-/// the target keeps whatever it holds that is newer. Run from the new store to the old one before stepping back past
-/// <see cref="Phases.MigrationPhase.DualWriteReadNew"/> after time in <see cref="Phases.MigrationPhase.NewOnly"/>, which
-/// wrote only the new store. Safe to repeat and to run while the application writes.
+/// Copies a key range from one store to another through the target's version guard, so a copy never
+/// replaces a newer value and can be repeated or run alongside live writes. Tombstones are copied too.
 /// </summary>
 public static class StoreCopier
 {
-    /// <summary>Copies <paramref name="range"/> from <paramref name="source"/> to <paramref name="target"/>, <paramref name="batchSize"/> records per scan batch.</summary>
+    /// <summary>
+    /// Copies <paramref name="range"/> from <paramref name="source"/> to <paramref name="target"/>, reading
+    /// <paramref name="batchSize"/> records per scan batch and writing them through
+    /// <see cref="IVersionedStore{TKey, TValue}.BulkLoadAsync"/>, which batches as the target adapter prefers.
+    /// </summary>
     /// <returns>How many records were read and how many the target applied.</returns>
     public static async Task<StoreCopyResult> CopyNewerAsync<TKey, TValue>(
         IVersionedStore<TKey, TValue> source,
@@ -21,19 +25,27 @@ public static class StoreCopier
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        long read = 0, applied = 0;
-        await foreach (var record in source.ScanAsync(range, batchSize, cancellationToken).ConfigureAwait(false))
-        {
-            read++;
-            var result = record.IsTombstone
-                ? await target.DeleteAsync(record.Key, record.Version, cancellationToken).ConfigureAwait(false)
-                : await target.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-            if (result == WriteResult.Applied)
-            {
-                applied++;
-            }
-        }
+        var counter = new ReadCounter();
+        var applied = await target.BulkLoadAsync(Count(source.ScanAsync(range, batchSize, cancellationToken), counter, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        return new StoreCopyResult(counter.Read, applied);
+    }
 
-        return new StoreCopyResult(read, applied);
+    private static async IAsyncEnumerable<VersionedRecord<TKey, TValue>> Count<TKey, TValue>(
+        IAsyncEnumerable<VersionedRecord<TKey, TValue>> records,
+        ReadCounter counter,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where TKey : notnull
+    {
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            counter.Read++;
+            yield return record;
+        }
+    }
+
+    private sealed class ReadCounter
+    {
+        public long Read { get; set; }
     }
 }

@@ -99,22 +99,27 @@ public sealed class SampleMigration
             {
                 await Task.Delay(_options.Dwell, cancellationToken).ConfigureAwait(false);
                 var notes = new List<string>();
-                if (current == MigrationPhase.DualWriteReadNew && to == MigrationPhase.DualWriteReadOld)
+                var request = new PhaseTransitionRequest(Entity, current, to, kind, Operator,
+                    kind == PhaseTransitionKind.Advance ? $"sample: {current} → {to}" : $"sample: back to {to}");
+                PhaseTransitionResult outcome;
+                try
                 {
-                    // Writes made in NewOnly reached only the new store: bring them back before the old store is read again.
-                    notes.Add(await CopyAsync("resync new→old", newStore, oldStore, cancellationToken).ConfigureAwait(false));
+                    // Made only while the entity is still where this driver left it: a move by anyone else (the
+                    // automatic rollback, an operator) stops the run instead of being built upon.
+                    outcome = await ((IPhaseTransitioner)control).TransitionAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PhaseConflictException ex)
+                {
+                    throw new SampleMigrationException($"The move {current} → {to} was not made: {ex.Message}", ex);
                 }
 
-                var outcome = kind == PhaseTransitionKind.Advance
-                    ? await control.AdvanceAsync(Entity, Operator, $"sample: {current} → {to}", cancellationToken).ConfigureAwait(false)
-                    : await control.StepBackAsync(Entity, Operator, $"sample: back to {to}", cancellationToken).ConfigureAwait(false);
-                if (!outcome.Applied)
+                if (!outcome.Allowed)
                 {
-                    throw new SampleMigrationException($"The move {current} → {to} was refused ({outcome.Decision.Rejection}): " +
-                        string.Join("; ", outcome.Decision.FailedGates.Select(g => $"{g.GateName}: {g.Result.Reason}")));
+                    throw new SampleMigrationException($"The move {current} → {to} was refused ({outcome.Rejection}): " +
+                        string.Join("; ", outcome.FailedGates.Select(g => $"{g.GateName}: {g.Result.Reason}")));
                 }
 
-                notes.AddRange(outcome.Decision.Gates.Where(_ => to.Routing().Reads == StoreRole.New).Select(g => $"gate {g.GateName}: {g.Result.Reason}"));
+                notes.AddRange(outcome.Gates.Where(_ => to.Routing().Reads == StoreRole.New).Select(g => $"gate {g.GateName}: {g.Result.Reason}"));
                 var propagation = await WaitForPhaseAsync(phases, to, cancellationToken).ConfigureAwait(false);
                 var stretch = traffic.NextStretch();
                 notes.Insert(0, string.Create(CultureInfo.InvariantCulture, $"{(kind == PhaseTransitionKind.Advance ? "advance" : "step back")} to {to}, seen after {propagation.TotalMilliseconds:0} ms"));
@@ -128,6 +133,12 @@ public sealed class SampleMigration
                 else if (to == MigrationPhase.DualWriteReadOld && kind == PhaseTransitionKind.Advance)
                 {
                     notes.Add(await CopyAsync("catch-up old→new", oldStore, newStore, cancellationToken).ConfigureAwait(false));
+                }
+                else if (to == MigrationPhase.DualWriteReadNew && kind == PhaseTransitionKind.StepBack)
+                {
+                    // Writes made in NewOnly reached only the new store. Now that every write reaches both stores again,
+                    // copy those back, so the old store is whole before it is read again.
+                    notes.Add(await CopyAsync("resync new→old", newStore, oldStore, cancellationToken).ConfigureAwait(false));
                 }
                 else if (to == MigrationPhase.DualWriteReadOld)
                 {

@@ -102,6 +102,24 @@ public sealed class AutoRollbackMonitorTests
         rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
     }
 
+    [Fact]
+    public async Task CountsFromAnEarlierPhase_NeverCountAgainstTheNextOne()
+    {
+        var rig = new Rig(MigrationPhase.DualWriteReadNew);
+        (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty();
+        rig.SecondaryWrites(ok: 0, failed: 50);
+        rig.Phases.SetPhase("orders", MigrationPhase.DualWriteReadOld);
+
+        (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty("the failures were counted in DualWriteReadNew");
+        rig.Window.Snapshot().SecondaryWrites.Should().Be(0);
+        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
+
+        rig.SecondaryWrites(ok: 0, failed: 50);
+        (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().ContainSingle("failures in the phase itself still count")
+            .Which.Allowed.Should().BeTrue();
+        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
+    }
+
     [Theory]
     [InlineData(MigrationPhase.OldOnly)]
     [InlineData(MigrationPhase.Backfill)]
