@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: starts a local MariaDB (installing it when missing), loads a small sample
-# schema, inspects it with `dualwrite mysql inspect`, then makes a few live changes and shows
-# them as the binlog reader decodes them (`dualwrite cdc tail`).
+# schema, inspects it with `dualwrite mysql inspect`, makes a few live changes and shows
+# them as the binlog reader decodes them (`dualwrite cdc tail`), then runs the sample orders
+# service's migration through all five phases and back under live traffic (docs/sample-orders.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,7 @@ INSERT IGNORE INTO orders (customer_id, order_no, status, total, details) VALUES
 SQL
 
 dotnet build src/DualWrite.Cli -c Release -v q -nologo >/dev/null
+dotnet build src/DualWrite.Samples.Orders -c Release -v q -nologo >/dev/null
 dualwrite() { dotnet src/DualWrite.Cli/bin/Release/net10.0/dualwrite.dll "$@"; }
 
 dualwrite mysql inspect --database "$demo_db" --require-cdc
@@ -54,3 +56,7 @@ sql "INSERT INTO customers (email, name) VALUES ('$run@example.com', 'Barbara Li
      COMMIT;
      ALTER TABLE customers COMMENT = '$run';"
 dualwrite cdc tail --database "$demo_db" --from "$start" --stop-at-end
+
+echo
+echo "The sample orders service, migrated through all five phases and back while its clients keep working:"
+dotnet src/DualWrite.Samples.Orders/bin/Release/net10.0/dualwrite-sample-orders.dll
