@@ -1,0 +1,136 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DualWrite.MySql;
+using NpgsqlTypes;
+
+namespace DualWrite.Backfill.Schema;
+
+/// <summary>
+/// The MySQL → PostgreSQL type mapping (documented in docs/backfill.md). Every mapping is exact for every value the
+/// source type can hold, except where the table in the docs says otherwise (zero dates).
+/// </summary>
+public static partial class TypeMapping
+{
+    /// <summary>Maps <paramref name="column"/>; false with a reason when its type is not supported.</summary>
+    public static bool TryMap(SourceColumn column, out TargetColumnType type, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        reason = "";
+        var unsigned = column.IsUnsigned;
+        TargetColumnType? mapped = column.DataType switch
+        {
+            "tinyint" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
+            "smallint" when unsigned => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            "smallint" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
+            "mediumint" => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            "int" or "integer" when unsigned => new("bigint", NpgsqlDbType.Bigint, v => System.Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+            "int" or "integer" => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            "bigint" when unsigned => new("numeric(20,0)", NpgsqlDbType.Numeric, v => System.Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
+            "bigint" => new("bigint", NpgsqlDbType.Bigint, v => System.Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+            "decimal" or "numeric" => Decimal(column),
+            "float" => new("real", NpgsqlDbType.Real, v => System.Convert.ToSingle(v, CultureInfo.InvariantCulture)),
+            "double" or "real" => new("double precision", NpgsqlDbType.Double, v => System.Convert.ToDouble(v, CultureInfo.InvariantCulture)),
+            "bit" => Bit(column),
+            "year" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
+            "date" => new("date", NpgsqlDbType.Date, v => DateValue(v, column.Name)),
+            "datetime" => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
+            "timestamp" => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
+            "time" => new($"interval({column.DateTimePrecision ?? 0})", NpgsqlDbType.Interval, v => (TimeSpan)v),
+            "char" or "varchar" => new($"varchar({column.CharacterMaximumLength ?? 255})", NpgsqlDbType.Varchar, v => Text(v, column.Name)),
+            "tinytext" or "text" or "mediumtext" or "longtext" => new("text", NpgsqlDbType.Text, v => Text(v, column.Name)),
+            "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => new("bytea", NpgsqlDbType.Bytea, v => (byte[])v),
+            "json" => new("jsonb", NpgsqlDbType.Jsonb, v => Text(v, column.Name)),
+            "enum" => Enum(column),
+            "set" => new("text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, v => SetMembers((string)v)),
+            _ => null,
+        };
+
+        if (mapped is null)
+        {
+            reason = $"column `{column.Name}` has type {column.ColumnType}, which has no PostgreSQL mapping (supported: integers, DECIMAL, FLOAT, DOUBLE, BIT, " +
+                "YEAR, DATE, DATETIME, TIMESTAMP, TIME, CHAR, VARCHAR, TEXT, BINARY, VARBINARY, BLOB, JSON, ENUM, SET)";
+            type = null!;
+            return false;
+        }
+
+        type = mapped;
+        return true;
+    }
+
+    /// <summary>Maps <paramref name="column"/>.</summary>
+    /// <exception cref="NotSupportedException">The column's type has no mapping; the message names the column and type.</exception>
+    public static TargetColumnType Map(SourceColumn column) =>
+        TryMap(column, out var type, out var reason) ? type : throw new NotSupportedException(reason);
+
+    private static TargetColumnType Decimal(SourceColumn column)
+    {
+        var precision = column.NumericPrecision ?? 10;
+        var scale = column.NumericScale ?? 0;
+        var sql = string.Create(CultureInfo.InvariantCulture, $"numeric({precision},{scale})");
+        if (precision <= 28)
+        {
+            return new(sql, NpgsqlDbType.Numeric, v => v is MySqlDecimal d && d.TryToDecimal(out var exact) ? exact : System.Convert.ToDecimal(v, CultureInfo.InvariantCulture));
+        }
+
+        // Beyond System.Decimal: the exact decimal text, cast to numeric on the server.
+        return new(sql, NpgsqlDbType.Text, v => v switch
+        {
+            MySqlDecimal d => d.ToString(),
+            decimal d => d.ToString(CultureInfo.InvariantCulture),
+            _ => System.Convert.ToString(v, CultureInfo.InvariantCulture)!,
+        }, StagedAsText: true);
+    }
+
+    private static TargetColumnType Bit(SourceColumn column)
+    {
+        var width = (int)(column.NumericPrecision ?? 1);
+        return new(string.Create(CultureInfo.InvariantCulture, $"bit({width})"), NpgsqlDbType.Bit, v =>
+        {
+            var bits = System.Convert.ToUInt64(v, CultureInfo.InvariantCulture);
+            var array = new BitArray(width);
+            for (var i = 0; i < width; i++)
+            {
+                // MySQL's BIT value reads as an integer; PostgreSQL's bit string is written most significant bit first.
+                array[i] = ((bits >> (width - 1 - i)) & 1) == 1;
+            }
+
+            return array;
+        });
+    }
+
+    private static TargetColumnType Enum(SourceColumn column)
+    {
+        var members = QuotedList().Matches(column.ColumnType).Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList();
+        var check = "{0} IN (" + string.Join(", ", members.Select(m => "'" + m.Replace("'", "''", StringComparison.Ordinal) + "'")) + ")";
+        return new("text", NpgsqlDbType.Text, v => Text(v, column.Name), Check: members.Count == 0 ? null : check);
+    }
+
+    private static string[] SetMembers(string value) =>
+        value.Length == 0 ? [] : value.Split(',');
+
+    /// <summary>
+    /// DATE, DATETIME and TIMESTAMP values. A zero or partial date (<c>0000-00-00</c>, <c>2024-00-15</c>), which
+    /// PostgreSQL cannot hold, becomes <c>-infinity</c>: it still sorts before every real date and is never NULL.
+    /// </summary>
+    private static object DateValue(object value, string column) => value switch
+    {
+        DateTime d => d,
+        MySqlDateTime m => m.IsValidDateTime ? m.ToDateTime() : DateTime.MinValue,
+        _ => throw new TargetValueException($"column `{column}`: {value.GetType().Name} is not a date."),
+    };
+
+    private static string Text(object value, string column)
+    {
+        var text = (string)value;
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new TargetValueException($"column `{column}` holds a NUL character, which PostgreSQL text cannot store; map the column to a binary type or drop the character with a transform.");
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex(@"'((?:[^']|'')*)'", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedList();
+}
