@@ -101,9 +101,53 @@ public static class SourceSchemaReader
             }
         }
 
+        // MariaDB's JSON is LONGTEXT with a json_valid() check; the check is what marks it as JSON.
+        foreach (var (name, column) in await JsonChecksAsync(connection, database, table, cancellationToken).ConfigureAwait(false))
+        {
+            if (columns.TryGetValue(name, out var list))
+            {
+                var index = list.FindIndex(c => string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase));
+                if (index >= 0 && list[index].DataType == "longtext")
+                {
+                    list[index] = list[index] with { DataType = "json", ColumnType = "json" };
+                }
+            }
+        }
+
         return columns
             .Select(t => new SourceTable(database, t.Key, t.Value, keys.TryGetValue(t.Key, out var k) ? k : [], estimates[t.Key]))
             .ToList();
+    }
+
+    private static async Task<List<(string Table, string Column)>> JsonChecksAsync(MySqlConnection connection, string database, string? table, CancellationToken cancellationToken)
+    {
+        var found = new List<(string, string)>();
+        var command = new MySqlCommand(
+            "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = @db" + (table is null ? "" : " AND TABLE_NAME = @table"),
+            connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            if (table is not null)
+            {
+                command.Parameters.AddWithValue("@table", table);
+            }
+
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var clause = reader.GetString(1).Trim();
+                    if (clause.StartsWith("json_valid(`", StringComparison.OrdinalIgnoreCase) && clause.EndsWith("`)", StringComparison.Ordinal))
+                    {
+                        found.Add((reader.GetString(0), clause["json_valid(`".Length..^2].Replace("``", "`", StringComparison.Ordinal)));
+                    }
+                }
+            }
+        }
+
+        return found;
     }
 
     private static T? Optional<T>(MySqlDataReader reader, int ordinal)

@@ -35,8 +35,9 @@ public static partial class TypeMapping
             "year" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
             "date" => new("date", NpgsqlDbType.Date, v => DateValue(v, column.Name)),
             "datetime" => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
-            "timestamp" => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
-            "time" => new($"interval({column.DateTimePrecision ?? 0})", NpgsqlDbType.Interval, v => (TimeSpan)v),
+            "timestamp" => new($"timestamptz({column.DateTimePrecision ?? 0})", NpgsqlDbType.TimestampTz, v => DateTime.SpecifyKind((DateTime)DateValue(v, column.Name), DateTimeKind.Utc)),
+            // All in the interval's time part (838:59:59, not 34 days 22:59:59), as MySQL shows it.
+            "time" => new($"interval({column.DateTimePrecision ?? 0})", NpgsqlDbType.Interval, v => new NpgsqlInterval(0, 0, ((TimeSpan)v).Ticks / TimeSpan.TicksPerMicrosecond)),
             "char" or "varchar" => new($"varchar({column.CharacterMaximumLength ?? 255})", NpgsqlDbType.Varchar, v => Text(v, column.Name)),
             "tinytext" or "text" or "mediumtext" or "longtext" => new("text", NpgsqlDbType.Text, v => Text(v, column.Name)),
             "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => new("bytea", NpgsqlDbType.Bytea, v => (byte[])v),
@@ -110,7 +111,8 @@ public static partial class TypeMapping
         value.Length == 0 ? [] : value.Split(',');
 
     /// <summary>
-    /// DATE, DATETIME and TIMESTAMP values. A zero or partial date (<c>0000-00-00</c>, <c>2024-00-15</c>), which
+    /// DATE, DATETIME and TIMESTAMP values (TIMESTAMP is read in UTC: the snapshot sets its session time zone to
+    /// +00:00, and the binlog carries TIMESTAMP as seconds since the epoch). A zero or partial date (<c>0000-00-00</c>, <c>2024-00-15</c>), which
     /// PostgreSQL cannot hold, becomes <c>-infinity</c>: it still sorts before every real date and is never NULL.
     /// </summary>
     private static object DateValue(object value, string column) => value switch

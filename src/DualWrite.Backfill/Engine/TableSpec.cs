@@ -1,0 +1,58 @@
+using DualWrite.Backfill.Schema;
+
+namespace DualWrite.Backfill.Engine;
+
+/// <summary>One mapped column as the engine uses it.</summary>
+/// <param name="Source">The source column.</param>
+/// <param name="Target">The target column name.</param>
+/// <param name="Type">Its PostgreSQL type and value conversion.</param>
+/// <param name="Apply">Source value (never null) → the value written (transform, then conversion).</param>
+internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply)
+{
+    public object? Convert(object? value) => value is null or DBNull ? null : Apply(value);
+}
+
+/// <summary>
+/// One table to move, resolved against the source: what the snapshot, the catch-up and the comparison need. The
+/// version column, when the table has one, is not among <see cref="Columns"/>: its value becomes the target's
+/// <c>_dw_version</c>.
+/// </summary>
+internal sealed record TableSpec(
+    string Entity,
+    SourceTable Source,
+    string TargetSchema,
+    string TargetTable,
+    IReadOnlyList<ColumnSpec> Columns,
+    IReadOnlyList<int> KeyColumns,
+    SourceColumn? Version,
+    int ChunkSize)
+{
+    public string SourceName => Sql.My(Source.Database) + "." + Sql.My(Source.Name);
+
+    public string TargetName => Sql.Pg(TargetSchema, TargetTable);
+
+    public string TombstoneName => Sql.Pg(TargetSchema, TargetTable + "__dw_tombstones");
+
+    /// <summary>The source columns a snapshot selects and a row image is read by: the mapped ones, then the version column.</summary>
+    public IEnumerable<SourceColumn> SelectedColumns => Columns.Select(c => c.Source).Concat(Version is null ? [] : [Version]);
+
+    public IEnumerable<ColumnSpec> Keys => KeyColumns.Select(i => Columns[i]);
+
+    /// <summary>Whether every column can go straight into the target by binary COPY.</summary>
+    public bool DirectCopy => Columns.All(c => !c.Type.StagedAsText);
+
+    public override string ToString() => $"{Source.Database}.{Source.Name} → {TargetSchema}.{TargetTable}";
+
+    /// <summary>Every column of <paramref name="source"/> under its own name, keyed by the primary key; <paramref name="versionColumn"/> becomes the version.</summary>
+    public static TableSpec AllColumns(SourceTable source, string targetSchema, string? targetTable = null, int chunkSize = 10_000, string? versionColumn = null)
+    {
+        var version = versionColumn is null ? null : source.Find(versionColumn) ?? throw new ArgumentException($"{source} has no column `{versionColumn}`.", nameof(versionColumn));
+        var columns = source.Columns.Where(c => c != version).Select(c =>
+        {
+            var type = TypeMapping.Map(c);
+            return new ColumnSpec(c, c.Name, type, type.Convert);
+        }).ToList();
+        var keys = source.PrimaryKey.Select(k => columns.FindIndex(c => string.Equals(c.Source.Name, k, StringComparison.OrdinalIgnoreCase))).ToList();
+        return new TableSpec(source.Name, source, targetSchema, targetTable ?? source.Name, columns, keys, version, chunkSize);
+    }
+}
