@@ -1,0 +1,48 @@
+using DualWrite.Backfill.Engine;
+
+namespace DualWrite.Backfill.Tests.Engine;
+
+/// <summary>Snapshot and catch-up while a writer changes the table, compared row by row at the end.</summary>
+public sealed class LiveImportTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 2)]
+    public async Task ImportWhileWriting_ThenCatchUp_LeavesBothSidesEqual(int seed, int parallelism)
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_live");
+        await rig.ExecuteAsync(SourceWriter.CreateSql);
+        await SourceWriter.SeedAsync(rig, 20_000);
+        var table = await rig.TableAsync("t", chunkSize: 500);
+        var writer = new SourceWriter(rig.Source, 20_000, seed);
+        using var stopWriting = new CancellationTokenSource();
+        var writing = writer.RunAsync(stopWriting.Token);
+
+        // Throttled, so the writer changes rows before, inside and after the chunks being copied.
+        var runner = rig.Runner(rig.Plan(parallelism, maxRowsPerSecond: 10_000), table);
+        using var stopCatchUp = new CancellationTokenSource();
+        var running = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stopCatchUp.Token);
+        while (runner.Progress.AppliedPosition is null && !running.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(1000);
+        await stopWriting.CancelAsync();
+        await writing;
+        var end = await rig.MasterPositionAsync();
+        while (!(runner.Progress.AppliedPosition >= end) && !running.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        await stopCatchUp.CancelAsync();
+        var stopped = async () => await running;
+        await stopped.Should().ThrowAsync<OperationCanceledException>();
+
+        writer.Operations.Should().BeGreaterThan(200, "the writer ran throughout");
+        runner.Progress.ChangesApplied.Should().BeGreaterThan(0);
+        var comparison = await rig.CompareAsync(table);
+        comparison.Equal.Should().BeTrue(comparison + ": " + string.Join("; ", comparison.Samples));
+    }
+}
