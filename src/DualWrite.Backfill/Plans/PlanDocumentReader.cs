@@ -12,13 +12,21 @@ internal sealed partial class PlanDocumentReader
     public MigrationPlan? Read(TextReader text)
     {
         var stream = new YamlStream();
+        var parser = new Parser(text);
         try
         {
-            stream.Load(text);
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             _problems.Add(new(new PlanLocation(_file, (int)ex.Start.Line, (int)ex.Start.Column), "yaml", SyntaxMessage(ex)));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow list, for one); the last event it read is the nearest place.
+            var at = parser.Current?.End ?? Mark.Empty;
+            _problems.Add(new(new PlanLocation(_file, Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column)), "yaml", "invalid YAML: cannot read on after this point (an unclosed [, { or quote?)"));
             return null;
         }
 
@@ -166,6 +174,7 @@ internal sealed partial class PlanDocumentReader
         var message = exception.Message;
         var end = message.IndexOf("): ", StringComparison.Ordinal);
         message = message.StartsWith("(Line:", StringComparison.Ordinal) && end >= 0 ? message[(end + 3)..] : message;
-        return "invalid YAML: " + message.TrimEnd('.');
+        message = message.TrimEnd('.');
+        return message.Length == 0 ? "invalid YAML" : "invalid YAML: " + char.ToLowerInvariant(message[0]) + message[1..];
     }
 }
