@@ -62,7 +62,20 @@ public sealed record EntityPlan(
     IReadOnlyList<ColumnPlan>? Columns,
     IReadOnlyList<string> Exclude,
     int? ChunkSize,
-    PlanLocation Location);
+    PlanLocation Location)
+{
+    /// <summary>Where the <c>table</c> value is written; null for an entity built in code.</summary>
+    public PlanLocation? TableLocation { get; init; }
+
+    /// <summary>Where the <c>key</c> list is written; null when it is not.</summary>
+    public PlanLocation? KeyLocation { get; init; }
+
+    /// <summary>Where the <c>version</c> value is written; null when it is not.</summary>
+    public PlanLocation? VersionLocation { get; init; }
+
+    /// <summary>Where each <see cref="Exclude"/> entry is written, in the same order; empty for an entity built in code.</summary>
+    public IReadOnlyList<PlanLocation> ExcludeLocations { get; init; } = [];
+}
 
 /// <summary>One column mapping: source column → target column, with an optional transform.</summary>
 public sealed record ColumnPlan(string Source, string Target, ColumnTransform Transform, PlanLocation Location);

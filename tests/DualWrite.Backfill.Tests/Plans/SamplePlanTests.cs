@@ -1,0 +1,85 @@
+using DualWrite.Backfill.Plans;
+using DualWrite.MySql.Tests.Integration;
+
+namespace DualWrite.Backfill.Tests.Plans;
+
+/// <summary>The plans in migration-plans/, validated against their tables created in a scratch database.</summary>
+public sealed class SamplePlanTests
+{
+    // sysbench's own definition of sbtest1 (oltp_common.lua, MySQL driver).
+    private const string SbtestSql = """
+        CREATE TABLE sbtest1 (
+          id INT NOT NULL AUTO_INCREMENT,
+          k INT DEFAULT '0' NOT NULL,
+          c CHAR(120) DEFAULT '' NOT NULL,
+          pad CHAR(60) DEFAULT '' NOT NULL,
+          PRIMARY KEY (id),
+          KEY k_1 (k))
+        """;
+
+    // OrderTable.CreateSql (src/DualWrite.Samples.Orders), then the version column the MySQL store adds to it.
+    private const string OrdersSql = """
+        CREATE TABLE orders (
+          `customer_id` BIGINT NOT NULL,
+          `order_no` INT NOT NULL,
+          `status` ENUM('New','Paid','Shipped') NOT NULL,
+          `total` DECIMAL(12,2) NOT NULL,
+          `placed_at` DATETIME(6) NOT NULL,
+          `details` JSON NULL,
+          `receipt` BLOB NULL,
+          PRIMARY KEY (`customer_id`, `order_no`)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+        ALTER TABLE orders ADD COLUMN `_dw_version` BIGINT NOT NULL DEFAULT 0
+        """;
+
+    private static async Task<(MigrationPlan Plan, ValidatedPlan Validated)> ValidateAsync(string file, string createSql)
+    {
+        var plan = await PlanLoader.LoadAsync(Path.Combine(MariaDbServer.RepositoryRoot(), "migration-plans", file), CancellationToken.None);
+        var database = await MariaDbServer.CreateScratchDatabaseAsync("sample_plan");
+        try
+        {
+            await SourceDatabaseFixture.ExecuteAsync($"USE `{database}`; {createSql}");
+            await using var connection = await MariaDbServer.OpenAsync();
+            var scratch = plan with { Source = plan.Source with { Database = database } };
+            return (plan, await PlanValidator.ValidateAsync(scratch, connection, CancellationToken.None));
+        }
+        finally
+        {
+            await SourceDatabaseFixture.ExecuteAsync($"DROP DATABASE `{database}`");
+        }
+    }
+
+    [Fact]
+    public async Task Sbtest_ValidatesAgainstSysbenchsTable()
+    {
+        var (plan, validated) = await ValidateAsync("sbtest.yaml", SbtestSql);
+
+        plan.Source.Should().Match<ConnectionPlan>(s => s.Database == "sbtest" && s.PasswordEnv == "DUALWRITE_MYSQL_PASSWORD" && s.Port == 33306);
+        plan.Target.Should().Match<ConnectionPlan>(t => t.Host == "127.0.0.1" && t.Port == 55432 && t.User == "dualwrite" && t.PasswordEnv == "DUALWRITE_PG_PASSWORD" && t.Database == "dualwrite");
+        var entity = validated.Entities.Should().ContainSingle().Which;
+        entity.Columns.Select(c => (c.Target, c.Type.Sql)).Should().Equal(("id", "integer"), ("k", "integer"), ("c", "varchar(120)"), ("pad", "varchar(60)"));
+        entity.KeyColumns.Should().Equal(0);
+        entity.VersionColumn.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Orders_ValidatesAgainstTheSampleServicesTable()
+    {
+        var (plan, validated) = await ValidateAsync("orders.yaml", OrdersSql);
+
+        plan.Source.Database.Should().Be("dualwrite_sample_old");
+        plan.Gates.Should().Equal("stores-agree");
+        var entity = validated.Entities.Should().ContainSingle().Which;
+        entity.Columns.Select(c => (c.Target, c.Type.Sql)).Should().Equal(
+            ("customer_id", "bigint"),
+            ("order_no", "integer"),
+            ("status", "text"),
+            ("total", "numeric(12,2)"),
+            ("placed_at", "timestamp(6)"),
+            ("details", "text"), // MariaDB's JSON is LONGTEXT with a json_valid check: information_schema says longtext.
+            ("receipt", "bytea"),
+            ("_dw_version", "bigint"));
+        entity.KeyColumns.Should().Equal(0, 1);
+        entity.VersionColumn.Should().Be(7);
+    }
+}
