@@ -3,15 +3,19 @@
 #   eng/bench.sh read [--rows N] [--runs N]     our client vs `mariadb --quick -N` on sysbench's sbtest1
 #   eng/bench.sh binlog [--time S] [--runs N]   our binlog reader vs `mariadb-binlog --read-from-remote-server`
 #   eng/bench.sh decorator [BenchmarkDotNet args]  the dual-write decorator vs direct store calls, per phase (in memory)
+#   eng/bench.sh backfill [--rows N] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader, `mariadb --quick`, psql \copy;
+#                                                  then the binlog catch-up under sysbench oltp_write_only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   # In-memory and file-based harnesses need no servers.
   decorator|fuzz-binlog) exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@" ;;
 esac
-eng/services.sh up mariadb
+eng/services.sh up all
 eval "$(eng/services.sh env)"
-if ! command -v sysbench >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq sysbench >/dev/null; else sudo apt-get install -y -qq sysbench >/dev/null; fi
-fi
+for tool in sysbench pgloader; do
+  if ! command -v "$tool" >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq "$tool" >/dev/null; else sudo apt-get install -y -qq "$tool" >/dev/null; fi
+  fi
+done
 exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@"

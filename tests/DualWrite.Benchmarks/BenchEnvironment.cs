@@ -50,6 +50,17 @@ internal static class BenchEnvironment
         return watch.Elapsed;
     }
 
+    /// <summary>Runs a shell command quietly and returns its exit code.</summary>
+    public static int RunShellStatus(string script)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start bash");
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
     public static string MariaDbClientArgs => $"--no-defaults -h {Host} -P {Port} -u {User}";
 
     public static double Median(List<double> values)

@@ -50,6 +50,36 @@ public sealed class BackfillRunner
         _controlSchema = plan.Target.Schema ?? "public";
     }
 
+    /// <summary>Creates the run for a plan validated against its source.</summary>
+    /// <param name="plan">The plan and its resolved tables.</param>
+    /// <param name="sourceConnectionString">The source (see <see cref="PlanConnections.MySqlConnectionString"/>).</param>
+    /// <param name="target">The PostgreSQL target.</param>
+    /// <param name="log">Receives progress and notices.</param>
+    public static BackfillRunner Create(ValidatedPlan plan, string sourceConnectionString, NpgsqlDataSource target, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(log);
+        var schema = plan.Plan.Target.Schema ?? "public";
+        return new BackfillRunner(plan.Plan, [.. plan.Entities.Select(e => TableSpec.From(e, schema, plan.Plan.Backfill.ChunkSize))], sourceConnectionString, target, log);
+    }
+
+    /// <summary>Compares every table of the plan row by row (best run once the catch-up has applied everything).</summary>
+    public async Task<IReadOnlyList<ComparisonReport>> CompareAsync(CancellationToken cancellationToken)
+    {
+        var source = new MySqlDataSource(_sourceConnectionString);
+        await using (source.ConfigureAwait(false))
+        {
+            var reports = new List<ComparisonReport>();
+            foreach (var table in _tables)
+            {
+                reports.Add(await TableComparison.CompareAsync(table, source, _target, cancellationToken).ConfigureAwait(false));
+            }
+
+            return reports;
+        }
+    }
+
     /// <summary>The live figures.</summary>
     public BackfillProgress Progress { get; } = new();
 

@@ -1,3 +1,4 @@
+using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 
 namespace DualWrite.Backfill.Engine;
@@ -42,6 +43,16 @@ internal sealed record TableSpec(
     public bool DirectCopy => Columns.All(c => !c.Type.StagedAsText);
 
     public override string ToString() => $"{Source.Database}.{Source.Name} → {TargetSchema}.{TargetTable}";
+
+    /// <summary>The table a validated plan entity describes; its version column (if any) becomes the target's version.</summary>
+    public static TableSpec From(ValidatedEntity entity, string targetSchema, int defaultChunkSize)
+    {
+        var kept = entity.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Index != entity.VersionColumn).ToList();
+        var columns = kept.Select(c => new ColumnSpec(c.Column.Source, c.Column.Target, c.Column.Type, value => c.Column.Apply(value)!)).ToList();
+        var keys = entity.KeyColumns.Select(k => kept.FindIndex(c => c.Index == k)).ToList();
+        var version = entity.VersionColumn is { } v ? entity.Columns[v].Source : null;
+        return new TableSpec(entity.Plan.Name, entity.Source, targetSchema, entity.Plan.TargetTable, columns, keys, version, entity.Plan.ChunkSize ?? defaultChunkSize);
+    }
 
     /// <summary>Every column of <paramref name="source"/> under its own name, keyed by the primary key; <paramref name="versionColumn"/> becomes the version.</summary>
     public static TableSpec AllColumns(SourceTable source, string targetSchema, string? targetTable = null, int chunkSize = 10_000, string? versionColumn = null)

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using DualWrite.Backfill.Engine;
+using DualWrite.Backfill.Plans;
+using DualWrite.MySql;
+using Npgsql;
+
+namespace DualWrite.Benchmarks;
+
+/// <summary>
+/// The snapshot import of sysbench's sbtest1 into PostgreSQL, in one run with its peers and bounds: pgloader on the
+/// same table, a <c>mariadb --quick</c> scan to /dev/null, and a psql <c>\copy</c> of the same rows from a file.
+/// Then, with <c>catch-up</c>, the binlog catch-up under <c>sysbench oltp_write_only --threads=4</c>: apply rate and lag.
+/// </summary>
+internal static class BackfillBenchmark
+{
+    private const string Plan = "migration-plans/sbtest.yaml";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = BenchEnvironment.IntOption(args, "--rows", 1_000_000);
+        await ReadBenchmark.EnsureTableAsync(rows);
+        var pg = PgConnectionString();
+        await using var target = NpgsqlDataSource.Create(pg);
+        var (runner, plan) = await LoadAsync(target);
+
+        Console.WriteLine($"Importing {rows:N0} rows of sbtest.sbtest1 into PostgreSQL; peers and bounds in the same run.");
+        var scan = BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT * FROM sbtest1' > /dev/null").TotalSeconds;
+        Console.WriteLine($"  mariadb --quick scan to /dev/null     {scan,7:0.00} s");
+
+        var dump = Path.Combine(Path.GetTempPath(), "dualwrite-bench-sbtest1.tsv");
+        BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT * FROM sbtest1' > {dump}");
+        await ExecuteAsync(target, "DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy; " +
+            "CREATE TABLE bench_copy.sbtest1 (id integer PRIMARY KEY, k integer NOT NULL, c varchar(120) NOT NULL, pad varchar(60) NOT NULL, _dw_version bigint NOT NULL DEFAULT 0)");
+        var copy = Psql($"\\copy bench_copy.sbtest1 (id, k, c, pad) FROM '{dump}'");
+        File.Delete(dump);
+        Console.WriteLine($"  psql \\copy of the same rows           {copy,7:0.00} s");
+
+        double? pgloader = null;
+        try
+        {
+            pgloader = PgLoader();
+            Console.WriteLine($"  pgloader                              {pgloader,7:0.00} s");
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.WriteLine($"  pgloader failed: {ex.Message}");
+        }
+
+        var watch = Stopwatch.StartNew();
+        var report = await runner.RunAsync(new BackfillOptions { Resnapshot = true, CatchUp = null, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+        var ours = watch.Elapsed.TotalSeconds;
+        var copied = report.Tables.Sum(t => t.Rows);
+        Console.WriteLine($"  dualwrite backfill (snapshot)         {ours,7:0.00} s  ({copied:N0} rows, parallelism {plan.Plan.Backfill.Parallelism}, chunk {plan.Plan.Backfill.ChunkSize:N0})");
+        if (copied != rows)
+        {
+            throw new InvalidOperationException($"the backfill copied {copied} rows, expected {rows}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"rows/s: ours {rows / ours:N0}, \\copy {rows / copy:N0}, scan {rows / scan:N0}" + (pgloader is { } p ? $", pgloader {rows / p:N0}" : ""));
+        Console.WriteLine($"ours vs \\copy bound: {copy / ours * 100:0}% of its rate (target ≥ 80%)");
+        if (pgloader is { } l)
+        {
+            Console.WriteLine($"ours vs pgloader: {l / ours:0.00}x faster (target ≥ 3x)");
+        }
+
+        if (args.Contains("--catch-up"))
+        {
+            await CatchUpAsync(runner, BenchEnvironment.IntOption(args, "--time", 15), rows);
+        }
+
+        return 0;
+    }
+
+    private static async Task CatchUpAsync(BackfillRunner runner, int seconds, int rows)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Catch-up under sysbench oltp_write_only --threads=4 --time={seconds}:");
+        using var stop = new CancellationTokenSource();
+        var running = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stop.Token);
+        while (runner.Progress.AppliedPosition is null && !running.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        var before = runner.Progress.ChangesApplied;
+        var load = Stopwatch.StartNew();
+        BenchEnvironment.RunShell(
+            $"sysbench oltp_write_only --db-driver=mysql --mysql-host={BenchEnvironment.Host} --mysql-port={BenchEnvironment.Port} " +
+            $"--mysql-user={BenchEnvironment.User} --mysql-password=\"$MYSQL_PWD\" --mysql-db=sbtest --tables=1 --table-size={rows} --threads=4 --time={seconds} --report-interval=0 run");
+        load.Stop();
+        var end = await MasterPositionAsync();
+        var drain = Stopwatch.StartNew();
+        while (!(runner.Progress.AppliedPosition >= end) && !running.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        drain.Stop();
+        var applied = runner.Progress.ChangesApplied - before;
+        await stop.CancelAsync();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var lags = runner.Progress.LagSamples.Order().ToList();
+        double Percentile(double p) => lags.Count == 0 ? 0 : lags[Math.Min(lags.Count - 1, (int)(p * lags.Count))];
+        Console.WriteLine($"  row changes applied: {applied:N0} in {load.Elapsed.TotalSeconds:0.0} s of load ({applied / load.Elapsed.TotalSeconds:N0} changes/s)");
+        Console.WriteLine($"  after the load stopped, the rest was applied in {drain.Elapsed.TotalMilliseconds:0} ms");
+        Console.WriteLine($"  lag per applied batch: p50 {Percentile(0.5):0} ms, p99 {Percentile(0.99):0} ms, max {(lags.Count == 0 ? 0 : lags[^1]):0} ms ({lags.Count} batches; target p99 < 1000 ms)");
+        foreach (var comparison in await runner.CompareAsync(CancellationToken.None))
+        {
+            Console.WriteLine($"  {comparison}");
+        }
+    }
+
+    private static async Task<(BackfillRunner Runner, ValidatedPlan Plan)> LoadAsync(NpgsqlDataSource target)
+    {
+        var plan = await PlanLoader.LoadAsync(Path.Combine(RepositoryRoot(), Plan), CancellationToken.None);
+        var source = PlanConnections.MySqlConnectionString(plan.Source, Environment.GetEnvironmentVariable);
+        await using var connection = new MySqlConnection(source);
+        await connection.OpenAsync();
+        var validated = await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
+        return (BackfillRunner.Create(validated, source, target, TextWriter.Null), validated);
+    }
+
+    private static double PgLoader()
+    {
+        if (BenchEnvironment.RunShellStatus("command -v pgloader") != 0)
+        {
+            throw new InvalidOperationException("pgloader is not installed (eng/bench.sh installs it)");
+        }
+
+        var pgPassword = Env("DUALWRITE_PG_PASSWORD", "dualwrite-local-only");
+        var load = Path.Combine(Path.GetTempPath(), "dualwrite-bench.load");
+        File.WriteAllText(load, $"""
+            LOAD DATABASE
+              FROM mysql://{BenchEnvironment.User}:{BenchEnvironment.Password}@{BenchEnvironment.Host}:{BenchEnvironment.Port}/sbtest
+              INTO postgresql://{Env("DUALWRITE_PG_USER", "dualwrite")}:{pgPassword}@{Env("DUALWRITE_PG_HOST", "127.0.0.1")}:{Env("DUALWRITE_PG_PORT", "55432")}/{Env("DUALWRITE_PG_DATABASE", "dualwrite")}
+            WITH include drop, create tables, create indexes, reset sequences, workers = 2, concurrency = 1
+            INCLUDING ONLY TABLE NAMES MATCHING 'sbtest1'
+            ALTER SCHEMA 'sbtest' RENAME TO 'bench_pgloader';
+            """);
+        try
+        {
+            return BenchEnvironment.RunShell($"pgloader --quiet {load}").TotalSeconds;
+        }
+        finally
+        {
+            File.Delete(load);
+        }
+    }
+
+    private static double Psql(string command)
+    {
+        var script = $"PGPASSWORD=\"$DUALWRITE_PG_PASSWORD\" psql -X -q -h {Env("DUALWRITE_PG_HOST", "127.0.0.1")} -p {Env("DUALWRITE_PG_PORT", "55432")} " +
+            $"-U {Env("DUALWRITE_PG_USER", "dualwrite")} -d {Env("DUALWRITE_PG_DATABASE", "dualwrite")} -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+        return BenchEnvironment.RunShell(script).TotalSeconds;
+    }
+
+    private static async Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync()
+    {
+        await using var connection = new MySqlConnection(BenchEnvironment.ConnectionString("sbtest"));
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand("SHOW MASTER STATUS", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new(reader.GetString(0), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource target, string sql)
+    {
+        await using var command = target.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string PgConnectionString() => new NpgsqlConnectionStringBuilder
+    {
+        Host = Env("DUALWRITE_PG_HOST", "127.0.0.1"),
+        Port = int.Parse(Env("DUALWRITE_PG_PORT", "55432"), CultureInfo.InvariantCulture),
+        Username = Env("DUALWRITE_PG_USER", "dualwrite"),
+        Password = Env("DUALWRITE_PG_PASSWORD", "dualwrite-local-only"),
+        Database = Env("DUALWRITE_PG_DATABASE", "dualwrite"),
+    }.ConnectionString;
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DualWrite.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (DualWrite.sln).");
+    }
+
+    private static string Env(string name, string fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+}
