@@ -30,4 +30,7 @@ public static class ExitCodes
 
     /// <summary>The control table holds a value that is not a phase (edited by hand); the message names it.</summary>
     public const int InvalidPhaseState = 10;
+
+    /// <summary>The migration plan is invalid: it does not parse, or it does not fit the source's schema. Every problem is printed as <c>file:line:col: subject: message</c>.</summary>
+    public const int InvalidPlan = 11;
 }

@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(MySqlCommands.Create());
         root.Subcommands.Add(CdcCommands.Create());
         root.Subcommands.Add(PhaseCommands.Create());
+        root.Subcommands.Add(PlanCommands.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -41,7 +41,11 @@ public sealed record ConnectionPlan(
     string? Database,
     string? Schema,
     string? ConnectionStringEnv,
-    PlanLocation Location);
+    PlanLocation Location)
+{
+    /// <summary>Where the <c>database</c> value is written; null when it is not (then <see cref="Location"/> is the nearest place).</summary>
+    public PlanLocation? DatabaseLocation { get; init; }
+}
 
 /// <summary>One table to move.</summary>
 /// <param name="Name">The entity name (phases, checkpoints); defaults to the table name.</param>

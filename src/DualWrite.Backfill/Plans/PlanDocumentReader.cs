@@ -118,7 +118,10 @@ internal sealed partial class PlanDocumentReader
             Text(fields, "database", Path(section, "database")),
             target ? Text(fields, "schema", Path(section, "schema")) ?? "public" : null,
             connectionStringEnv,
-            At(field.Value));
+            At(field.Value))
+        {
+            DatabaseLocation = fields.TryGetValue("database", out var database) ? At(database.Value) : null,
+        };
     }
 
     private BackfillSettings Backfill(Dictionary<string, Field> root)

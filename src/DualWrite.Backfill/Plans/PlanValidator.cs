@@ -25,7 +25,7 @@ public static class PlanValidator
         var tables = await SourceSchemaReader.ReadTablesAsync(source, database, cancellationToken).ConfigureAwait(false);
         if (tables.Count == 0 && !await DatabaseExistsAsync(source, database, cancellationToken).ConfigureAwait(false))
         {
-            throw new PlanException(new PlanProblem(plan.Source.Location, "source.database", $"the source has no database `{database}`"));
+            throw new PlanException(new PlanProblem(plan.Source.DatabaseLocation ?? plan.Source.Location, "source.database", $"the source has no database `{database}`"));
         }
 
         var problems = new List<PlanProblem>();

@@ -60,7 +60,10 @@ public sealed class PlanLoaderTests
 
         plan.Name.Should().Be("orders-to-postgres");
         plan.File.Should().Be("plans/orders.yaml");
-        plan.Source.Should().Be(new ConnectionPlan("127.0.0.1", 33306, "dualwrite", "DUALWRITE_MYSQL_PASSWORD", "shop", null, null, new("plans/orders.yaml", 3, 3)));
+        plan.Source.Should().Be(new ConnectionPlan("127.0.0.1", 33306, "dualwrite", "DUALWRITE_MYSQL_PASSWORD", "shop", null, null, new("plans/orders.yaml", 3, 3))
+        {
+            DatabaseLocation = new("plans/orders.yaml", 7, 13),
+        });
         plan.Target.Should().Be(new ConnectionPlan(null, null, null, null, null, "sales", "SHOP_PG", new("plans/orders.yaml", 9, 3)));
         plan.Backfill.Should().Be(new BackfillSettings(10_000, 3, 200, TimeSpan.FromMilliseconds(500)));
         plan.Cdc.Should().Be(new CdcSettings(400, TimeSpan.FromSeconds(2)));

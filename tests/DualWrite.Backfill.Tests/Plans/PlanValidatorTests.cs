@@ -280,7 +280,7 @@ public sealed class PlanValidatorTests(SourceDatabaseFixture source) : IClassFix
 
         var problem = await SingleProblemAsync(yaml);
 
-        problem.Location.Line.Should().Be(3);
+        problem.Location.Should().Be(new PlanLocation("plan.yaml", 6, 13));
         problem.Subject.Should().Be("source.database");
         problem.Message.Should().Be("the source has no database `no_such_database_here`");
     }
