@@ -33,4 +33,7 @@ public static class ExitCodes
 
     /// <summary>The migration plan is invalid: it does not parse, or it does not fit the source's schema. Every problem is printed as <c>file:line:col: subject: message</c>.</summary>
     public const int InvalidPlan = 11;
+
+    /// <summary>The backfill stopped: a schema change its DDL policy refuses, a target table that does not match the plan, or a value the target cannot hold.</summary>
+    public const int BackfillStopped = 12;
 }

@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(CdcCommands.Create());
         root.Subcommands.Add(PhaseCommands.Create());
         root.Subcommands.Add(PlanCommands.Create());
+        root.Subcommands.Add(BackfillCommands.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -18,6 +18,23 @@ public static class PlanValidateCommand
     /// <param name="cancellationToken">Stops the validation.</param>
     public static async Task<int> RunAsync(string file, Func<string, string?> environment, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        var (exitCode, validated, connectionString) = await LoadAsync(file, environment, console, cancellationToken).ConfigureAwait(false);
+        if (validated is not null)
+        {
+            var settings = new MySqlConnectionStringBuilder(connectionString);
+            PrintSummary(console, validated, $"{settings.Server}:{settings.Port}");
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="file"/> and validates it against its source, printing any problem; the plan is null
+    /// (and the exit code says why) when it cannot be used.
+    /// </summary>
+    internal static async Task<(int ExitCode, ValidatedPlan? Plan, string ConnectionString)> LoadAsync(
+        string file, Func<string, string?> environment, IAnsiConsole console, CancellationToken cancellationToken)
+    {
         MigrationPlan plan;
         string connectionString;
         try
@@ -26,12 +43,12 @@ public static class PlanValidateCommand
         }
         catch (PlanException ex)
         {
-            return Report(console, file, ex.Problems, ExitCodes.InvalidPlan);
+            return (Report(console, file, ex.Problems, ExitCodes.InvalidPlan), null, "");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             console.MarkupLine($"[red]error[/] cannot read the plan file {Markup.Escape(file)}: {Markup.Escape(ex.Message)}");
-            return ExitCodes.InvalidArguments;
+            return (ExitCodes.InvalidArguments, null, "");
         }
 
         try
@@ -40,7 +57,7 @@ public static class PlanValidateCommand
         }
         catch (PlanException ex)
         {
-            return Report(console, file, ex.Problems, ExitCodes.InvalidArguments);
+            return (Report(console, file, ex.Problems, ExitCodes.InvalidArguments), null, "");
         }
 
         try
@@ -55,22 +72,20 @@ public static class PlanValidateCommand
                 catch (MySqlException ex) when (ex.Number == UnknownDatabase)
                 {
                     var problem = new PlanProblem(plan.Source.DatabaseLocation ?? plan.Source.Location, "source.database", $"the source has no database `{plan.Source.Database}`");
-                    return Report(console, file, [problem], ExitCodes.InvalidPlan);
+                    return (Report(console, file, [problem], ExitCodes.InvalidPlan), null, "");
                 }
 
                 var validated = await PlanValidator.ValidateAsync(plan, connection, cancellationToken).ConfigureAwait(false);
-                var settings = new MySqlConnectionStringBuilder(connectionString);
-                PrintSummary(console, validated, $"{settings.Server}:{settings.Port}");
-                return ExitCodes.Success;
+                return (ExitCodes.Success, validated, connectionString);
             }
         }
         catch (PlanException ex)
         {
-            return Report(console, file, ex.Problems, ExitCodes.InvalidPlan);
+            return (Report(console, file, ex.Problems, ExitCodes.InvalidPlan), null, "");
         }
         catch (MySqlException ex)
         {
-            return MySqlErrors.Report(console, ex, $"while checking {file} against its source");
+            return (MySqlErrors.Report(console, ex, $"while checking {file} against its source"), null, "");
         }
     }
 

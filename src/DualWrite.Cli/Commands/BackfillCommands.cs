@@ -1,0 +1,113 @@
+using System.CommandLine;
+using DualWrite.Backfill.Engine;
+using DualWrite.Backfill.Plans;
+using Npgsql;
+using Spectre.Console;
+
+namespace DualWrite.Cli.Commands;
+
+/// <summary><c>dualwrite backfill run</c>: the snapshot import and binlog catch-up of a plan (docs/backfill.md).</summary>
+public static class BackfillCommands
+{
+    /// <summary>Builds the <c>backfill</c> command group.</summary>
+    public static Command Create()
+    {
+        var plan = new Option<string>("--plan") { Description = "The migration plan (YAML).", Required = true };
+        var resnapshot = new Option<bool>("--resnapshot") { Description = "Throw away what earlier runs copied and start from a fresh snapshot." };
+        var follow = new Option<bool>("--follow") { Description = "Keep applying the binlog after catching up, until Ctrl-C." };
+        var compare = new Option<bool>("--compare") { Description = "Compare every table row by row at the end." };
+        var run = new Command("run", "Copy the plan's tables into PostgreSQL from consistent snapshots, resuming from earlier runs' checkpoints, then catch up from the binlog.")
+        {
+            plan, resnapshot, follow, compare,
+        };
+        run.SetAction((parse, ct) => RunAsync(
+            new Arguments(parse.GetValue(plan)!, parse.GetValue(resnapshot), parse.GetValue(follow), parse.GetValue(compare)),
+            Environment.GetEnvironmentVariable,
+            AnsiConsole.Console,
+            Console.Out,
+            ct));
+        var group = new Command("backfill", "Snapshot import and binlog catch-up into PostgreSQL.");
+        group.Subcommands.Add(run);
+        return group;
+    }
+
+    /// <summary>The command's arguments.</summary>
+    public sealed record Arguments(string Plan, bool Resnapshot, bool Follow, bool Compare);
+
+    /// <summary>Runs the backfill; returns an exit code.</summary>
+    public static async Task<int> RunAsync(Arguments arguments, Func<string, string?> environment, IAnsiConsole console, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(console);
+        var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return exitCode;
+        }
+
+        string targetConnection;
+        try
+        {
+            targetConnection = PlanConnections.PostgreSqlConnectionString(plan.Plan.Target, environment);
+        }
+        catch (PlanException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                console.MarkupLine($"[red]error[/] {Markup.Escape(problem.ToString())}");
+            }
+
+            return ExitCodes.InvalidArguments;
+        }
+
+        var target = NpgsqlDataSource.Create(targetConnection);
+        await using (target.ConfigureAwait(false))
+        {
+            var runner = BackfillRunner.Create(plan, sourceConnection, target, output);
+            try
+            {
+                await runner.RunAsync(
+                    new BackfillOptions { Resnapshot = arguments.Resnapshot, CatchUp = new CatchUpStop { WhenCaughtUp = !arguments.Follow } },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await output.WriteLineAsync($"Stopped. Everything committed is checkpointed: run the same command to resume.").ConfigureAwait(false);
+                return arguments.Follow ? ExitCodes.Success : ExitCodes.Failure;
+            }
+            catch (BackfillException ex)
+            {
+                console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+                return ex.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
+            }
+            catch (NpgsqlException ex)
+            {
+                console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(ex.Message)}");
+                return ex is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+            }
+            catch (DualWrite.MySql.MySqlException ex)
+            {
+                return MySqlErrors.Report(console, ex, "while reading the source");
+            }
+
+            if (!arguments.Compare)
+            {
+                return ExitCodes.Success;
+            }
+
+            var equal = true;
+            foreach (var comparison in await runner.CompareAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(comparison.ToString()).ConfigureAwait(false);
+                foreach (var sample in comparison.Samples)
+                {
+                    await output.WriteLineAsync($"  {sample}").ConfigureAwait(false);
+                }
+
+                equal &= comparison.Equal;
+            }
+
+            return equal ? ExitCodes.Success : ExitCodes.Failure;
+        }
+    }
+}
