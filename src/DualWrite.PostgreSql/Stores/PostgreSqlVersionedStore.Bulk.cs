@@ -84,9 +84,9 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
         {
             await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {Staging}", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // A broken connection takes its temporary table with it.
+            // A broken or cancelled connection takes its temporary table with it when it closes.
         }
     }
 
