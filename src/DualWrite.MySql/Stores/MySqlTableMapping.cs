@@ -94,38 +94,10 @@ public sealed class MySqlTableMapping<TKey, TValue>
     public override string ToString() => Database is null ? Table : Database + "." + Table;
 
     /// <summary>The key's column values, checked: one per key column and none of them NULL.</summary>
-    internal object?[] KeyValues(TKey key)
-    {
-        var values = Key.ToColumns(key) ?? throw new ArgumentException($"The key mapping of table '{this}' returned no values.", nameof(key));
-        CheckShape(values, Key.Columns, "key", nameof(key));
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i] is null or DBNull)
-            {
-                throw new ArgumentException($"Key column '{Key.Columns[i]}' of table '{this}' would be NULL; key columns must have values.", nameof(key));
-            }
-        }
-
-        return values;
-    }
+    internal object?[] KeyValues(TKey key) => Key.CheckedColumns(key, isKey: true, ToString(), nameof(key));
 
     /// <summary>The value's column values, checked to be one per value column.</summary>
-    internal object?[] ValueValues(TValue value)
-    {
-        var values = Value.ToColumns(value) ?? throw new ArgumentException($"The value mapping of table '{this}' returned no values.", nameof(value));
-        CheckShape(values, Value.Columns, "value", nameof(value));
-        return values;
-    }
-
-    private void CheckShape(object?[] values, IReadOnlyList<string> columns, string part, string parameter)
-    {
-        if (values.Length != columns.Count)
-        {
-            throw new ArgumentException(
-                $"The {part} mapping of table '{this}' returned {values.Length} value(s) for {columns.Count} column(s) ({string.Join(", ", columns)}).",
-                parameter);
-        }
-    }
+    internal object?[] ValueValues(TValue value) => Value.CheckedColumns(value, isKey: false, ToString(), nameof(value));
 
     private static void AddColumns(Dictionary<string, string> seen, IReadOnlyList<string> columns, string role, string table, string parameter)
     {

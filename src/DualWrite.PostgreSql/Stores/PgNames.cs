@@ -1,0 +1,34 @@
+using System.Text;
+
+namespace DualWrite.PostgreSql.Stores;
+
+/// <summary>Quoting of generated identifiers: every name the store puts into SQL goes through here.</summary>
+internal static class PgNames
+{
+    /// <summary>PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and silently drops the rest.</summary>
+    public const int MaxIdentifierBytes = 63;
+
+    /// <summary><c>"name"</c>, with embedded double quotes doubled, so any name is taken literally and case is kept.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary><c>"schema"."name"</c>, or <c>"name"</c> to resolve through the search path.</summary>
+    public static string Qualify(string? schema, string name) =>
+        schema is null ? Quote(name) : Quote(schema) + "." + Quote(name);
+
+    /// <summary>How messages name a table: <c>schema.name</c>, or the name alone.</summary>
+    public static string Display(string? schema, string name) => schema is null ? name : schema + "." + name;
+
+    public static int ByteLength(string identifier) => Encoding.UTF8.GetByteCount(identifier);
+
+    /// <summary>FNV-1a over the UTF-8 text, 32 bits: the same number in every process and release (advisory lock classes).</summary>
+    public static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return unchecked((int)hash);
+    }
+}
