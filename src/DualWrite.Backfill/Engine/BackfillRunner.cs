@@ -113,6 +113,15 @@ public sealed class BackfillRunner
                 await checkpoints.ResetCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
+            foreach (var table in _tables)
+            {
+                var progress = Progress.Table(table.Entity, table.ToString(), table.Source.EstimatedRows);
+                var ranges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
+                progress.Add(ranges.Sum(r => r.Rows));
+                progress.ResumedRows = progress.Rows;
+                progress.Done = ranges.Count > 0 && ranges.All(r => r.Done);
+            }
+
             var state = await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             if (state is { Started: true })
             {
@@ -135,9 +144,7 @@ public sealed class BackfillRunner
                         resumed.Add(table.Entity);
                     }
 
-                    var progress = Progress.Table(table.Entity, table.ToString(), table.Source.EstimatedRows);
-                    progress.Add(ranges.Sum(r => r.Rows));
-                    progress.ResumedRows = progress.Rows;
+                    var progress = Progress.Tables[table.Entity];
                     work.AddRange(ranges.Where(r => !r.Done).Select(r => (table, r)));
                     if (resumed.Contains(table.Entity))
                     {
