@@ -13,74 +13,58 @@ public static class PlanConnections
     /// <param name="plan">The source connection.</param>
     /// <param name="environment">Reads an environment variable (null when unset), e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <exception cref="PlanException">A variable the plan names is unset, or does not hold a valid connection string.</exception>
-    public static string MySqlConnectionString(ConnectionPlan plan, Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(environment);
-        if (plan.ConnectionStringEnv is { } variable)
-        {
-            var text = Read(plan, environment, variable, "source.connectionStringEnv");
-            try
-            {
-                return new MySqlConnectionStringBuilder(text).ConnectionString;
-            }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                throw Invalid(plan, variable, "source.connectionStringEnv", "MySQL");
-            }
-        }
-
-        var builder = new MySqlConnectionStringBuilder
+    public static string MySqlConnectionString(ConnectionPlan plan, Func<string, string?> environment) =>
+        Build(plan, environment, "source", "MySQL", text => new MySqlConnectionStringBuilder(text).ConnectionString, password => new MySqlConnectionStringBuilder
         {
             Server = plan.Host ?? "",
             Port = (uint)(plan.Port ?? 3306),
             UserID = plan.User ?? "",
+            Password = password ?? "",
             Database = plan.Database ?? "",
             ApplicationName = "dualwrite",
-        };
-        if (plan.PasswordEnv is { } passwordVariable)
-        {
-            builder.Password = Read(plan, environment, passwordVariable, "source.passwordEnv");
-        }
-
-        return builder.ConnectionString;
-    }
+        }.ConnectionString);
 
     /// <summary>The Npgsql connection string for <paramref name="plan"/> (a plan's <see cref="MigrationPlan.Target"/>).</summary>
     /// <param name="plan">The target connection.</param>
     /// <param name="environment">Reads an environment variable (null when unset), e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <exception cref="PlanException">A variable the plan names is unset, or does not hold a valid connection string.</exception>
-    public static string PostgreSqlConnectionString(ConnectionPlan plan, Func<string, string?> environment)
+    public static string PostgreSqlConnectionString(ConnectionPlan plan, Func<string, string?> environment) =>
+        Build(plan, environment, "target", "PostgreSQL", text => new NpgsqlConnectionStringBuilder(text).ConnectionString, password => new NpgsqlConnectionStringBuilder
+        {
+            Host = plan.Host,
+            Port = plan.Port ?? 5432,
+            Username = plan.User,
+            Password = password,
+            Database = plan.Database,
+            ApplicationName = "dualwrite",
+        }.ConnectionString);
+
+    private static string Build(
+        ConnectionPlan plan,
+        Func<string, string?> environment,
+        string side,
+        string server,
+        Func<string, string> parse,
+        Func<string?, string> fromParts)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(environment);
         if (plan.ConnectionStringEnv is { } variable)
         {
-            var text = Read(plan, environment, variable, "target.connectionStringEnv");
+            var text = Read(plan, environment, variable, $"{side}.connectionStringEnv");
             try
             {
-                return new NpgsqlConnectionStringBuilder(text).ConnectionString;
+                return parse(text);
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException)
             {
-                throw Invalid(plan, variable, "target.connectionStringEnv", "PostgreSQL");
+                // The builder's message may quote the text, which can hold a password: say only where it came from.
+                throw new PlanException(new PlanProblem(
+                    plan.Location, $"{side}.connectionStringEnv", $"environment variable {variable} does not hold a valid {server} connection string"));
             }
         }
 
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = plan.Host,
-            Port = plan.Port ?? 5432,
-            Username = plan.User,
-            Database = plan.Database,
-            ApplicationName = "dualwrite",
-        };
-        if (plan.PasswordEnv is { } passwordVariable)
-        {
-            builder.Password = Read(plan, environment, passwordVariable, "target.passwordEnv");
-        }
-
-        return builder.ConnectionString;
+        return fromParts(plan.PasswordEnv is { } passwordVariable ? Read(plan, environment, passwordVariable, $"{side}.passwordEnv") : null);
     }
 
     private static string Read(ConnectionPlan plan, Func<string, string?> environment, string variable, string subject) =>
@@ -88,7 +72,4 @@ public static class PlanConnections
             plan.Location,
             subject,
             $"environment variable {variable} is not set; export it before running (the plan names the variable, never the value)"));
-
-    private static PlanException Invalid(ConnectionPlan plan, string variable, string subject, string server) =>
-        new(new PlanProblem(plan.Location, subject, $"environment variable {variable} does not hold a valid {server} connection string"));
 }

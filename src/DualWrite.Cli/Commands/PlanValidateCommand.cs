@@ -71,7 +71,7 @@ public static class PlanValidateCommand
                 }
                 catch (MySqlException ex) when (ex.Number == UnknownDatabase)
                 {
-                    var problem = new PlanProblem(plan.Source.DatabaseLocation ?? plan.Source.Location, "source.database", $"the source has no database `{plan.Source.Database}`");
+                    var problem = new PlanProblem(plan.Source.DatabaseLocation ?? plan.Source.Location, "source.database", $"the source has no database `{new MySqlConnectionStringBuilder(connectionString).Database}`");
                     return (Report(console, file, [problem], ExitCodes.InvalidPlan), null, "");
                 }
 

@@ -280,8 +280,6 @@ public sealed class PlanValidatorTests(SourceDatabaseFixture source) : IClassFix
 
         var problem = await SingleProblemAsync(yaml);
 
-        problem.Location.Should().Be(new PlanLocation("plan.yaml", 6, 13));
-        problem.Subject.Should().Be("source.database");
-        problem.Message.Should().Be("the source has no database `no_such_database_here`");
+        problem.Should().Be(new PlanProblem(new("plan.yaml", 6, 13), "source.database", "the source has no database `no_such_database_here`"));
     }
 }

@@ -1,5 +1,9 @@
 using DualWrite.Backfill.Plans;
+using DualWrite.MySql;
+using DualWrite.MySql.Stores;
 using DualWrite.MySql.Tests.Integration;
+using DualWrite.Samples.Orders.Data;
+using DualWrite.Samples.Orders.Domain;
 
 namespace DualWrite.Backfill.Tests.Plans;
 
@@ -17,28 +21,13 @@ public sealed class SamplePlanTests
           KEY k_1 (k))
         """;
 
-    // OrderTable.CreateSql (src/DualWrite.Samples.Orders), then the version column the MySQL store adds to it.
-    private const string OrdersSql = """
-        CREATE TABLE orders (
-          `customer_id` BIGINT NOT NULL,
-          `order_no` INT NOT NULL,
-          `status` ENUM('New','Paid','Shipped') NOT NULL,
-          `total` DECIMAL(12,2) NOT NULL,
-          `placed_at` DATETIME(6) NOT NULL,
-          `details` JSON NULL,
-          `receipt` BLOB NULL,
-          PRIMARY KEY (`customer_id`, `order_no`)
-        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
-        ALTER TABLE orders ADD COLUMN `_dw_version` BIGINT NOT NULL DEFAULT 0
-        """;
-
-    private static async Task<(MigrationPlan Plan, ValidatedPlan Validated)> ValidateAsync(string file, string createSql)
+    private static async Task<(MigrationPlan Plan, ValidatedPlan Validated)> ValidateAsync(string file, Func<string, Task> createTables)
     {
         var plan = await PlanLoader.LoadAsync(Path.Combine(MariaDbServer.RepositoryRoot(), "migration-plans", file), CancellationToken.None);
         var database = await MariaDbServer.CreateScratchDatabaseAsync("sample_plan");
         try
         {
-            await SourceDatabaseFixture.ExecuteAsync($"USE `{database}`; {createSql}");
+            await createTables(database);
             await using var connection = await MariaDbServer.OpenAsync();
             var scratch = plan with { Source = plan.Source with { Database = database } };
             return (plan, await PlanValidator.ValidateAsync(scratch, connection, CancellationToken.None));
@@ -49,10 +38,20 @@ public sealed class SamplePlanTests
         }
     }
 
+    /// <summary>The sample service's <c>orders</c> table, with the version column, tombstones and triggers its MySQL store adds.</summary>
+    private static async Task CreateOrdersAsync(string database)
+    {
+        await SourceDatabaseFixture.ExecuteAsync($"USE `{database}`; {OrderTable.CreateSql}");
+        var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => b.Database = database));
+        await using var disposeDataSource = dataSource;
+        var store = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(database), OrderTable.RepairLog(dataSource));
+        await store.EnsureSchemaAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task Sbtest_ValidatesAgainstSysbenchsTable()
     {
-        var (plan, validated) = await ValidateAsync("sbtest.yaml", SbtestSql);
+        var (plan, validated) = await ValidateAsync("sbtest.yaml", database => SourceDatabaseFixture.ExecuteAsync($"USE `{database}`; {SbtestSql}"));
 
         plan.Source.Should().Match<ConnectionPlan>(s => s.Database == "sbtest" && s.PasswordEnv == "DUALWRITE_MYSQL_PASSWORD" && s.Port == 33306);
         plan.Target.Should().Match<ConnectionPlan>(t => t.Host == "127.0.0.1" && t.Port == 55432 && t.User == "dualwrite" && t.PasswordEnv == "DUALWRITE_PG_PASSWORD" && t.Database == "dualwrite");
@@ -65,7 +64,7 @@ public sealed class SamplePlanTests
     [Fact]
     public async Task Orders_ValidatesAgainstTheSampleServicesTable()
     {
-        var (plan, validated) = await ValidateAsync("orders.yaml", OrdersSql);
+        var (plan, validated) = await ValidateAsync("orders.yaml", CreateOrdersAsync);
 
         plan.Source.Database.Should().Be("dualwrite_sample_old");
         plan.Gates.Should().Equal("stores-agree");
@@ -76,7 +75,7 @@ public sealed class SamplePlanTests
             ("status", "text"),
             ("total", "numeric(12,2)"),
             ("placed_at", "timestamp(6)"),
-            ("details", "text"), // MariaDB's JSON is LONGTEXT with a json_valid check: information_schema says longtext.
+            ("details", "jsonb"), // MariaDB's JSON is LONGTEXT with a json_valid check, which marks it as JSON.
             ("receipt", "bytea"),
             ("_dw_version", "bigint"));
         entity.KeyColumns.Should().Equal(0, 1);
