@@ -9,7 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   # In-memory and file-based harnesses need no servers.
-  decorator|fuzz-binlog) exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@" ;;
+  decorator|fuzz-binlog) if [ "$1" = backfill ]; then
+  # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, see src/DualWrite.Cli).
+  dotnet build -c Release -v q -nologo tests/DualWrite.Benchmarks >/dev/null
+  DOTNET_TieredCompilation=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"
+fi
+exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@" ;;
 esac
 eng/services.sh up all
 eval "$(eng/services.sh env)"
@@ -18,4 +23,9 @@ for tool in sysbench pgloader; do
     if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq "$tool" >/dev/null; else sudo apt-get install -y -qq "$tool" >/dev/null; fi
   fi
 done
+if [ "$1" = backfill ]; then
+  # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, see src/DualWrite.Cli).
+  dotnet build -c Release -v q -nologo tests/DualWrite.Benchmarks >/dev/null
+  DOTNET_TieredCompilation=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"
+fi
 exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@"

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The main job: starts a local MariaDB (installing it when missing), loads a small sample
-# schema, inspects it with `dualwrite mysql inspect`, makes a few live changes and shows
-# them as the binlog reader decodes them (`dualwrite cdc tail`), then runs the sample orders
-# service's migration through all five phases and back under live traffic (docs/sample-orders.md).
+# The main job: starts a local MariaDB and PostgreSQL (installing them when missing), then
+#  1. loads a small sample schema, inspects it with `dualwrite mysql inspect`, makes a few live
+#     changes and shows them as the binlog reader decodes them (`dualwrite cdc tail`);
+#  2. runs the sample orders service's migration through all five phases and back under live
+#     traffic (docs/sample-orders.md);
+#  3. moves a live table into PostgreSQL: sysbench's sbtest1 is imported from consistent snapshots
+#     and caught up from the binlog while `sysbench oltp_write_only` keeps writing, then compared row
+#     by row; the sample orders table follows (docs/backfill.md).
+# DEMO_ROWS (default 200000) sets the size of sbtest1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-eng/services.sh up mariadb
+eng/services.sh up all
 eval "$(eng/services.sh env)"
 
 demo_db=dualwrite_demo
@@ -60,3 +65,34 @@ dualwrite cdc tail --database "$demo_db" --from "$start" --stop-at-end
 echo
 echo "The sample orders service, migrated through all five phases and back while its clients keep working:"
 dotnet src/DualWrite.Samples.Orders/bin/Release/net10.0/dualwrite-sample-orders.dll
+
+echo
+echo "== A live table moved into PostgreSQL =="
+if ! command -v sysbench >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq sysbench >/dev/null; else sudo apt-get install -y -qq sysbench >/dev/null; fi
+fi
+rows=${DEMO_ROWS:-200000}
+sysbench_args=(--db-driver=mysql --mysql-host="$DUALWRITE_MYSQL_HOST" --mysql-port="$DUALWRITE_MYSQL_PORT"
+  --mysql-user="$DUALWRITE_MYSQL_USER" --mysql-password="$DUALWRITE_MYSQL_PASSWORD" --mysql-db=sbtest --tables=1 --table-size="$rows")
+mariadb --no-defaults -h "$DUALWRITE_MYSQL_HOST" -P "$DUALWRITE_MYSQL_PORT" -u "$DUALWRITE_MYSQL_USER" -e 'DROP DATABASE IF EXISTS sbtest; CREATE DATABASE sbtest'
+echo "Preparing sbtest.sbtest1 with $rows rows (sysbench oltp_read_write prepare)..."
+sysbench oltp_read_write "${sysbench_args[@]}" prepare >/dev/null
+dualwrite plan validate migration-plans/sbtest.yaml
+
+echo
+echo "Write load: sysbench oltp_write_only, 2 threads, 25 s. Meanwhile: snapshot import, then binlog catch-up until caught up."
+sysbench oltp_write_only "${sysbench_args[@]}" --threads=2 --time=25 --report-interval=0 run > /tmp/dualwrite-demo-sysbench.log &
+load=$!
+sleep 1
+dualwrite backfill run --plan migration-plans/sbtest.yaml --resnapshot
+echo
+echo "Caught up while the load still runs; waiting for the load to end..."
+wait "$load"
+grep -E "transactions:|queries:" /tmp/dualwrite-demo-sysbench.log || true
+echo
+echo "Applying the last changes, then comparing both sides row by row:"
+dualwrite backfill run --plan migration-plans/sbtest.yaml --compare
+
+echo
+echo "The sample orders table (composite key, JSON, DECIMAL, DATETIME(6), ENUM, BLOB; versions from its _dw_version column):"
+dualwrite backfill run --plan migration-plans/orders.yaml --resnapshot --compare

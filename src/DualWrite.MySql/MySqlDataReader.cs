@@ -227,6 +227,23 @@ public sealed partial class MySqlDataReader : DbDataReader
         return length < 0 ? default : _session.CurrentRow.Span.Slice(_offsets[ordinal], length);
     }
 
+    /// <summary>
+    /// Whether the column's value bytes (<see cref="GetRawBytes"/>) are UTF-8 text: a character column whose result
+    /// character set is utf8mb4 or utf8mb3. Such bytes can be handed on without decoding them to a string.
+    /// </summary>
+    public bool IsUtf8Text(int ordinal)
+    {
+        if ((uint)ordinal >= (uint)_columns.Length)
+        {
+            throw new IndexOutOfRangeException($"Column ordinal {ordinal} is out of range; the result has {_columns.Length} column(s).");
+        }
+
+        var column = _columns[ordinal];
+        return column.CollationId != CharacterSets.BinaryCollationId
+            && CharacterSets.TryGetEncoding(column.CollationId, out var encoding)
+            && encoding.CodePage == System.Text.Encoding.UTF8.CodePage;
+    }
+
     private int CheckedLength(int ordinal)
     {
         if (!_hasRow)

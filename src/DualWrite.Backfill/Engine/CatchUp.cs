@@ -121,6 +121,7 @@ internal sealed class CatchUp
         var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            await TargetSchema.PrepareWriterSessionAsync(connection, cancellationToken).ConfigureAwait(false);
             var applied = from;
             var bound = _plan.Cdc.EffectiveLagBound;
             long? underBoundSince = null;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
 using DualWrite.MySql.Binlog;
@@ -12,8 +11,9 @@ namespace DualWrite.Backfill.Engine;
 /// <summary>
 /// Copies one key range of one table: a consistent snapshot on the source (which reports its binlog position, so
 /// the copied rows carry that position's version and catch-up knows where to start), one streaming keyset-ordered
-/// query, cut into chunks. Each chunk is written by binary COPY and committed on the target together with its
-/// checkpoint; reading the next chunk overlaps writing the last.
+/// query, cut into chunks. Each row goes from the source reader into a binary COPY column by column, without an
+/// intermediate row object; each chunk commits on the target together with its checkpoint. Several copiers run at
+/// once, so the source and the target both stay busy.
 /// </summary>
 internal sealed class SnapshotCopier(
     TableSpec table,
@@ -24,7 +24,7 @@ internal sealed class SnapshotCopier(
     Throttle throttle,
     TableProgress progress)
 {
-    private sealed record Chunk(List<TargetRow> Rows, object?[] LastKey);
+    private readonly Action<MySqlDataReader, int, NpgsqlBinaryImporter>[] _copiers = [.. table.Columns.Select(ColumnCopy.For)];
 
     public async Task CopyAsync(RangeState range, CancellationToken cancellationToken)
     {
@@ -35,46 +35,19 @@ internal sealed class SnapshotCopier(
                 .ConfigureAwait(false);
             await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
             var snapshot = await SnapshotPositionAsync(connection, cancellationToken).ConfigureAwait(false);
-            var channel = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var writing = WriteOrStopAsync(range, snapshot, channel.Reader, stop);
-            try
+            var pg = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (pg.ConfigureAwait(false))
             {
-                await ReadChunksAsync(connection, range, snapshot, channel.Writer, stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex);
-                await stop.CancelAsync().ConfigureAwait(false);
-                if (writing.IsFaulted && writing.Exception.InnerException is not OperationCanceledException)
-                {
-                    // The writer failed first and the reader was stopped because of it: the writer's error is the news.
-                    await writing.ConfigureAwait(false);
-                }
-
-                await IgnoreCancellation(writing).ConfigureAwait(false);
-                throw;
+                await TargetSchema.PrepareWriterSessionAsync(pg, cancellationToken).ConfigureAwait(false);
+                await CopyRangeAsync(connection, pg, range, snapshot, cancellationToken).ConfigureAwait(false);
+                await checkpoints.MarkDoneAsync(pg, table.Entity, range.RangeNo, cancellationToken).ConfigureAwait(false);
             }
 
-            await writing.ConfigureAwait(false);
             await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task WriteOrStopAsync(RangeState range, BinlogPosition snapshot, ChannelReader<Chunk> chunks, CancellationTokenSource stop)
-    {
-        try
-        {
-            await WriteChunksAsync(range, snapshot, chunks, stop.Token).ConfigureAwait(false);
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task ReadChunksAsync(MySqlConnection connection, RangeState range, BinlogPosition snapshot, ChannelWriter<Chunk> chunks, CancellationToken cancellationToken)
+    private async Task CopyRangeAsync(MySqlConnection connection, NpgsqlConnection pg, RangeState range, BinlogPosition snapshot, CancellationToken cancellationToken)
     {
         var selected = table.SelectedColumns.ToList();
         var keyColumns = table.KeyColumns.ToArray();
@@ -106,82 +79,79 @@ internal sealed class SnapshotCopier(
                 $" ORDER BY {string.Join(", ", table.Keys.Select(k => Sql.My(k.Source.Name)))}";
             command.CommandTimeout = 0;
             var snapshotVersion = BinlogVersion.Of(snapshot);
+            var versionOrdinal = table.Version is null ? -1 : selected.Count - 1;
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var rows = new List<TargetRow>(table.ChunkSize);
-                object?[] lastKey = [];
-                var raw = new object?[selected.Count];
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var wroteAny = false;
+                while (more)
                 {
-                    for (var i = 0; i < raw.Length; i++)
+                    await throttle.WaitAsync(table.ChunkSize, cancellationToken).ConfigureAwait(false);
+                    var watch = Stopwatch.StartNew();
+                    var transaction = await pg.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
                     {
-                        raw[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        var importer = await writer.BeginChunkAsync(pg, cancellationToken).ConfigureAwait(false);
+                        var rows = 0;
+                        object?[] lastKey = [];
+                        try
+                        {
+                            do
+                            {
+                                importer.StartRow();
+                                for (var i = 0; i < _copiers.Length; i++)
+                                {
+                                    if (reader.IsDBNull(i))
+                                    {
+                                        importer.WriteNull();
+                                    }
+                                    else
+                                    {
+                                        _copiers[i](reader, i, importer);
+                                    }
+                                }
+
+                                importer.Write(versionOrdinal < 0 ? snapshotVersion : reader.GetInt64(versionOrdinal), NpgsqlTypes.NpgsqlDbType.Bigint);
+                                rows++;
+                                lastKey = Key(reader, keyColumns);
+                                more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                            }
+                            while (more && rows < table.ChunkSize);
+                        }
+                        catch
+                        {
+                            await importer.DisposeAsync().ConfigureAwait(false);
+                            throw;
+                        }
+
+                        await writer.EndChunkAsync(pg, importer, cancellationToken).ConfigureAwait(false);
+                        await checkpoints.RecordChunkAsync(pg, table.Entity, range.RangeNo, KeyCodec.Encode(lastKey), rows, snapshot, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        wroteAny = true;
+                        progress.Add(rows);
                     }
 
-                    rows.Add(ToTargetRow(raw, snapshotVersion));
-                    if (rows.Count == table.ChunkSize)
-                    {
-                        lastKey = keyColumns.Select(k => raw[k]).ToArray();
-                        await chunks.WriteAsync(new Chunk(rows, lastKey), cancellationToken).ConfigureAwait(false);
-                        rows = new List<TargetRow>(table.ChunkSize);
-                    }
+                    await throttle.AfterCommitAsync(watch.Elapsed, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (rows.Count > 0)
+                if (!wroteAny)
                 {
-                    lastKey = keyColumns.Select(k => raw[k]).ToArray();
-                    await chunks.WriteAsync(new Chunk(rows, lastKey), cancellationToken).ConfigureAwait(false);
+                    await checkpoints.RecordSnapshotAsync(pg, snapshot, cancellationToken).ConfigureAwait(false);
                 }
             }
-        }
-
-        chunks.Complete();
-    }
-
-    private async Task WriteChunksAsync(RangeState range, BinlogPosition snapshot, ChannelReader<Chunk> chunks, CancellationToken cancellationToken)
-    {
-        var connection = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var wroteAny = false;
-            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await throttle.WaitAsync(chunk.Rows.Count, cancellationToken).ConfigureAwait(false);
-                var watch = Stopwatch.StartNew();
-                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    await writer.CopyAsync(connection, chunk.Rows, cancellationToken).ConfigureAwait(false);
-                    await checkpoints.RecordChunkAsync(connection, table.Entity, range.RangeNo, KeyCodec.Encode(chunk.LastKey), chunk.Rows.Count, snapshot, cancellationToken)
-                        .ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                wroteAny = true;
-                progress.Add(chunk.Rows.Count);
-                await throttle.AfterCommitAsync(watch.Elapsed, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!wroteAny)
-            {
-                await checkpoints.RecordSnapshotAsync(connection, snapshot, cancellationToken).ConfigureAwait(false);
-            }
-
-            await checkpoints.MarkDoneAsync(connection, table.Entity, range.RangeNo, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private TargetRow ToTargetRow(object?[] raw, long snapshotVersion)
+    private static object?[] Key(MySqlDataReader reader, int[] keyColumns)
     {
-        var values = new object?[table.Columns.Count];
-        for (var i = 0; i < values.Length; i++)
+        var key = new object?[keyColumns.Length];
+        for (var i = 0; i < key.Length; i++)
         {
-            values[i] = ConvertValue(table.Columns[i], raw[i]);
+            key[i] = reader.GetValue(keyColumns[i]);
         }
 
-        var version = table.Version is null ? snapshotVersion : System.Convert.ToInt64(raw[^1], CultureInfo.InvariantCulture);
-        return new TargetRow(values, version, Deleted: false);
+        return key;
     }
 
     internal static object? ConvertValue(ColumnSpec column, object? value)
@@ -257,17 +227,6 @@ internal sealed class SnapshotCopier(
         await using (command.ConfigureAwait(false))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task IgnoreCancellation(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 }

@@ -8,7 +8,8 @@ namespace DualWrite.Backfill.Engine;
 /// <param name="Target">The target column name.</param>
 /// <param name="Type">Its PostgreSQL type and value conversion.</param>
 /// <param name="Apply">Source value (never null) → the value written (transform, then conversion).</param>
-internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply)
+/// <param name="Plain">No transform: the value is only converted to the target type.</param>
+internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, bool Plain = true)
 {
     public object? Convert(object? value) => value is null or DBNull ? null : Apply(value);
 }
@@ -48,7 +49,7 @@ internal sealed record TableSpec(
     public static TableSpec From(ValidatedEntity entity, string targetSchema, int defaultChunkSize)
     {
         var kept = entity.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Index != entity.VersionColumn).ToList();
-        var columns = kept.Select(c => new ColumnSpec(c.Column.Source, c.Column.Target, c.Column.Type, value => c.Column.Apply(value)!)).ToList();
+        var columns = kept.Select(c => new ColumnSpec(c.Column.Source, c.Column.Target, c.Column.Type, value => c.Column.Apply(value)!, c.Column.Transform == ColumnTransform.None)).ToList();
         var keys = entity.KeyColumns.Select(k => kept.FindIndex(c => c.Index == k)).ToList();
         var version = entity.VersionColumn is { } v ? entity.Columns[v].Source : null;
         return new TableSpec(entity.Plan.Name, entity.Source, targetSchema, entity.Plan.TargetTable, columns, keys, version, entity.Plan.ChunkSize ?? defaultChunkSize);

@@ -71,6 +71,14 @@ internal static class TargetSchema
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sets up a session that writes chunks or catch-up batches. Their commits do not wait for the WAL flush
+    /// (<c>synchronous_commit = off</c>): each commit holds its data and its checkpoint together, so a server crash
+    /// can only lose the last few commits whole, and the next run redoes them from the older checkpoint.
+    /// </summary>
+    public static Task PrepareWriterSessionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, "SET synchronous_commit TO off", cancellationToken);
+
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(sql, connection);

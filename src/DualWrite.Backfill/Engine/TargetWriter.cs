@@ -47,18 +47,32 @@ internal sealed class TargetWriter
             """;
     }
 
-    /// <summary>Copies rows into a key range the target does not hold yet; no version guard is needed there.</summary>
-    public async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<TargetRow> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a chunk for a key range the target does not hold yet (no version guard is needed there): a binary COPY
+    /// straight into the table, or into the staging table when some column travels as text. Write each row's mapped
+    /// columns, then its version, and end with <see cref="EndChunkAsync"/>.
+    /// </summary>
+    public async Task<NpgsqlBinaryImporter> BeginChunkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        if (!_table.DirectCopy)
+        if (_table.DirectCopy)
         {
-            await StageAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-            await TargetSchema.ExecuteAsync(connection, _insertFromStageSql, cancellationToken).ConfigureAwait(false);
-            await TargetSchema.ExecuteAsync(connection, $"TRUNCATE {_stage}", cancellationToken).ConfigureAwait(false);
-            return;
+            return await connection.BeginBinaryImportAsync($"COPY {_table.TargetName} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         }
 
-        await WriteCopyAsync(connection, $"COPY {_table.TargetName} ({_columnList}) FROM STDIN (FORMAT BINARY)", rows, withDeletedFlag: false, cancellationToken).ConfigureAwait(false);
+        await EnsureStageAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await connection.BeginBinaryImportAsync($"COPY {_stage} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes the chunk's COPY (and moves staged rows into the table, casting the text columns).</summary>
+    public async Task EndChunkAsync(NpgsqlConnection connection, NpgsqlBinaryImporter importer, CancellationToken cancellationToken)
+    {
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await importer.DisposeAsync().ConfigureAwait(false);
+        if (!_table.DirectCopy)
+        {
+            await TargetSchema.ExecuteAsync(connection, _insertFromStageSql, cancellationToken).ConfigureAwait(false);
+            await TargetSchema.ExecuteAsync(connection, $"TRUNCATE {_stage}", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Applies rows (at most one per key) under the version guard.</summary>
@@ -73,20 +87,24 @@ internal sealed class TargetWriter
 
     private async Task StageAsync(NpgsqlConnection connection, IReadOnlyList<TargetRow> rows, CancellationToken cancellationToken)
     {
+        await EnsureStageAsync(connection, cancellationToken).ConfigureAwait(false);
+        await WriteCopyAsync(connection, $"COPY {_stage} ({_columnList}, {Sql.Pg(TargetSchema.DeletedColumn)}) FROM STDIN (FORMAT BINARY)", rows, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task EnsureStageAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         if (!_stageCreated)
         {
             var columns = _table.Columns.Select(c => $"{Sql.Pg(c.Target)} {(c.Type.StagedAsText ? "text" : c.Type.Sql)}");
             await TargetSchema.ExecuteAsync(connection,
-                $"CREATE TEMP TABLE IF NOT EXISTS {_stage} ({string.Join(", ", columns)}, {Sql.Pg(TargetSchema.VersionColumn)} bigint NOT NULL, {Sql.Pg(TargetSchema.DeletedColumn)} boolean NOT NULL)",
+                $"CREATE TEMP TABLE IF NOT EXISTS {_stage} ({string.Join(", ", columns)}, {Sql.Pg(TargetSchema.VersionColumn)} bigint NOT NULL, {Sql.Pg(TargetSchema.DeletedColumn)} boolean NOT NULL DEFAULT false)",
                 cancellationToken).ConfigureAwait(false);
             _stageCreated = true;
         }
-
-        await WriteCopyAsync(connection, $"COPY {_stage} ({_columnList}, {Sql.Pg(TargetSchema.DeletedColumn)}) FROM STDIN (FORMAT BINARY)", rows, withDeletedFlag: true, cancellationToken)
-            .ConfigureAwait(false);
     }
 
-    private async Task WriteCopyAsync(NpgsqlConnection connection, string copy, IReadOnlyList<TargetRow> rows, bool withDeletedFlag, CancellationToken cancellationToken)
+    private async Task WriteCopyAsync(NpgsqlConnection connection, string copy, IReadOnlyList<TargetRow> rows, CancellationToken cancellationToken)
     {
         var columns = _table.Columns;
         var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken).ConfigureAwait(false);
@@ -109,10 +127,7 @@ internal sealed class TargetWriter
                 }
 
                 await importer.WriteAsync(row.Version, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                if (withDeletedFlag)
-                {
-                    await importer.WriteAsync(row.Deleted, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                }
+                await importer.WriteAsync(row.Deleted, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
