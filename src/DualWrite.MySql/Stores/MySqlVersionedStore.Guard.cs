@@ -30,8 +30,9 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         var groups = KeyGroups<TKey, TValue>.Create(records, _mapping);
         for (var attempt = 1; ; attempt++)
         {
-            GuardOutcome outcome;
+            GuardOutcome outcome = default;
             bool ownTransaction;
+            var deadlocked = false;
             var lease = await StoreConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
             await using (lease.ConfigureAwait(false))
             {
@@ -48,12 +49,20 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 {
                     // The server rolled back this attempt as a whole; start again with a new transaction.
                     StoreMetrics.GuardRetried(DisplayName, "deadlock");
-                    continue;
+                    deadlocked = true;
                 }
                 catch (Exception ex)
                 {
                     throw lease.Fail(ex, DisplayName, SetupHint);
                 }
+            }
+
+            if (deadlocked)
+            {
+                // Immediate retries of writers that deadlocked tend to meet again; a short random pause, growing with
+                // each attempt, lets one of them through first.
+                await Task.Delay(Random.Shared.Next(1, 2 + (attempt * 3)), cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             // With the connection back in the pool, so a slow callback holds no connection or lock.

@@ -38,7 +38,11 @@ internal sealed class StoreSql
     /// </summary>
     public string KeyOrder { get; }
 
-    /// <summary><c>`k` IN (?, ?)</c>, or <c>(`a`, `b`) IN ((?, ?), (?, ?))</c> for a composite key (both are index ranges).</summary>
+    /// <summary>
+    /// <c>`k` IN (?, ?)</c>, or <c>((`a` = ? AND `b` = ?) OR (`a` = ? AND `b` = ?))</c> for a composite key. Not the
+    /// row-constructor form <c>(`a`, `b`) IN ((?, ?))</c>: MariaDB plans that as a scan in DELETE and UPDATE, which
+    /// then lock-waits on every row other writers hold and deadlocks with them.
+    /// </summary>
     public SqlBatch KeysIn(SqlBatch batch, IReadOnlyList<object?[]> keys)
     {
         if (Keys.Length == 1)
@@ -52,10 +56,10 @@ internal sealed class StoreSql
             return batch.Append(")");
         }
 
-        batch.Append("(").Append(KeyList).Append(") IN (");
+        batch.Append("(");
         for (var i = 0; i < keys.Count; i++)
         {
-            batch.Append(i == 0 ? "(" : ", (").Values(keys[i]).Append(")");
+            KeyEquals(batch.Append(i == 0 ? "(" : " OR ("), keys[i]).Append(")");
         }
 
         return batch.Append(")");

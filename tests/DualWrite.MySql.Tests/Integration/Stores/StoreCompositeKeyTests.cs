@@ -39,6 +39,42 @@ public sealed class StoreCompositeKeyTests : StoreTestBase
 
 
     [Fact]
+    public async Task WritersOfDistinctCompositeKeys_NeverWaitOnEachOther()
+    {
+        // Each writer owns its tenant. A composite-key write that scanned the table (the row-constructor IN form)
+        // lock-waited on the others' rows and deadlocked with them over and over.
+        await _store.BulkLoadAsync(Rows(Enumerable.Range(0, 8).SelectMany(t => Enumerable.Range(1, 50).Select(l => new OrderKey($"t{t}", l)))), Ct);
+        var writers = Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            for (var round = 0; round < 40; round++)
+            {
+                var key = new OrderKey($"t{t}", 1 + (round % 50));
+                await _store.DeleteAsync(key, 1_000 + (2 * round), Ct);
+                await _store.UpsertAsync(new(key, 1_001 + (2 * round), new Order(round, null, null)), Ct);
+            }
+        }));
+
+        await Task.WhenAll(writers);
+
+        await using var connection = await Scratch.DataSource.OpenConnectionAsync(Ct);
+        await using var command = new MySqlCommand("SHOW ENGINE INNODB STATUS", connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        (await reader.ReadAsync(Ct)).Should().BeTrue();
+        var status = reader.GetString(2);
+        status.Should().NotContain($"`{Scratch.Database}`.`order lines` WHERE", "no deadlock involving these writers is reported");
+    }
+
+    private static async IAsyncEnumerable<VersionedRecord<OrderKey, Order>> Rows(IEnumerable<OrderKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            yield return new(key, 1, new Order(1m, null, null));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Values_RoundTrip_WithNulls()
     {
         var placed = new DateTime(2026, 3, 4, 5, 6, 7).AddTicks(1234560);
