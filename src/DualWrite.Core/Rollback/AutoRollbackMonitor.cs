@@ -12,7 +12,9 @@ namespace DualWrite.Core.Rollback;
 /// entity writes both stores or only the new one, moves it one phase back through the <see cref="IPhaseTransitioner"/>,
 /// which audits the move like an operator's. Counts never carry across a phase change: when the policy sees an entity
 /// in a phase other than the one it saw last (moved by anyone), it clears the entity's window and starts measuring the
-/// new phase afresh. After its own rollback the entity is also left alone for its cooldown.
+/// new phase afresh. After its own rollback the entity is also left alone for its cooldown. An entity it saw step
+/// back from NewOnly to DualWriteReadNew is never stepped back further by the policy: the old store lacks the writes
+/// made in NewOnly until it is resynchronised, and reading it again before then would serve stale rows.
 /// </summary>
 public sealed partial class AutoRollbackMonitor
 {
@@ -28,6 +30,7 @@ public sealed partial class AutoRollbackMonitor
     private readonly ILogger _logger;
     private readonly Dictionary<string, DateTimeOffset> _coolingUntil = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MigrationPhase> _lastSeen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _backFromNewOnly = new(StringComparer.Ordinal);
 
     /// <summary>Creates the policy for the entities in <paramref name="policies"/> (entity name to objectives).</summary>
     public AutoRollbackMonitor(
@@ -90,6 +93,14 @@ public sealed partial class AutoRollbackMonitor
                 continue;
             }
 
+            if (phase == MigrationPhase.DualWriteReadNew && _backFromNewOnly.Contains(entity))
+            {
+                // Writes made in NewOnly reached only the new store: reading the old store again now would serve
+                // stale rows. The old store must be resynchronised first, which is the operator's step.
+                LogHeldBack(_logger, entity, breach);
+                continue;
+            }
+
             var request = new PhaseTransitionRequest(entity, phase, phase - 1, PhaseTransitionKind.StepBack, Actor, breach);
             var result = await _transitioner.TransitionAsync(request, cancellationToken).ConfigureAwait(false);
             results.Add(result);
@@ -115,6 +126,15 @@ public sealed partial class AutoRollbackMonitor
     {
         var moved = _lastSeen.TryGetValue(entity, out var seen) && seen != phase;
         _lastSeen[entity] = phase;
+        if (moved && seen == MigrationPhase.NewOnly && phase == MigrationPhase.DualWriteReadNew)
+        {
+            _backFromNewOnly.Add(entity);
+        }
+        else if (moved)
+        {
+            _backFromNewOnly.Remove(entity);
+        }
+
         if (moved)
         {
             window.Reset();
@@ -174,6 +194,9 @@ public sealed partial class AutoRollbackMonitor
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Automatic rollback of {Entity} from {From} to {To}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string entity, MigrationPhase from, MigrationPhase to, string reason);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "{Entity} breaks an objective in DualWriteReadNew ({Reason}) but is not stepped back automatically: it came back from NewOnly, so the old store may lack writes until it is resynchronised")]
+    private static partial void LogHeldBack(ILogger logger, string entity, string reason);
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Automatic-rollback evaluation failed; retrying at the next interval")]
     private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
