@@ -55,10 +55,10 @@ public sealed class BackfillProgress
         }
     }
 
-    /// <summary>A one-line summary per table, then the catch-up's line once it runs.</summary>
-    public IEnumerable<string> Describe()
+    /// <summary>A one-line summary per table (while the catch-up runs, only with <paramref name="tables"/>), then the catch-up's line once it runs.</summary>
+    public IEnumerable<string> Describe(bool tables = true)
     {
-        foreach (var table in _tables.Values.OrderBy(t => t.Display, StringComparer.Ordinal))
+        foreach (var table in _tables.Values.Where(_ => tables || Position is null).OrderBy(t => t.Display, StringComparer.Ordinal))
         {
             yield return table.Describe();
         }
@@ -108,6 +108,12 @@ public sealed class TableProgress
 
     internal void Add(long rows) => Interlocked.Add(ref _rows, rows);
 
+    internal void Finish()
+    {
+        FinishedAt = _clock.Elapsed;
+        Done = true;
+    }
+
     /// <summary>Rows per second in this run.</summary>
     public double RowsPerSecond => (Rows - ResumedRows) / Math.Max(Elapsed.TotalSeconds, 0.001);
 
@@ -115,6 +121,11 @@ public sealed class TableProgress
     {
         var rows = Rows;
         var rate = RowsPerSecond;
+        if (Done && rows == ResumedRows)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Display}: {rows:N0} rows copied by an earlier run — done");
+        }
+
         if (Done)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{Display}: {rows:N0} rows copied in {Elapsed.TotalSeconds:0.0} s ({rate:N0} rows/s) — done");

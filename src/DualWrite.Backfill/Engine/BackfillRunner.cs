@@ -101,11 +101,12 @@ public sealed class BackfillRunner
             await TargetSchema.EnsureControlTablesAsync(connection, _controlSchema, cancellationToken).ConfigureAwait(false);
             foreach (var table in _tables)
             {
-                await TargetSchema.EnsureTableAsync(connection, table, cancellationToken).ConfigureAwait(false);
                 if (options.Resnapshot)
                 {
                     await TargetSchema.ResetAsync(connection, _plan.Name, table, cancellationToken).ConfigureAwait(false);
                 }
+
+                await TargetSchema.EnsureTableAsync(connection, table, cancellationToken).ConfigureAwait(false);
             }
 
             if (options.Resnapshot)
@@ -225,8 +226,7 @@ public sealed class BackfillRunner
                 {
                     if (--remaining[item.Table.Entity] == 0)
                     {
-                        progress.Done = true;
-                        progress.FinishedAt = progress.Elapsed;
+                        progress.Finish();
                     }
                 }
             }
@@ -342,7 +342,7 @@ public sealed class BackfillRunner
             while (true)
             {
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-                foreach (var line in Progress.Describe())
+                foreach (var line in Progress.Describe(tables: false))
                 {
                     await _log.WriteLineAsync(line).ConfigureAwait(false);
                 }

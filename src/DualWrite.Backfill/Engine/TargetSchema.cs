@@ -60,11 +60,14 @@ internal static class TargetSchema
             """, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Empties the table, its tombstones and the plan's checkpoints for it (a re-snapshot).</summary>
+    /// <summary>
+    /// Drops the table and its tombstones and forgets the plan's checkpoints for it (a re-snapshot), so the table is
+    /// created afresh from the current mapping.
+    /// </summary>
     public static async Task ResetAsync(NpgsqlConnection connection, string plan, TableSpec table, CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(
-            $"TRUNCATE {table.TargetName}, {table.TombstoneName}; DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity;",
+            $"DROP TABLE IF EXISTS {table.TargetName}, {table.TombstoneName}; DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity;",
             connection);
         command.Parameters.AddWithValue("plan", plan);
         command.Parameters.AddWithValue("entity", table.Entity);

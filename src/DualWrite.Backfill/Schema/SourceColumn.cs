@@ -4,7 +4,7 @@ namespace DualWrite.Backfill.Schema;
 /// <param name="Name">The column name.</param>
 /// <param name="Ordinal">Its 0-based position in the table (the position in binlog row images).</param>
 /// <param name="DataType">The bare type, lower case: <c>bigint</c>, <c>decimal</c>, <c>enum</c>, ...</param>
-/// <param name="ColumnType">The full type, lower case: <c>bigint(20) unsigned</c>, <c>decimal(65,30)</c>, <c>enum('a','b')</c>, ...</param>
+/// <param name="ColumnType">The full type as the server shows it: <c>bigint(20) unsigned</c>, <c>decimal(65,30)</c>, <c>enum('New','Paid')</c> (ENUM and SET members keep their case), ...</param>
 /// <param name="IsNullable">Whether the column accepts NULL.</param>
 /// <param name="CharacterMaximumLength">For character types, the length in characters.</param>
 /// <param name="NumericPrecision">For DECIMAL, the precision.</param>
@@ -22,5 +22,5 @@ public sealed record SourceColumn(
     int? DateTimePrecision = null)
 {
     /// <summary>Whether an integer type is UNSIGNED.</summary>
-    public bool IsUnsigned => ColumnType.Contains("unsigned", StringComparison.Ordinal);
+    public bool IsUnsigned => ColumnType.Contains("unsigned", StringComparison.OrdinalIgnoreCase);
 }

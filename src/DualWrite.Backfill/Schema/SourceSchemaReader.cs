@@ -27,7 +27,7 @@ public static class SourceSchemaReader
         var filter = table is null ? "" : " AND t.TABLE_NAME = @table";
         var command = new MySqlCommand(
             $"""
-            SELECT t.TABLE_NAME, t.TABLE_ROWS, c.COLUMN_NAME, c.ORDINAL_POSITION, LOWER(c.DATA_TYPE), LOWER(c.COLUMN_TYPE), c.IS_NULLABLE,
+            SELECT t.TABLE_NAME, t.TABLE_ROWS, c.COLUMN_NAME, c.ORDINAL_POSITION, LOWER(c.DATA_TYPE), c.COLUMN_TYPE, c.IS_NULLABLE,
                    c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.COLUMN_KEY
               FROM information_schema.TABLES t
               JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
