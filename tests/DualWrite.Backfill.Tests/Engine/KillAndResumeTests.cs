@@ -20,7 +20,7 @@ public sealed class KillAndResumeTests
     {
         await using var rig = await BackfillRig.CreateAsync("bf_kill");
         await rig.ExecuteAsync(SourceWriter.CreateSql);
-        await SourceWriter.SeedAsync(rig, 30_000);
+        await SourceWriter.SeedAsync(rig, 40_000);
         var planFile = Path.Combine(Path.GetTempPath(), $"kill-{rig.Database}.yaml");
         await File.WriteAllTextAsync(planFile, $"""
             name: kill-{seed}
@@ -33,11 +33,11 @@ public sealed class KillAndResumeTests
             target:
               connectionStringEnv: DUALWRITE_TEST_PG
               schema: {rig.Schema}
-            backfill: {"{"} chunkSize: 500, parallelism: 2, maxRowsPerSecond: 12000 {"}"}
+            backfill: {"{"} chunkSize: 500, parallelism: 2, maxRowsPerSecond: 10000 {"}"}
             entities:
               - table: t
             """);
-        var writer = new SourceWriter(rig.Source, 30_000, seed);
+        var writer = new SourceWriter(rig.Source, 40_000, seed);
         using var stopWriting = new CancellationTokenSource();
         var writing = writer.RunAsync(stopWriting.Token);
         var random = new Random(seed);
@@ -46,7 +46,7 @@ public sealed class KillAndResumeTests
             for (var kill = 0; kill < 3; kill++)
             {
                 using var process = StartCli(planFile);
-                await Task.Delay(random.Next(700, 3500));
+                await Task.Delay(random.Next(2000, 6000));
                 process.HasExited.Should().BeFalse("the run is killed while it works");
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync();
@@ -65,7 +65,7 @@ public sealed class KillAndResumeTests
             comparison.Equal.Should().BeTrue(comparison + ": " + string.Join("; ", comparison.Samples));
             var copied = await PostgresServer.ScalarAsync<decimal>(rig.Target, $"SELECT sum(rows) FROM \"{rig.Schema}\".dualwrite_backfill_ranges");
             copied.Should().Be(copiedBefore + report.Tables.Single().RowsThisRun, "the last run copied only what the killed runs had not committed");
-            copied.Should().BeLessThanOrEqualTo(30_000 + writer.Operations, "no chunk was copied twice");
+            copied.Should().BeLessThanOrEqualTo(40_000 + writer.Operations, "no chunk was copied twice");
         }
         finally
         {
