@@ -10,11 +10,11 @@ namespace DualWrite.Core.Rollback;
 /// <summary>
 /// The automatic-rollback policy: checks each entity's objectives over its window and, when one breaks while the
 /// entity writes both stores or only the new one, moves it one phase back through the <see cref="IPhaseTransitioner"/>,
-/// which audits the move like an operator's. Counts never carry across a phase change: when the policy sees an entity
-/// in a phase other than the one it saw last (moved by anyone), it clears the entity's window and starts measuring the
-/// new phase afresh. After its own rollback the entity is also left alone for its cooldown. An entity it saw step
-/// back from NewOnly to DualWriteReadNew is never stepped back further by the policy: the old store lacks the writes
-/// made in NewOnly until it is resynchronised, and reading it again before then would serve stale rows.
+/// which audits the move like an operator's. Counts never carry across a phase change: the entity's window is cleared
+/// whenever the decorator or the policy sees it in a new phase (<see cref="SloWindow.ObservePhase"/>). After its own
+/// rollback the entity is also left alone for its cooldown. An entity whose window entered DualWriteReadNew from
+/// NewOnly is never stepped back further by the policy: the old store lacks the writes made in NewOnly until it is
+/// resynchronised, and reading it again before then would serve stale rows.
 /// </summary>
 public sealed partial class AutoRollbackMonitor
 {
@@ -29,8 +29,6 @@ public sealed partial class AutoRollbackMonitor
     private readonly DualWriteMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly Dictionary<string, DateTimeOffset> _coolingUntil = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MigrationPhase> _lastSeen = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _backFromNewOnly = new(StringComparer.Ordinal);
 
     /// <summary>Creates the policy for the entities in <paramref name="policies"/> (entity name to objectives).</summary>
     public AutoRollbackMonitor(
@@ -77,11 +75,12 @@ public sealed partial class AutoRollbackMonitor
             }
 
             var phase = _phases.GetPhase(entity);
-            if (_slo.Find(entity) is not { } window || SeenInAnotherPhase(entity, phase, window))
+            if (_slo.Find(entity) is not { } window)
             {
                 continue;
             }
 
+            window.ObservePhase(phase);
             if (phase < MigrationPhase.DualWriteReadOld)
             {
                 continue;
@@ -93,7 +92,7 @@ public sealed partial class AutoRollbackMonitor
                 continue;
             }
 
-            if (phase == MigrationPhase.DualWriteReadNew && _backFromNewOnly.Contains(entity))
+            if (phase == MigrationPhase.DualWriteReadNew && window.EnteredFrom == MigrationPhase.NewOnly)
             {
                 // Writes made in NewOnly reached only the new store: reading the old store again now would serve
                 // stale rows. The old store must be resynchronised first, which is the operator's step.
@@ -106,8 +105,8 @@ public sealed partial class AutoRollbackMonitor
             results.Add(result);
             if (result.Allowed)
             {
-                window.Reset();
-                _lastSeen[entity] = phase - 1;
+                // Counts start afresh in the phase the entity is in now.
+                window.ObservePhase(phase - 1);
                 _coolingUntil[entity] = now + options.Cooldown;
                 _metrics?.RecordRollback(entity, automatic: true);
                 LogRolledBack(_logger, entity, phase, phase - 1, breach);
@@ -115,32 +114,6 @@ public sealed partial class AutoRollbackMonitor
         }
 
         return results;
-    }
-
-    /// <summary>
-    /// Notes the phase <paramref name="entity"/> is in; when it differs from the one seen at the last evaluation, the
-    /// counts in <paramref name="window"/> belong to the old phase (a step back from NewOnly, for one, finds the old
-    /// store behind until it is resynchronised), so they are cleared and this evaluation is skipped.
-    /// </summary>
-    private bool SeenInAnotherPhase(string entity, MigrationPhase phase, SloWindow window)
-    {
-        var moved = _lastSeen.TryGetValue(entity, out var seen) && seen != phase;
-        _lastSeen[entity] = phase;
-        if (moved && seen == MigrationPhase.NewOnly && phase == MigrationPhase.DualWriteReadNew)
-        {
-            _backFromNewOnly.Add(entity);
-        }
-        else if (moved)
-        {
-            _backFromNewOnly.Remove(entity);
-        }
-
-        if (moved)
-        {
-            window.Reset();
-        }
-
-        return moved;
     }
 
     /// <summary>Evaluates every <see cref="EvaluationInterval"/> until <paramref name="cancellationToken"/> is cancelled; a failed evaluation is logged and retried.</summary>

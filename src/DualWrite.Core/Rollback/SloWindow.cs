@@ -1,8 +1,12 @@
+using DualWrite.Core.Phases;
+
 namespace DualWrite.Core.Rollback;
 
 /// <summary>
 /// Sliding-window counts for one entity: calls and slow calls, secondary writes and their failures, shadow
 /// comparisons and mismatches. The window is kept as ten time slots; a slot older than the window is reused.
+/// The counts belong to one phase: the decorator reports the phase of every call (<see cref="ObservePhase"/>), and a
+/// new phase clears them, so figures from one phase never count against the next.
 /// </summary>
 public sealed class SloWindow
 {
@@ -14,6 +18,8 @@ public sealed class SloWindow
     private readonly long _slowTimestampTicks;
     private readonly Counts[] _slots = new Counts[Slots];
     private readonly long[] _slotIds = new long[Slots];
+    private int _phase = -1;
+    private MigrationPhase? _enteredFrom;
 
     internal SloWindow(string entity, TimeSpan window, TimeSpan? latencyThreshold, TimeProvider time)
     {
@@ -95,13 +101,51 @@ public sealed class SloWindow
         }
     }
 
-    /// <summary>Forgets every count, so the state before a rollback does not count against the phase after it.</summary>
-    public void Reset()
+    /// <summary>The phase the counts belong to; null before any call was seen.</summary>
+    public MigrationPhase? Phase
     {
+        get
+        {
+            var phase = Volatile.Read(ref _phase);
+            return phase < 0 ? null : (MigrationPhase)phase;
+        }
+    }
+
+    /// <summary>The phase seen before <see cref="Phase"/>; null when only one phase was seen.</summary>
+    public MigrationPhase? EnteredFrom
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _enteredFrom;
+            }
+        }
+    }
+
+    /// <summary>Notes the phase a call ran in; a phase other than the last one seen clears the counts.</summary>
+    public void ObservePhase(MigrationPhase phase)
+    {
+        if (Volatile.Read(ref _phase) == (int)phase)
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            Array.Fill(_slotIds, -1);
-            Array.Clear(_slots);
+            if (_phase == (int)phase)
+            {
+                return;
+            }
+
+            if (_phase >= 0)
+            {
+                _enteredFrom = (MigrationPhase)_phase;
+                Array.Fill(_slotIds, -1);
+                Array.Clear(_slots);
+            }
+
+            Volatile.Write(ref _phase, (int)phase);
         }
     }
 

@@ -136,7 +136,12 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
         }
     }
 
-    private PhaseRouting CurrentRouting() => _phases.GetPhase(Entity).Routing();
+    private PhaseRouting CurrentRouting()
+    {
+        var phase = _phases.GetPhase(Entity);
+        _objectives?.ObservePhase(phase);
+        return phase.Routing();
+    }
 
     private IVersionedStore<TKey, TValue> Store(StoreRole role) => role == StoreRole.Old ? _old : _new;
 

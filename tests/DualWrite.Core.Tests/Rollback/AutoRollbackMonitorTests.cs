@@ -88,10 +88,10 @@ public sealed class AutoRollbackMonitorTests
     [Fact]
     public async Task AfterARollback_TheCooldownHoldsFurtherMoves()
     {
-        var rig = new Rig(MigrationPhase.NewOnly);
+        var rig = new Rig(MigrationPhase.DualWriteReadNew);
         rig.SecondaryWrites(ok: 0, failed: 20);
         await rig.Monitor.EvaluateOnceAsync(Ct);
-        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadNew);
+        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
 
         rig.SecondaryWrites(ok: 0, failed: 20);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty("the cooldown has not passed");
@@ -99,7 +99,7 @@ public sealed class AutoRollbackMonitorTests
         rig.Time.Now += rig.Options.Cooldown;
         rig.SecondaryWrites(ok: 0, failed: 20);
         await rig.Monitor.EvaluateOnceAsync(Ct);
-        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
+        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
     }
 
     [Fact]
