@@ -166,15 +166,8 @@ internal static class BackfillBenchmark
         return BenchEnvironment.RunShell(script).TotalSeconds;
     }
 
-    private static async Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync()
-    {
-        await using var connection = new MySqlConnection(BenchEnvironment.ConnectionString("sbtest"));
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand("SHOW MASTER STATUS", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new(reader.GetString(0), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
-    }
+    private static Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync() =>
+        new DualWrite.MySql.Binlog.BinlogReader(BenchEnvironment.ConnectionString("sbtest")).GetCurrentPositionAsync();
 
     /// <summary>
     /// Each timed load starts from the same state: the previous load's tables vacuumed and analysed (so autovacuum

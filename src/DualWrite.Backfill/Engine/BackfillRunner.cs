@@ -114,13 +114,19 @@ public sealed class BackfillRunner
                 await checkpoints.ResetCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
+            var ranges = new Dictionary<string, List<RangeState>>(StringComparer.Ordinal);
             foreach (var table in _tables)
             {
+                var existing = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
+                ranges[table.Entity] = existing;
                 var progress = Progress.Table(table.Entity, table.ToString(), table.Source.EstimatedRows);
-                var ranges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
-                progress.Add(ranges.Sum(r => r.Rows));
+                progress.Add(existing.Sum(r => r.Rows));
                 progress.ResumedRows = progress.Rows;
-                progress.Done = ranges.Count > 0 && ranges.All(r => r.Done);
+                progress.Done = existing.Count > 0 && existing.All(r => r.Done);
+                if (existing.Count > 0)
+                {
+                    resumed.Add(table.Entity);
+                }
             }
 
             var state = await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -133,25 +139,21 @@ public sealed class BackfillRunner
                 var work = new List<(TableSpec Table, RangeState Range)>();
                 foreach (var table in _tables)
                 {
-                    var ranges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
-                    if (ranges.Count == 0)
+                    var tableRanges = ranges[table.Entity];
+                    if (tableRanges.Count == 0)
                     {
                         await checkpoints.CreateRangesAsync(connection, table.Entity, await SplitAsync(source, table, cancellationToken).ConfigureAwait(false), cancellationToken)
                             .ConfigureAwait(false);
-                        ranges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
+                        tableRanges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        resumed.Add(table.Entity);
+                        await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"{table}: resuming; {Progress.Tables[table.Entity].Rows:N0} rows were copied by earlier runs, {tableRanges.Count(r => !r.Done)} of {tableRanges.Count} ranges left."))
+                            .ConfigureAwait(false);
                     }
 
-                    var progress = Progress.Tables[table.Entity];
-                    work.AddRange(ranges.Where(r => !r.Done).Select(r => (table, r)));
-                    if (resumed.Contains(table.Entity))
-                    {
-                        await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                            $"{table}: resuming; {progress.Rows:N0} rows were copied by earlier runs, {ranges.Count(r => !r.Done)} of {ranges.Count} ranges left.")).ConfigureAwait(false);
-                    }
+                    work.AddRange(tableRanges.Where(r => !r.Done).Select(r => (table, r)));
                 }
 
                 await SnapshotAsync(source, checkpoints, work, options.ProgressInterval, cancellationToken).ConfigureAwait(false);
@@ -163,7 +165,7 @@ public sealed class BackfillRunner
 
         if (options.CatchUp is { } stop)
         {
-            var from = catchUpFrom ?? await CurrentPositionAsync(source, cancellationToken).ConfigureAwait(false);
+            var from = catchUpFrom ?? await new BinlogReader(_sourceConnectionString).GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
             using var printing = new CancellationTokenSource();
             var printer = PrintProgressAsync(options.ProgressInterval, printing.Token);
             try
@@ -199,10 +201,6 @@ public sealed class BackfillRunner
         using var printing = new CancellationTokenSource();
         var printer = PrintProgressAsync(progressInterval, printing.Token);
         var remaining = work.GroupBy(w => w.Table.Entity).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        foreach (var table in _tables.Where(t => !remaining.ContainsKey(t.Entity)))
-        {
-            Progress.Tables[table.Entity].Done = true;
-        }
 
         async Task WorkerAsync()
         {
@@ -303,28 +301,6 @@ public sealed class BackfillRunner
                     // The first and last ranges are open, so rows inserted beyond MIN or MAX meanwhile are covered.
                     bounds.Add((low, null));
                     return bounds;
-                }
-            }
-        }
-    }
-
-    private static async Task<BinlogPosition> CurrentPositionAsync(MySqlDataSource source, CancellationToken cancellationToken)
-    {
-        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new MySqlCommand("SHOW MASTER STATUS", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        throw new BackfillException(BackfillError.TargetMismatch, "The source has no binary log (SHOW MASTER STATUS is empty); turn on log_bin for the catch-up.");
-                    }
-
-                    return new BinlogPosition(reader.GetString(0), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
                 }
             }
         }

@@ -331,7 +331,7 @@ internal sealed class CatchUp
         var values = new object?[table.Columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = deleted && !table.KeyColumns.Contains(i) ? null : SnapshotCopier.ConvertValue(table.Columns[i], image[indexes[i]]);
+            values[i] = deleted && !table.KeyColumns.Contains(i) ? null : table.Columns[i].Convert(image[indexes[i]]);
         }
 
         var version = table.Version is null ? positionVersion : Convert.ToInt64(image[indexes[^1]], CultureInfo.InvariantCulture);

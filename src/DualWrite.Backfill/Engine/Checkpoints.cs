@@ -61,28 +61,37 @@ internal sealed class Checkpoints(string plan, string schema)
     /// <summary>Records a committed chunk, inside the chunk's transaction; also lowers the plan's catch-up start to the snapshot's position.</summary>
     public async Task RecordChunkAsync(NpgsqlConnection connection, string entity, int rangeNo, string lastKey, int rows, BinlogPosition snapshot, CancellationToken cancellationToken)
     {
+        using (var command = new NpgsqlCommand(
+            $"UPDATE {TargetSchema.Ranges(schema)} SET last_key = @key, rows = rows + @rows, updated_at = now() WHERE plan = @plan AND entity = @entity AND range_no = @no",
+            connection))
+        {
+            command.Parameters.AddWithValue("key", lastKey);
+            command.Parameters.AddWithValue("rows", (long)rows);
+            command.Parameters.AddWithValue("plan", Plan);
+            command.Parameters.AddWithValue("entity", entity);
+            command.Parameters.AddWithValue("no", rangeNo);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await RecordSnapshotAsync(connection, snapshot, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Lowers the plan's catch-up start to <paramref name="snapshot"/> when that is earlier (and catch-up has not started).</summary>
+    public async Task RecordSnapshotAsync(NpgsqlConnection connection, BinlogPosition snapshot, CancellationToken cancellationToken)
+    {
         using var command = new NpgsqlCommand(
             $"""
-            UPDATE {TargetSchema.Ranges(schema)} SET last_key = @key, rows = rows + @rows, updated_at = now() WHERE plan = @plan AND entity = @entity AND range_no = @no;
             INSERT INTO {TargetSchema.Plans(schema)} AS p (plan, cdc_file, cdc_offset, cdc_sequence) VALUES (@plan, @file, @offset, @sequence)
             ON CONFLICT (plan) DO UPDATE SET cdc_file = EXCLUDED.cdc_file, cdc_offset = EXCLUDED.cdc_offset, cdc_sequence = EXCLUDED.cdc_sequence, updated_at = now()
              WHERE NOT p.cdc_started AND (p.cdc_sequence IS NULL OR (EXCLUDED.cdc_sequence, EXCLUDED.cdc_offset) < (p.cdc_sequence, p.cdc_offset));
             """,
             connection);
-        command.Parameters.AddWithValue("key", lastKey);
-        command.Parameters.AddWithValue("rows", (long)rows);
         command.Parameters.AddWithValue("plan", Plan);
-        command.Parameters.AddWithValue("entity", entity);
-        command.Parameters.AddWithValue("no", rangeNo);
         command.Parameters.AddWithValue("file", snapshot.File);
         command.Parameters.AddWithValue("offset", (long)snapshot.Offset);
         command.Parameters.AddWithValue("sequence", snapshot.FileSequence);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Records where a snapshot started without a chunk (an empty range), so catch-up still starts early enough.</summary>
-    public Task RecordSnapshotAsync(NpgsqlConnection connection, BinlogPosition snapshot, CancellationToken cancellationToken) =>
-        RecordChunkAsync(connection, "", -1, "", 0, snapshot, cancellationToken);
 
     public async Task MarkDoneAsync(NpgsqlConnection connection, string entity, int rangeNo, CancellationToken cancellationToken)
     {

@@ -154,18 +154,6 @@ internal sealed class SnapshotCopier(
         return key;
     }
 
-    internal static object? ConvertValue(ColumnSpec column, object? value)
-    {
-        try
-        {
-            return column.Convert(value);
-        }
-        catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or TargetValueException)
-        {
-            throw new BackfillException(BackfillError.BadValue, $"Column `{column.Source.Name}` ({column.Source.ColumnType}) holds a value its target type {column.Type.Sql} cannot take: {ex.Message}", ex);
-        }
-    }
-
     /// <summary>The keyset predicate "key after <paramref name="key"/>", expanded so MySQL uses the key's index: a > x OR (a = x AND b > y) ...</summary>
     private string After(object?[] key, MySqlCommand command)
     {

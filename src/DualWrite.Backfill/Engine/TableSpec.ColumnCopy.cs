@@ -45,14 +45,14 @@ internal static class ColumnCopy
         {
             if (!r.IsUtf8Text(i))
             {
-                w.Write((string)column.Apply(r.GetString(i)), column.Type.DbType);
+                w.Write((string)column.Convert(r.GetString(i))!, column.Type.DbType);
                 return;
             }
 
             var bytes = r.GetRawBytes(i);
             if (bytes.Contains((byte)0))
             {
-                SnapshotCopier.ConvertValue(column, r.GetString(i)); // throws the typed error naming the column
+                column.Convert(r.GetString(i)); // throws the typed error naming the column
             }
 
             if (bytes.Length > buffer.Length)
@@ -66,5 +66,5 @@ internal static class ColumnCopy
     }
 
     private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Generic(ColumnSpec column) =>
-        (r, i, w) => w.Write(SnapshotCopier.ConvertValue(column, r.GetValue(i))!, column.Type.DbType);
+        (r, i, w) => w.Write(column.Convert(r.GetValue(i))!, column.Type.DbType);
 }

@@ -11,7 +11,19 @@ namespace DualWrite.Backfill.Engine;
 /// <param name="Plain">No transform: the value is only converted to the target type.</param>
 internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, bool Plain = true)
 {
-    public object? Convert(object? value) => value is null or DBNull ? null : Apply(value);
+    /// <summary>The value written for a source value (null stays null).</summary>
+    /// <exception cref="BackfillException">The value does not fit the target type (<see cref="BackfillError.BadValue"/>, naming the column).</exception>
+    public object? Convert(object? value)
+    {
+        try
+        {
+            return value is null or DBNull ? null : Apply(value);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or TargetValueException)
+        {
+            throw new BackfillException(BackfillError.BadValue, $"Column `{Source.Name}` ({Source.ColumnType}) holds a value its target type {Type.Sql} cannot take: {ex.Message}", ex);
+        }
+    }
 }
 
 /// <summary>

@@ -64,16 +64,8 @@ internal sealed class BackfillRig : IAsyncDisposable
     public BackfillRunner Runner(MigrationPlan plan, params TableSpec[] tables) =>
         new(plan, tables, SourceConnectionString, Target, Log);
 
-    public async Task<MySqlDataSource> PositionSourceAsync() => await Task.FromResult(Source);
-
-    public async Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync()
-    {
-        await using var connection = await Source.OpenConnectionAsync();
-        await using var command = new MySqlCommand("SHOW MASTER STATUS", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new(reader.GetString(0), Convert.ToUInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
-    }
+    public Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync() =>
+        new DualWrite.MySql.Binlog.BinlogReader(SourceConnectionString).GetCurrentPositionAsync();
 
     public Task<ComparisonReport> CompareAsync(TableSpec table) => TableComparison.CompareAsync(table, Source, Target, CancellationToken.None);
 
