@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
 using DualWrite.MySql;
@@ -10,8 +11,18 @@ namespace DualWrite.Backfill.Tests.Engine;
 /// <c>dualwrite backfill run</c> killed with SIGKILL at random points (snapshot or catch-up) while a writer changes
 /// the table, then resumed; in the end both sides are equal and no chunk was copied twice.
 /// </summary>
+/// <remarks>
+/// Each kill point is an event observed in the target's checkpoint tables (so many more rows committed, or the
+/// catch-up position moved so many times), never a time: a slow or busy machine only makes the wait longer.
+/// </remarks>
 public sealed class KillAndResumeTests
 {
+    private const int Seeded = 40_000;
+    private const int ChunkSize = 500;
+
+    /// <summary>Only a safety net: every wait ends on an observed checkpoint long before this.</summary>
+    private static readonly TimeSpan KillPointTimeout = TimeSpan.FromMinutes(3);
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]
@@ -20,7 +31,7 @@ public sealed class KillAndResumeTests
     {
         await using var rig = await BackfillRig.CreateAsync("bf_kill");
         await rig.ExecuteAsync(SourceWriter.CreateSql);
-        await SourceWriter.SeedAsync(rig, 40_000);
+        await SourceWriter.SeedAsync(rig, Seeded);
         var planFile = Path.Combine(Path.GetTempPath(), $"kill-{rig.Database}.yaml");
         await File.WriteAllTextAsync(planFile, $"""
             name: kill-{seed}
@@ -33,39 +44,54 @@ public sealed class KillAndResumeTests
             target:
               connectionStringEnv: DUALWRITE_TEST_PG
               schema: {rig.Schema}
-            backfill: {"{"} chunkSize: 500, parallelism: 2, maxRowsPerSecond: 10000 {"}"}
+            backfill: {"{"} chunkSize: {ChunkSize}, parallelism: 2, maxRowsPerSecond: 10000 {"}"}
             entities:
               - table: t
             """);
-        var writer = new SourceWriter(rig.Source, 40_000, seed);
+        var writer = new SourceWriter(rig.Source, Seeded, seed);
         using var stopWriting = new CancellationTokenSource();
         var writing = writer.RunAsync(stopWriting.Token);
         var random = new Random(seed);
+        var killedIn = new List<string>();
         try
         {
             for (var kill = 0; kill < 3; kill++)
             {
-                using var process = StartCli(planFile);
-                await Task.Delay(random.Next(2000, 6000));
-                process.HasExited.Should().BeFalse("the run is killed while it works");
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                var before = await CheckpointState.ReadAsync(rig);
+                using var cli = CliProcess.Start(planFile);
+                // The first kill always falls inside the snapshot, so the resumed runs have committed chunks to keep;
+                // later ones fall in the snapshot or the catch-up, as the seed decides.
+                var inSnapshot = !before.SnapshotDone && (kill == 0 || random.Next(2) == 0);
+                if (inSnapshot)
+                {
+                    var rows = before.Rows + (random.Next(1, 12) * ChunkSize);
+                    await cli.WaitForAsync(rig, s => s.Rows >= rows || s.SnapshotDone, $"{rows:N0} committed rows");
+                }
+                else
+                {
+                    var moves = random.Next(1, 4);
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    await cli.WaitForAsync(rig, s => s.CatchUpPosition is { } p && seen.Add(p) && seen.Count > moves, $"{moves} catch-up checkpoints");
+                }
+
+                killedIn.Add(inSnapshot ? "snapshot" : "catch-up");
+                cli.Kill();
             }
 
             await stopWriting.CancelAsync();
             await writing;
             var end = await rig.MasterPositionAsync();
 
-            var copiedBefore = await PostgresServer.ScalarAsync<decimal>(rig.Target, $"SELECT coalesce(sum(rows), 0) FROM \"{rig.Schema}\".dualwrite_backfill_ranges");
-            copiedBefore.Should().BeGreaterThan(0, "the killed runs committed chunks");
+            var copiedBefore = (await CheckpointState.ReadAsync(rig)).Rows;
+            copiedBefore.Should().BeGreaterThan(0, "the killed runs committed chunks (killed in: {0})", string.Join(", ", killedIn));
             var runner = await RunnerAsync(rig, planFile);
             var report = await runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = end }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
 
             var comparison = (await runner.CompareAsync(CancellationToken.None)).Single();
             comparison.Equal.Should().BeTrue(comparison + ": " + string.Join("; ", comparison.Samples));
-            var copied = await PostgresServer.ScalarAsync<decimal>(rig.Target, $"SELECT sum(rows) FROM \"{rig.Schema}\".dualwrite_backfill_ranges");
+            var copied = (await CheckpointState.ReadAsync(rig)).Rows;
             copied.Should().Be(copiedBefore + report.Tables.Single().RowsThisRun, "the last run copied only what the killed runs had not committed");
-            copied.Should().BeLessThanOrEqualTo(40_000 + writer.Operations, "no chunk was copied twice");
+            copied.Should().BeLessThanOrEqualTo(Seeded + writer.Operations, "no chunk was copied twice");
         }
         finally
         {
@@ -75,24 +101,6 @@ public sealed class KillAndResumeTests
         }
     }
 
-    private static Process StartCli(string planFile)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
-        var start = new ProcessStartInfo("dotnet", [cli, "backfill", "run", "--plan", planFile, "--follow"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
-        start.Environment["DUALWRITE_TEST_PG"] = PostgresServer.ConnectionString;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
-        // Drained, so the child never blocks on a full pipe.
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
-
     private static async Task<BackfillRunner> RunnerAsync(BackfillRig rig, string planFile)
     {
         var plan = await PlanLoader.LoadAsync(planFile, CancellationToken.None);
@@ -100,5 +108,118 @@ public sealed class KillAndResumeTests
         await connection.OpenAsync();
         var validated = await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
         return BackfillRunner.Create(validated, rig.SourceConnectionString, rig.Target, rig.Log);
+    }
+
+    /// <summary>What the target's checkpoint tables say: rows committed, whether every range is done, and the catch-up position once it started.</summary>
+    private sealed record CheckpointState(decimal Rows, bool SnapshotDone, string? CatchUpPosition)
+    {
+        public static async Task<CheckpointState> ReadAsync(BackfillRig rig)
+        {
+            var ranges = $"\"{rig.Schema}\".dualwrite_backfill_ranges";
+            var plans = $"\"{rig.Schema}\".dualwrite_backfill_plans";
+            await using var command = rig.Target.CreateCommand($"""
+                SELECT (SELECT coalesce(sum(rows), 0) FROM {ranges}),
+                       (SELECT count(*) > 0 AND bool_and(done) FROM {ranges}),
+                       (SELECT cdc_file || ':' || cdc_offset FROM {plans} WHERE cdc_started)
+                """);
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return new CheckpointState(reader.GetDecimal(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Before the first run has created its control tables.
+                return new CheckpointState(0, false, null);
+            }
+        }
+    }
+
+    /// <summary>The CLI as a child process, its output kept for the failure message.</summary>
+    private sealed class CliProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private CliProcess(Process process) => _process = process;
+
+        public static CliProcess Start(string planFile)
+        {
+            var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
+            var start = new ProcessStartInfo("dotnet", [cli, "backfill", "run", "--plan", planFile, "--follow"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
+            start.Environment["DUALWRITE_TEST_PG"] = PostgresServer.ConnectionString;
+            var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
+            var cliProcess = new CliProcess(process);
+            // Drained as it comes, so the child never blocks on a full pipe.
+            process.OutputDataReceived += (_, e) => cliProcess.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => cliProcess.Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return cliProcess;
+        }
+
+        /// <summary>Polls the checkpoint tables until <paramref name="killPoint"/> holds; the run must still be working then.</summary>
+        public async Task WaitForAsync(BackfillRig rig, Func<CheckpointState, bool> killPoint, string what)
+        {
+            var watch = Stopwatch.StartNew();
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"The backfill exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}");
+                }
+
+                if (killPoint(await CheckpointState.ReadAsync(rig)))
+                {
+                    return;
+                }
+
+                if (watch.Elapsed > KillPointTimeout)
+                {
+                    throw new TimeoutException($"No {what} after {KillPointTimeout.TotalMinutes} min. Output:\n{Output}");
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose() => _process.Dispose();
+
+        private string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
     }
 }

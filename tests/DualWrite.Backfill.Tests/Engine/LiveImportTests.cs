@@ -27,7 +27,13 @@ public sealed class LiveImportTests
             await Task.Delay(50);
         }
 
-        await Task.Delay(1000);
+        // The writer keeps going while the catch-up runs: so many more changes, however long they take.
+        var writtenAtCatchUp = writer.Operations;
+        while (writer.Operations < writtenAtCatchUp + 300 && !running.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
         await stopWriting.CancelAsync();
         await writing;
         var end = await rig.MasterPositionAsync();

@@ -12,7 +12,10 @@ internal sealed class SourceWriter(MySqlDataSource source, int seeded, int seed)
 {
     public const string CreateSql = "CREATE TABLE t (id INT NOT NULL PRIMARY KEY, grp INT NOT NULL, val VARCHAR(40) NULL, amount DECIMAL(10,2) NOT NULL, KEY (grp))";
 
-    public long Operations { get; private set; }
+    private long _operations;
+
+    /// <summary>Statements committed so far; read while the writer runs.</summary>
+    public long Operations => Volatile.Read(ref _operations);
 
     public static async Task SeedAsync(BackfillRig rig, int rows)
     {
@@ -42,7 +45,7 @@ internal sealed class SourceWriter(MySqlDataSource source, int seeded, int seed)
             };
             await using var command = new MySqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync(CancellationToken.None);
-            Operations++;
+            Interlocked.Increment(ref _operations);
         }
     }
 }

@@ -84,7 +84,7 @@ public sealed class AddDualWriteTests
         (await store.GetAsync(1, Ct))!.Value.Should().Be("new");
 
         flags.SetPhase("DualWrite.orders", nameof(MigrationPhase.DualWriteReadOld));
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (phases.GetPhase("orders") != MigrationPhase.DualWriteReadOld && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10, Ct);
@@ -122,7 +122,7 @@ public sealed class AddDualWriteTests
         rig.Log.PendingCount.Should().Be(1);
 
         await host.StartAsync(Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (rig.Log.PendingCount > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10, Ct);

@@ -45,8 +45,12 @@ public sealed class BinlogServerTests : BinlogTestBase
         }
 
         await gotFirstBatch.Task.WaitAsync(cts.Token);
-        Process.GetProcessById(MariaDbServer.ServerProcessId()).Kill();
-        await Task.Delay(500);
+        using (var server = Process.GetProcessById(MariaDbServer.ServerProcessId()))
+        {
+            server.Kill();
+            await server.WaitForExitAsync(cts.Token);
+        }
+
         MariaDbServer.Services("up mariadb");
         await MySqlConnection.ClearAllPoolsAsync();
         for (var i = 6; i <= 10; i++)

@@ -8,7 +8,7 @@ namespace DualWrite.MySql.Tests.Integration.Control;
 /// <summary>A value that is not a phase, written into the phase table by hand, never reroutes traffic.</summary>
 public sealed class GarbagePhaseTests : PhaseControlTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task GarbageAfterAGoodPhase_InstancesKeepTheLastGoodPhase_AndReportIt()

@@ -12,7 +12,7 @@ namespace DualWrite.MySql.Tests.Integration.Control;
 /// <summary>The phase table as a configuration source: what it serves, when it signals, and how it fails.</summary>
 public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Rows_AreServedAsVariantFlags_InTheMicrosoftSchema()
