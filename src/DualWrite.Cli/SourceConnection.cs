@@ -1,4 +1,5 @@
 using DualWrite.MySql;
+using MySqlConnector;
 
 namespace DualWrite.Cli;
 

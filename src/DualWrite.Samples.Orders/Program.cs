@@ -1,6 +1,7 @@
 using System.Globalization;
 using DualWrite.MySql;
 using DualWrite.Samples.Orders.Migration;
+using MySqlConnector;
 
 // The orders service's migration, end to end on a local MariaDB: see docs/sample-orders.md.
 // Usage: dualwrite-sample-orders [--orders N] [--clients N] [--dwell SECONDS] [--seed N]

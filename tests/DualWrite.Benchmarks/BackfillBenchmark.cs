@@ -166,8 +166,8 @@ internal static class BackfillBenchmark
         return BenchEnvironment.RunShell(script).TotalSeconds;
     }
 
-    private static Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync() =>
-        new DualWrite.MySql.Binlog.BinlogReader(BenchEnvironment.ConnectionString("sbtest")).GetCurrentPositionAsync();
+    private static Task<DualWrite.MySql.Replication.BinlogPosition> MasterPositionAsync() =>
+        new DualWrite.MySql.Replication.BinlogReader(BenchEnvironment.ConnectionString("sbtest")).GetCurrentPositionAsync();
 
     /// <summary>
     /// Each timed load starts from the same state: the previous load's tables vacuumed and analysed (so autovacuum

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 using DualWrite.MySql.Tests.Unit.Binlog.Events;
 
 namespace DualWrite.Benchmarks;

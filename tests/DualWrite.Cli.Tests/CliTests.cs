@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using DualWrite.Cli;
 using DualWrite.Cli.Commands;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Tests;

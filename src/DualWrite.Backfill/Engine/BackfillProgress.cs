@@ -29,7 +29,7 @@ public sealed class BackfillProgress
     public string? Position => AppliedPosition?.ToString();
 
     /// <summary>The last binlog position applied.</summary>
-    public DualWrite.MySql.Binlog.BinlogPosition? AppliedPosition { get; internal set; }
+    public DualWrite.MySql.Replication.BinlogPosition? AppliedPosition { get; internal set; }
 
     /// <summary>Lag of every applied batch, in milliseconds, for percentiles.</summary>
     public IReadOnlyList<double> LagSamples

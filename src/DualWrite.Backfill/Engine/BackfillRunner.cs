@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Backfill.Plans;
+using DualWrite.MySql.Replication;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;
@@ -275,7 +276,7 @@ public sealed class BackfillRunner
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new MySqlCommand($"SELECT MIN({Sql.My(first.Name)}), MAX({Sql.My(first.Name)}) FROM {table.SourceName}", connection);
+            var command = new MySqlCommand($"SELECT MIN({MySqlNames.Quote(first.Name)}), MAX({MySqlNames.Quote(first.Name)}) FROM {table.SourceName}", connection);
             await using (command.ConfigureAwait(false))
             {
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

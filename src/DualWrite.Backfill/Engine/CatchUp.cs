@@ -4,9 +4,10 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Replication;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Rows;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;
@@ -104,7 +105,7 @@ internal sealed class CatchUp
 
             transactions.TryComplete();
         }
-        catch (MySqlException ex) when (ex.Kind == MySqlErrorKind.BinlogPurged)
+        catch (BinlogException ex) when (ex.Kind == BinlogErrorKind.BinlogPurged)
         {
             transactions.TryComplete(new BackfillException(BackfillError.BinlogPurged,
                 $"The binlog at the catch-up position {from} was purged from the source, so the changes since then are lost to the catch-up. " +

@@ -1,4 +1,4 @@
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
 
 namespace DualWrite.Backfill.Engine;
@@ -42,7 +43,7 @@ internal static class KeyCodec
         "bigint" when column.IsUnsigned => ulong.Parse(text, CultureInfo.InvariantCulture),
         "bigint" => long.Parse(text, CultureInfo.InvariantCulture),
         "bit" => ulong.Parse(text, CultureInfo.InvariantCulture),
-        "decimal" or "numeric" => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : MySqlDecimal.Parse(text),
+        "decimal" or "numeric" => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : ExactDecimal.Parse(text),
         "float" or "double" or "real" => double.Parse(text, CultureInfo.InvariantCulture),
         "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => Convert.FromBase64String(text),
         "date" or "datetime" or "timestamp" => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : text,

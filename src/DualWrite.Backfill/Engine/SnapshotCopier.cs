@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;
@@ -24,8 +26,6 @@ internal sealed class SnapshotCopier(
     Throttle throttle,
     TableProgress progress)
 {
-    private readonly Action<MySqlDataReader, int, NpgsqlBinaryImporter>[] _copiers = [.. table.Columns.Select(ColumnCopy.For)];
-
     public async Task CopyAsync(RangeState range, CancellationToken cancellationToken)
     {
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal sealed class SnapshotCopier(
         var command = new MySqlCommand { Connection = connection };
         await using (command.ConfigureAwait(false))
         {
-            var firstKey = Sql.My(table.Columns[keyColumns[0]].Source.Name);
+            var firstKey = MySqlNames.Quote(table.Columns[keyColumns[0]].Source.Name);
             if (range.Low is { } low)
             {
                 where.Add($"{firstKey} >= @low");
@@ -74,15 +74,17 @@ internal sealed class SnapshotCopier(
             }
 
             command.CommandText =
-                $"SELECT {string.Join(", ", selected.Select(c => Sql.My(c.Name)))} FROM {table.SourceName}" +
+                $"SELECT {string.Join(", ", selected.Select(c => MySqlNames.Quote(c.Name)))} FROM {table.SourceName}" +
                 (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
-                $" ORDER BY {string.Join(", ", table.Keys.Select(k => Sql.My(k.Source.Name)))}";
+                $" ORDER BY {string.Join(", ", table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)))}";
             command.CommandTimeout = 0;
             var snapshotVersion = BinlogVersion.Of(snapshot);
             var versionOrdinal = table.Version is null ? -1 : selected.Count - 1;
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
+                var values = MySqlColumnReader.For(reader);
+                var copiers = table.Columns.Select((c, i) => ColumnCopy.For(c, values.Reader(i))).ToArray();
                 var more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var wroteAny = false;
                 while (more)
@@ -100,7 +102,7 @@ internal sealed class SnapshotCopier(
                             do
                             {
                                 importer.StartRow();
-                                for (var i = 0; i < _copiers.Length; i++)
+                                for (var i = 0; i < copiers.Length; i++)
                                 {
                                     if (reader.IsDBNull(i))
                                     {
@@ -108,13 +110,13 @@ internal sealed class SnapshotCopier(
                                     }
                                     else
                                     {
-                                        _copiers[i](reader, i, importer);
+                                        copiers[i](reader, i, importer);
                                     }
                                 }
 
                                 importer.Write(versionOrdinal < 0 ? snapshotVersion : reader.GetInt64(versionOrdinal), NpgsqlTypes.NpgsqlDbType.Bigint);
                                 rows++;
-                                lastKey = Key(reader, keyColumns);
+                                lastKey = Key(reader, values, keyColumns);
                                 more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                             }
                             while (more && rows < table.ChunkSize);
@@ -143,12 +145,12 @@ internal sealed class SnapshotCopier(
         }
     }
 
-    private static object?[] Key(MySqlDataReader reader, int[] keyColumns)
+    private static object?[] Key(MySqlDataReader reader, MySqlColumnReader values, int[] keyColumns)
     {
         var key = new object?[keyColumns.Length];
         for (var i = 0; i < key.Length; i++)
         {
-            key[i] = reader.GetValue(keyColumns[i]);
+            key[i] = values.GetValue(reader, keyColumns[i]);
         }
 
         return key;
@@ -157,7 +159,7 @@ internal sealed class SnapshotCopier(
     /// <summary>The keyset predicate "key after <paramref name="key"/>", expanded so MySQL uses the key's index: a > x OR (a = x AND b > y) ...</summary>
     private string After(object?[] key, MySqlCommand command)
     {
-        var names = table.Keys.Select(k => Sql.My(k.Source.Name)).ToList();
+        var names = table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)).ToList();
         var terms = new List<string>();
         for (var i = 0; i < names.Count; i++)
         {

@@ -1,11 +1,10 @@
+using DualWrite.MySql;
+
 namespace DualWrite.Backfill.Engine;
 
-/// <summary>Identifier quoting for the statements the engine generates.</summary>
+/// <summary>PostgreSQL identifier quoting for the statements the engine generates (MySQL's is <see cref="DualWrite.MySql.MySqlNames"/>).</summary>
 internal static class Sql
 {
-    /// <summary>A MySQL identifier in backticks, embedded backticks doubled.</summary>
-    public static string My(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
-
     /// <summary>A PostgreSQL identifier in double quotes, embedded quotes doubled.</summary>
     public static string Pg(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

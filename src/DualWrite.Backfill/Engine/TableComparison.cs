@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;
@@ -44,20 +46,21 @@ internal static class TableComparison
                 await SnapshotCopier.ExecuteAsync(mysql, "SET SESSION time_zone = '+00:00'", cancellationToken).ConfigureAwait(false);
                 await SnapshotCopier.ExecuteAsync(mysql, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
                 var command = new MySqlCommand(
-                    $"SELECT {string.Join(", ", table.Columns.Select(c => Sql.My(c.Source.Name)))} FROM {table.SourceName} ORDER BY {string.Join(", ", table.Keys.Select(k => Sql.My(k.Source.Name)))}",
+                    $"SELECT {string.Join(", ", table.Columns.Select(c => MySqlNames.Quote(c.Source.Name)))} FROM {table.SourceName} ORDER BY {string.Join(", ", table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)))}",
                     mysql) { CommandTimeout = 0 };
                 await using (command.ConfigureAwait(false))
                 {
                     var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
+                        var values = MySqlColumnReader.For(reader);
                         var page = new List<object?[]>(Page);
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
                             var row = new object?[table.Columns.Count];
                             for (var i = 0; i < row.Length; i++)
                             {
-                                row[i] = table.Columns[i].Convert(reader.IsDBNull(i) ? null : reader.GetValue(i));
+                                row[i] = table.Columns[i].Convert(values.GetValue(reader, i));
                             }
 
                             page.Add(row);

@@ -1,5 +1,7 @@
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
+using MySqlConnector;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,12 +15,14 @@ internal static class ColumnCopy
     /// the reader's typed getters and written with the importer's typed writers (no boxing); every other type, and
     /// any column with a transform, goes through <see cref="ColumnSpec.Convert"/>.
     /// </summary>
-    public static Action<MySqlDataReader, int, NpgsqlBinaryImporter> For(ColumnSpec column)
+    /// <param name="column">The mapped column.</param>
+    /// <param name="read">Reads the column's source value as the value policy has it (<see cref="MySqlColumnReader"/>).</param>
+    public static Action<MySqlDataReader, int, NpgsqlBinaryImporter> For(ColumnSpec column, Func<MySqlDataReader, int, object> read)
     {
         var type = column.Type;
         if (!column.Plain)
         {
-            return Generic(column);
+            return Generic(column, read);
         }
 
         return (type.DbType, column.Source.DataType) switch
@@ -30,41 +34,14 @@ internal static class ColumnCopy
             (NpgsqlDbType.Real, _) => (r, i, w) => w.Write(r.GetFloat(i), NpgsqlDbType.Real),
             (NpgsqlDbType.Numeric, "decimal" or "numeric") => (r, i, w) => w.Write(r.GetDecimal(i), NpgsqlDbType.Numeric),
             (NpgsqlDbType.Varchar or NpgsqlDbType.Text, "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext") => Text(column),
-            _ => Generic(column),
+            _ => Generic(column, read),
         };
     }
 
-    /// <summary>
-    /// Text: UTF-8 bytes from the source go to the target (a UTF-8 database) as they are, neither decoded nor
-    /// re-encoded; other character sets are decoded to a string. Either way a NUL character is refused.
-    /// </summary>
-    private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Text(ColumnSpec column)
-    {
-        var buffer = new byte[256];
-        return (r, i, w) =>
-        {
-            if (!r.IsUtf8Text(i))
-            {
-                w.Write((string)column.Convert(r.GetString(i))!, column.Type.DbType);
-                return;
-            }
+    /// <summary>Text, with the NUL check of <see cref="ColumnSpec.Convert"/> (PostgreSQL text cannot hold NUL).</summary>
+    private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Text(ColumnSpec column) =>
+        (r, i, w) => w.Write((string)column.Convert(r.GetString(i))!, column.Type.DbType);
 
-            var bytes = r.GetRawBytes(i);
-            if (bytes.Contains((byte)0))
-            {
-                column.Convert(r.GetString(i)); // throws the typed error naming the column
-            }
-
-            if (bytes.Length > buffer.Length)
-            {
-                buffer = new byte[Math.Max(bytes.Length, buffer.Length * 2)];
-            }
-
-            bytes.CopyTo(buffer);
-            w.Write(new ReadOnlyMemory<byte>(buffer, 0, bytes.Length), column.Type.DbType);
-        };
-    }
-
-    private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Generic(ColumnSpec column) =>
-        (r, i, w) => w.Write(column.Convert(r.GetValue(i))!, column.Type.DbType);
+    private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Generic(ColumnSpec column, Func<MySqlDataReader, int, object> read) =>
+        (r, i, w) => w.Write(column.Convert(read(r, i))!, column.Type.DbType);
 }

@@ -1,5 +1,6 @@
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql;
 
 namespace DualWrite.Backfill.Engine;
 
@@ -41,7 +42,7 @@ internal sealed record TableSpec(
     SourceColumn? Version,
     int ChunkSize)
 {
-    public string SourceName => Sql.My(Source.Database) + "." + Sql.My(Source.Name);
+    public string SourceName => MySqlNames.Quote(Source.Database) + "." + MySqlNames.Quote(Source.Name);
 
     public string TargetName => Sql.Pg(TargetSchema, TargetTable);
 

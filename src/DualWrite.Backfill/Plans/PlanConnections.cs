@@ -1,4 +1,5 @@
-using DualWrite.MySql;
+using DualWrite.MySql.Values;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Plans;
@@ -9,12 +10,15 @@ namespace DualWrite.Backfill.Plans;
 /// </summary>
 public static class PlanConnections
 {
-    /// <summary>The MySQL/MariaDB connection string for <paramref name="plan"/> (a plan's <see cref="MigrationPlan.Source"/>).</summary>
+    /// <summary>
+    /// The MySqlConnector connection string for <paramref name="plan"/> (a plan's <see cref="MigrationPlan.Source"/>),
+    /// with the settings under which every value reads exactly (<see cref="MySqlExactSettings"/>).
+    /// </summary>
     /// <param name="plan">The source connection.</param>
     /// <param name="environment">Reads an environment variable (null when unset), e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
     /// <exception cref="PlanException">A variable the plan names is unset, or does not hold a valid connection string.</exception>
     public static string MySqlConnectionString(ConnectionPlan plan, Func<string, string?> environment) =>
-        Build(plan, environment, "source", "MySQL", text => new MySqlConnectionStringBuilder(text).ConnectionString, password => new MySqlConnectionStringBuilder
+        Build(plan, environment, "source", "MySQL", text => MySqlExactSettings.Apply(new MySqlConnectionStringBuilder(text)).ConnectionString, password => MySqlExactSettings.Apply(new MySqlConnectionStringBuilder
         {
             Server = plan.Host ?? "",
             Port = (uint)(plan.Port ?? 3306),
@@ -22,7 +26,7 @@ public static class PlanConnections
             Password = password ?? "",
             Database = plan.Database ?? "",
             ApplicationName = "dualwrite",
-        }.ConnectionString);
+        }).ConnectionString);
 
     /// <summary>The Npgsql connection string for <paramref name="plan"/> (a plan's <see cref="MigrationPlan.Target"/>).</summary>
     /// <param name="plan">The target connection.</param>

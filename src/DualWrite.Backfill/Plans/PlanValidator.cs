@@ -1,5 +1,6 @@
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Plans;
 

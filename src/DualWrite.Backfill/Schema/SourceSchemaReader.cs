@@ -1,5 +1,6 @@
 using System.Globalization;
 using DualWrite.MySql;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Schema;
 

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
+using MySqlConnector;
 using NpgsqlTypes;
 
 namespace DualWrite.Backfill.Schema;
@@ -71,13 +73,13 @@ public static partial class TypeMapping
         var sql = string.Create(CultureInfo.InvariantCulture, $"numeric({precision},{scale})");
         if (precision <= 28)
         {
-            return new(sql, NpgsqlDbType.Numeric, v => v is MySqlDecimal d && d.TryToDecimal(out var exact) ? exact : System.Convert.ToDecimal(v, CultureInfo.InvariantCulture));
+            return new(sql, NpgsqlDbType.Numeric, v => v is ExactDecimal d && d.TryToDecimal(out var exact) ? exact : System.Convert.ToDecimal(v, CultureInfo.InvariantCulture));
         }
 
         // Beyond System.Decimal: the exact decimal text, cast to numeric on the server.
         return new(sql, NpgsqlDbType.Text, v => v switch
         {
-            MySqlDecimal d => d.ToString(),
+            ExactDecimal d => d.ToString(),
             decimal d => d.ToString(CultureInfo.InvariantCulture),
             _ => System.Convert.ToString(v, CultureInfo.InvariantCulture)!,
         }, StagedAsText: true);
@@ -118,7 +120,8 @@ public static partial class TypeMapping
     private static object DateValue(object value, string column) => value switch
     {
         DateTime d => d,
-        MySqlDateTime m => m.IsValidDateTime ? m.ToDateTime() : DateTime.MinValue,
+        // Only what DateTime cannot hold arrives as MySqlDateTime (MySqlTemporal).
+        MySqlDateTime => DateTime.MinValue,
         _ => throw new TargetValueException($"column `{column}`: {value.GetType().Name} is not a date."),
     };
 

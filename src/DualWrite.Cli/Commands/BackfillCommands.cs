@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
+using DualWrite.MySql.Replication;
+using MySqlConnector;
 using Npgsql;
 using Spectre.Console;
 
@@ -85,9 +87,13 @@ public static class BackfillCommands
                 console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(ex.Message)}");
                 return ex is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
             }
-            catch (DualWrite.MySql.MySqlException ex)
+            catch (MySqlException ex)
             {
-                return MySqlErrors.Report(console, ex, "while reading the source");
+                return ErrorReport.Report(console, ex, "while reading the source");
+            }
+            catch (BinlogException ex)
+            {
+                return ErrorReport.Report(console, ex, "while reading the source's binlog");
             }
 
             if (!arguments.Compare)

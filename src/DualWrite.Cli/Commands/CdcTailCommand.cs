@@ -1,7 +1,8 @@
 using System.Globalization;
+using DualWrite.MySql.Replication.Events;
+using DualWrite.MySql.Replication;
 using DualWrite.MySql;
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Events;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -36,9 +37,9 @@ public static class CdcTailCommand
             console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
             return ExitCodes.InvalidArguments;
         }
-        catch (MySqlException ex)
+        catch (BinlogException ex)
         {
-            return MySqlErrors.Report(console, ex);
+            return ErrorReport.Report(console, ex);
         }
 
         console.MarkupLine($"[bold]Following[/] {Markup.Escape(builder.Server)}:{builder.Port} from {Markup.Escape(start.ToString())}");
@@ -63,9 +64,9 @@ public static class CdcTailCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (MySqlException ex)
+        catch (BinlogException ex)
         {
-            return MySqlErrors.Report(console, ex);
+            return ErrorReport.Report(console, ex);
         }
 
         console.MarkupLine($"{count} transaction(s); last delivered position {Markup.Escape(reader.ReceivedPosition?.ToString() ?? start.ToString())}");

@@ -1,4 +1,5 @@
 using DualWrite.MySql;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -27,7 +28,8 @@ public static class InspectCommand
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 console.MarkupLine($"[bold]Source[/] {Markup.Escape(target)} as [bold]{Markup.Escape(builder.UserID)}[/]");
                 console.MarkupLine($"  server version  {Markup.Escape(connection.ServerVersion)}");
-                console.MarkupLine($"  connection      {(connection.IsEncrypted ? "TLS" : "unencrypted")}");
+                var cipher = await SessionStatusAsync(connection, "Ssl_cipher", cancellationToken).ConfigureAwait(false);
+                console.MarkupLine($"  connection      {(string.IsNullOrEmpty(cipher) ? "unencrypted" : "TLS (" + Markup.Escape(cipher) + ")")}");
 
                 var settingsOk = await PrintBinlogSettingsAsync(connection, console, cancellationToken).ConfigureAwait(false);
                 if (!string.IsNullOrEmpty(builder.Database))
@@ -44,8 +46,22 @@ public static class InspectCommand
         }
         catch (MySqlException ex)
         {
-            console.MarkupLine($"[red]error[/] {Markup.Escape(target)}: {Markup.Escape(ex.Message)} [grey]({ex.Kind}, {ex.Number})[/]");
-            return ex.Kind is MySqlErrorKind.Server ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+            return ErrorReport.Report(console, ex, $"while inspecting {target}");
+        }
+    }
+
+    /// <summary>A session status value (SHOW SESSION STATUS), or null when the server has none of that name.</summary>
+    private static async Task<string?> SessionStatusAsync(MySqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        var command = new MySqlCommand("SHOW SESSION STATUS WHERE Variable_name = @name", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("@name", name);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(1) ? reader.GetString(1) : null;
+            }
         }
     }
 

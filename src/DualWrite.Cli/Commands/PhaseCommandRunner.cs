@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
-using DualWrite.MySql;
 using DualWrite.MySql.Control;
+using DualWrite.MySql;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -45,7 +46,7 @@ public static class PhaseCommandRunner
             var hint = ex.Number == 1146
                 ? $"The control tables do not exist in database '{builder.Database}': create them with `dualwrite phase init --entity <name> --actor <who>`."
                 : null;
-            return MySqlErrors.Report(console, ex, hint);
+            return ErrorReport.Report(console, ex, hint);
         }
         catch (ArgumentException ex)
         {

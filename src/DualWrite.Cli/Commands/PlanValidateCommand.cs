@@ -1,6 +1,7 @@
 using System.Globalization;
 using DualWrite.Backfill.Plans;
 using DualWrite.MySql;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -85,7 +86,7 @@ public static class PlanValidateCommand
         }
         catch (MySqlException ex)
         {
-            return (MySqlErrors.Report(console, ex, $"while checking {file} against its source"), null, "");
+            return (ErrorReport.Report(console, ex, $"while checking {file} against its source"), null, "");
         }
     }
 

@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Control;
 
 public sealed partial class MySqlPhaseConfigurationProvider

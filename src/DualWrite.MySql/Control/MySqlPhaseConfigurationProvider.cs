@@ -1,7 +1,8 @@
 using DualWrite.Core.Flags;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Control;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Control;
 

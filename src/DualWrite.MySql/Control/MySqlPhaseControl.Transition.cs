@@ -1,5 +1,6 @@
 using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Control;
 

@@ -1,9 +1,10 @@
 using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Phases;
-using DualWrite.MySql;
 using DualWrite.MySql.Control;
+using DualWrite.MySql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Control;
 
 /// <summary>The statements over one pair of control tables; every identifier is quoted.</summary>
@@ -5,8 +7,8 @@ internal sealed class PhaseControlSql
 {
     public PhaseControlSql(PhaseControlTables tables)
     {
-        var phase = MySqlConnection.QuoteIdentifier(tables.PhaseTable);
-        var audit = MySqlConnection.QuoteIdentifier(tables.AuditTable);
+        var phase = MySqlNames.Quote(tables.PhaseTable);
+        var audit = MySqlNames.Quote(tables.AuditTable);
 
         // utf8mb4_bin: entity names compare ordinally, as the phase source's lookups do.
         CreatePhaseTable = $"""

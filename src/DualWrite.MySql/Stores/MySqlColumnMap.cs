@@ -1,4 +1,5 @@
 using DualWrite.Core.Stores;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 

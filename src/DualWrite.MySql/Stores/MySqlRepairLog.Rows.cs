@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 

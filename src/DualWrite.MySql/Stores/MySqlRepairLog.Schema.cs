@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Stores;
 
 /// <content>The log's table.</content>

@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 
@@ -51,7 +52,7 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
         _time = timeProvider ?? TimeProvider.System;
         Table = table;
         Database = database;
-        _sqlTable = SqlNames.Qualify(database, table);
+        _sqlTable = MySqlNames.Qualify(database, table);
     }
 
     /// <summary>The data source the table lives in.</summary>
@@ -63,7 +64,7 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
     /// <summary>The table's database, or <see langword="null"/> for the connection's default database.</summary>
     public string? Database { get; }
 
-    private string DisplayName => SqlNames.Display(Database, Table);
+    private string DisplayName => MySqlNames.Display(Database, Table);
 
     /// <inheritdoc />
     /// <remarks>
@@ -81,7 +82,7 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
                 {
                     await AppendInsert(new SqlBatch(), row).ExecuteNonQueryAsync(connection, cancellationToken).ConfigureAwait(false);
                 }
-                catch (MySqlException ex) when (ex.Number == MySqlErrorNumbers.DuplicateEntry)
+                catch (MySqlException ex) when (ex.Number == MySqlErrors.DuplicateEntry)
                 {
                     await EnsureSameContentAsync(connection, row, ex, cancellationToken).ConfigureAwait(false);
                 }

@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Stores;
 
 /// <content>Commit, rollback, dispose and the after-commit callbacks.</content>
@@ -19,8 +21,9 @@ public sealed partial class MySqlStoreTransaction
     }
 
     /// <summary>
-    /// Commits, stops being current, returns the connection to the pool, then awaits the after-commit callbacks in
-    /// the order they were registered, with <paramref name="cancellationToken"/>.
+    /// Commits, stops being current, returns the connection to the pool (one it opened; a joined application
+    /// connection stays open), then awaits the after-commit callbacks in the order they were registered, with
+    /// <paramref name="cancellationToken"/>.
     /// </summary>
     /// <remarks>
     /// Every callback runs even when an earlier one throws, because each usually finishes a different piece of work
@@ -85,13 +88,16 @@ public sealed partial class MySqlStoreTransaction
         await EndAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Rolls back unless the transaction committed, and returns the connection; never throws for a broken connection.</summary>
+    /// <summary>
+    /// Rolls back unless the transaction committed, and returns the connection; never throws for a broken connection.
+    /// A joined application transaction is left as it is, for the application to commit or roll back.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_state is TransactionState.Active or TransactionState.Failed)
+            if (_state is TransactionState.Active or TransactionState.Failed && !IsJoined)
             {
                 try
                 {
@@ -152,7 +158,10 @@ public sealed partial class MySqlStoreTransaction
         }
 
         _ended = true;
-        await Connection.DisposeAsync().ConfigureAwait(false);
+        if (!IsJoined)
+        {
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Awaits each callback in order; collects failures and throws them together after the last one.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using DualWrite.Core.Stores;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 
@@ -45,7 +46,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                         ambient.RegisterAfterCommit(afterCommit);
                     }
                 }
-                catch (MySqlException ex) when (ownTransaction && ex.Number == MySqlErrorNumbers.Deadlock && attempt < MaxDeadlockRetries)
+                catch (MySqlException ex) when (ownTransaction && ex.Number == MySqlErrors.Deadlock && attempt < MaxDeadlockRetries)
                 {
                     // The server rolled back this attempt as a whole; start again with a new transaction.
                     StoreMetrics.GuardRetried(DisplayName, "deadlock");
@@ -131,7 +132,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 {
                     conflict = await ExecuteWriteAsync(write, connection, cancellationToken).ConfigureAwait(false);
                 }
-                catch (MySqlException duplicate) when (duplicate.Number == MySqlErrorNumbers.DuplicateEntry)
+                catch (MySqlException duplicate) when (duplicate.Number == MySqlErrors.DuplicateEntry)
                 {
                     intentAlreadyLogged |= await ResolveDuplicateAsync(connection, groups, writeIntent ? intent : null, duplicate, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -174,7 +175,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         MySqlConnection connection, KeyGroups<TKey, TValue> groups, RepairRow? intent, MySqlException duplicate, CancellationToken cancellationToken)
     {
         var before = groups.Versions();
-        var again = new SqlBatch().Statement("ROLLBACK TO SAVEPOINT " + Savepoint).Statement("SET @dualwrite_writer = NULL");
+        var again = new SqlBatch().Statement("ROLLBACK TO SAVEPOINT " + Savepoint).Statement(WriterFlag.Clear);
         if (intent is not null)
         {
             _repairLog.AppendContentRead(again, intent);
@@ -268,7 +269,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
     /// </summary>
     private static async Task AbandonAsync(MySqlConnection connection, bool ownTransaction, bool savepointSet, Exception failure, CancellationToken cancellationToken)
     {
-        if (failure is MySqlException { Kind: MySqlErrorKind.ConnectionLost } || connection.State != System.Data.ConnectionState.Open)
+        if (MySqlErrors.IsConnectionLost(failure) || connection.State != System.Data.ConnectionState.Open)
         {
             return;
         }
@@ -278,12 +279,12 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         {
             cleanup.Statement("ROLLBACK");
         }
-        else if (savepointSet && !StoreConnection.EndsTransaction(failure))
+        else if (savepointSet && !MySqlErrors.EndsTransaction(failure))
         {
             cleanup.Statement("ROLLBACK TO SAVEPOINT " + Savepoint);
         }
 
-        cleanup.Statement("SET @dualwrite_writer = NULL");
+        cleanup.Statement(WriterFlag.Clear);
         try
         {
             await cleanup.ExecuteNonQueryAsync(connection, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Stores;
 
 /// <content>Schema set-up: version column, tombstone table and triggers.</content>
@@ -81,7 +83,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 .Statement($"ALTER TABLE {_sql.Live} ADD COLUMN {_sql.Version} BIGINT NOT NULL DEFAULT 0")
                 .ExecuteNonQueryAsync(connection, cancellationToken).ConfigureAwait(false);
         }
-        catch (MySqlException ex) when (ex.Number == MySqlErrorNumbers.DuplicateColumn)
+        catch (MySqlException ex) when (ex.Number == MySqlErrors.DuplicateColumn)
         {
             // Another process added it since the shape was read.
         }
@@ -89,7 +91,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
 
     private string CreateTombstoneTableSql(TableShape table)
     {
-        var columns = _mapping.Key.Columns.Select(name => SqlNames.Quote(name) + " " + table.Column(name)!.Definition() + " NOT NULL");
+        var columns = _mapping.Key.Columns.Select(name => MySqlNames.Quote(name) + " " + table.Column(name)!.Definition() + " NOT NULL");
         return $"CREATE TABLE IF NOT EXISTS {_sql.Tombstones} ({string.Join(", ", columns)}, {_sql.Version} BIGINT NOT NULL, PRIMARY KEY ({_sql.KeyList})) ENGINE=InnoDB";
     }
 
@@ -97,7 +99,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
     {
         // MariaDB replaces a trigger atomically; elsewhere drop and create leave a moment without it.
         var replace = connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
-        var live = SqlNames.Qualify(table.Schema, _mapping.Table);
+        var live = MySqlNames.Qualify(table.Schema, _mapping.Table);
         var installed = 0;
         foreach (var (suffix, timing, body) in new TriggerSql(_mapping.TombstoneTable, _mapping.Key.Columns, _mapping.VersionColumn).All())
         {
@@ -107,7 +109,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 continue;
             }
 
-            var qualified = SqlNames.Qualify(table.Schema, name);
+            var qualified = MySqlNames.Qualify(table.Schema, name);
             var batch = new SqlBatch();
             if (!replace && existing is not null)
             {

@@ -61,7 +61,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         if (storeWrites > 0)
         {
             // Live table first, then tombstones, in every write: one lock order for all of the store's writers.
-            batch.Statement("SET @dualwrite_writer = 1");
+            batch.Statement(WriterFlag.Set);
             if (deleteLive.Count > 0)
             {
                 _sql.KeysIn(batch.Append("DELETE FROM ").Append(_sql.Live).Append(" WHERE "), deleteLive).EndStatement();
@@ -82,7 +82,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
             // which fails (rather than merging) if a concurrent writer created it first.
             AppendInsert(batch, _sql.Tombstones, raiseTombstones, withValues: false, onDuplicate: $"{_sql.Version} = VALUES({_sql.Version})");
             AppendInsert(batch, _sql.Tombstones, insertTombstones, withValues: false, onDuplicate: null);
-            batch.Statement("SET @dualwrite_writer = NULL");
+            batch.Statement(WriterFlag.Clear);
         }
 
         if (checkTombstones.Count > 0)

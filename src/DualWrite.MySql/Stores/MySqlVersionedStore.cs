@@ -1,5 +1,6 @@
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 

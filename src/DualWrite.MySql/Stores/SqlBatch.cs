@@ -1,4 +1,5 @@
 using System.Text;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 
@@ -57,7 +58,8 @@ internal sealed class SqlBatch
 
     public MySqlCommand ToCommand(MySqlConnection connection)
     {
-        var command = new MySqlCommand(_text.ToString(), connection);
+        // MySqlConnector wants the connection's open transaction on each of its commands: the caller's, when this runs in it.
+        var command = new MySqlCommand(_text.ToString(), connection, MySqlStoreTransaction.TransactionOn(connection));
         foreach (var value in _values)
         {
             command.Parameters.Add(new MySqlParameter { Value = value });

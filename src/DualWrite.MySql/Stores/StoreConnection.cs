@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
 
@@ -34,7 +35,7 @@ internal sealed class StoreConnection : IAsyncDisposable
     /// <summary>Marks the caller's transaction unusable when <paramref name="error"/> means the server ended it.</summary>
     public void ObserveFailure(Exception error)
     {
-        if (Ambient is not null && EndsTransaction(error))
+        if (Ambient is not null && MySqlErrors.EndsTransaction(error))
         {
             Ambient.MarkFailed(error);
         }
@@ -56,10 +57,6 @@ internal sealed class StoreConnection : IAsyncDisposable
         ExceptionDispatchInfo.Throw(error);
         return error;
     }
-
-    /// <summary>Whether the server rolled back the whole transaction: a deadlock victim, or a connection that broke.</summary>
-    public static bool EndsTransaction(Exception error) =>
-        error is MySqlException { Number: MySqlErrorNumbers.Deadlock } or MySqlException { Kind: MySqlErrorKind.ConnectionLost };
 
     public ValueTask DisposeAsync()
     {

@@ -8,11 +8,11 @@ internal sealed class StoreSql
 {
     public StoreSql(string? database, string table, string tombstoneTable, IReadOnlyList<string> keyColumns, IReadOnlyList<string> valueColumns, string versionColumn)
     {
-        Live = SqlNames.Qualify(database, table);
-        Tombstones = SqlNames.Qualify(database, tombstoneTable);
-        Keys = [.. keyColumns.Select(SqlNames.Quote)];
-        ValueColumns = [.. valueColumns.Select(SqlNames.Quote)];
-        Version = SqlNames.Quote(versionColumn);
+        Live = MySqlNames.Qualify(database, table);
+        Tombstones = MySqlNames.Qualify(database, tombstoneTable);
+        Keys = [.. keyColumns.Select(MySqlNames.Quote)];
+        ValueColumns = [.. valueColumns.Select(MySqlNames.Quote)];
+        Version = MySqlNames.Quote(versionColumn);
         KeyList = string.Join(", ", Keys);
         KeyOrder = string.Join(", ", Enumerable.Range(1, Keys.Length));
     }

@@ -1,3 +1,5 @@
+using MySqlConnector;
+
 namespace DualWrite.MySql.Stores;
 
 /// <summary>What information_schema says about a table: its database, engine, columns, unique indexes and triggers.</summary>

@@ -3,7 +3,7 @@ namespace DualWrite.MySql.Stores;
 /// <summary>
 /// The triggers that version writes made without the store (plain SQL from the application, scripts, other
 /// services), so that the row's version column, and with it the binlog, always carries a version that moves forward.
-/// Every body skips its bookkeeping while the session variable <c>@dualwrite_writer</c> is 1, which the store sets
+/// Every body skips its bookkeeping while the session variable <c>@dualwrite_writer</c> (<see cref="WriterFlag"/>) is 1, which the store sets
 /// around its own statements only: those already carry exact versions and write their own tombstones.
 /// </summary>
 /// <remarks>
@@ -15,7 +15,7 @@ internal sealed class TriggerSql
 {
     public const string NowMicros = "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
 
-    private const string NotStore = "COALESCE(@dualwrite_writer, 0) <> 1";
+    private const string NotStore = "COALESCE(" + WriterFlag.Value + ", 0) <> 1";
 
     private readonly string _tombstones;
     private readonly string[] _keys;
@@ -23,9 +23,9 @@ internal sealed class TriggerSql
 
     public TriggerSql(string tombstoneTable, IReadOnlyList<string> keyColumns, string versionColumn)
     {
-        _tombstones = SqlNames.Quote(tombstoneTable);
-        _keys = [.. keyColumns.Select(SqlNames.Quote)];
-        _version = SqlNames.Quote(versionColumn);
+        _tombstones = MySqlNames.Quote(tombstoneTable);
+        _keys = [.. keyColumns.Select(MySqlNames.Quote)];
+        _version = MySqlNames.Quote(versionColumn);
     }
 
     /// <summary>The triggers: name suffix, timing and event, body.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
-using DualWrite.MySql;
 using DualWrite.MySql.Stores;
+using DualWrite.MySql;
 using DualWrite.Samples.Orders.Domain;
+using MySqlConnector;
 
 namespace DualWrite.Samples.Orders.Data;
 
@@ -56,6 +57,6 @@ public static class OrderTable
             reader.GetDecimal(i + 1),
             DateTime.SpecifyKind(reader.GetDateTime(i + 2), DateTimeKind.Utc),
             reader.IsDBNull(i + 3) ? null : reader.GetString(i + 3),
-            reader.IsDBNull(i + 4) ? null : reader.GetRawBytes(i + 4).ToArray());
+            reader.IsDBNull(i + 4) ? null : (byte[])reader.GetValue(i + 4));
     }
 }

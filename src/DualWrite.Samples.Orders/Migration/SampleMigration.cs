@@ -5,14 +5,15 @@ using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
-using DualWrite.MySql;
 using DualWrite.MySql.Control;
 using DualWrite.MySql.Stores;
+using DualWrite.MySql;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MySqlConnector;
 
 namespace DualWrite.Samples.Orders.Migration;
 

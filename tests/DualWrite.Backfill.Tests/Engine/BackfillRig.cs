@@ -64,8 +64,8 @@ internal sealed class BackfillRig : IAsyncDisposable
     public BackfillRunner Runner(MigrationPlan plan, params TableSpec[] tables) =>
         new(plan, tables, SourceConnectionString, Target, Log);
 
-    public Task<DualWrite.MySql.Binlog.BinlogPosition> MasterPositionAsync() =>
-        new DualWrite.MySql.Binlog.BinlogReader(SourceConnectionString).GetCurrentPositionAsync();
+    public Task<DualWrite.MySql.Replication.BinlogPosition> MasterPositionAsync() =>
+        new DualWrite.MySql.Replication.BinlogReader(SourceConnectionString).GetCurrentPositionAsync();
 
     public Task<ComparisonReport> CompareAsync(TableSpec table) => TableComparison.CompareAsync(table, Source, Target, CancellationToken.None);
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using DualWrite.MySql.Core;
+using DualWrite.MySql.Replication.Session;
 using FluentAssertions.Execution;
 
 namespace DualWrite.MySql.Tests.Integration;

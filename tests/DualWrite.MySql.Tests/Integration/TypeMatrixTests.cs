@@ -686,8 +686,8 @@ public class TypeMatrixTests : ScratchDatabaseTests
             case byte[] bytes:
                 actual.Should().BeOfType<byte[]>().Which.Should().Equal(bytes, via);
                 break;
-            case MySqlDecimal exact:
-                actual.Should().BeOfType<MySqlDecimal>().Which.Should().Be(exact, via);
+            case ExactDecimal exact:
+                actual.Should().BeOfType<ExactDecimal>().Which.Should().Be(exact, via);
                 actual.ToString().Should().Be(exact.ToString(), via + " keeps the server's digits");
                 break;
             case decimal d:
@@ -717,7 +717,7 @@ public class TypeMatrixTests : ScratchDatabaseTests
         _ when type == typeof(float) => reader.GetFloat(0),
         _ when type == typeof(double) => reader.GetDouble(0),
         _ when type == typeof(decimal) => reader.GetDecimal(0),
-        _ when type == typeof(MySqlDecimal) => reader.GetMySqlDecimal(0),
+        _ when type == typeof(ExactDecimal) => reader.GetMySqlDecimal(0),
         _ when type == typeof(DateTime) => reader.GetDateTime(0),
         _ when type == typeof(TimeSpan) => reader.GetTimeSpan(0),
         _ when type == typeof(string) => reader.GetString(0),
@@ -735,7 +735,7 @@ public class TypeMatrixTests : ScratchDatabaseTests
     private static object ReadFieldValue(MySqlDataReader reader, Type type) =>
         typeof(MySqlDataReader).GetMethod(nameof(MySqlDataReader.GetFieldValue))!.MakeGenericMethod(type).Invoke(reader, [0])!;
 
-    private static Case Dec(string name, string column, string text) => new(name, column, text, MySqlDecimal.Parse(text), "DECIMAL");
+    private static Case Dec(string name, string column, string text) => new(name, column, text, ExactDecimal.Parse(text), "DECIMAL");
 
     private static string Describe(object value) => value switch
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.MySql.Tests.Integration.Binlog;
 

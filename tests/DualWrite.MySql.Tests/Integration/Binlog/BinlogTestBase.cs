@@ -1,4 +1,4 @@
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.MySql.Tests.Integration.Binlog;
 

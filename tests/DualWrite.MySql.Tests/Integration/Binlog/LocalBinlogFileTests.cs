@@ -1,5 +1,5 @@
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Events;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Events;
 
 namespace DualWrite.MySql.Tests.Integration.Binlog;
 

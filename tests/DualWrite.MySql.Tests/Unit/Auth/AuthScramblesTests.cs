@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using DualWrite.MySql.Protocol;
-using DualWrite.MySql.Protocol.Auth;
+using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Replication.Protocol.Auth;
 
 namespace DualWrite.MySql.Tests.Unit.Auth;
 

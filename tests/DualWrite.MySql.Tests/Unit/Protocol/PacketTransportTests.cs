@@ -1,4 +1,4 @@
-using DualWrite.MySql.Protocol.Serialization;
+using DualWrite.MySql.Replication.Protocol.Serialization;
 
 namespace DualWrite.MySql.Tests.Unit.Protocol;
 

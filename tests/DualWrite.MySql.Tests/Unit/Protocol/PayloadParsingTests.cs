@@ -1,6 +1,6 @@
-using DualWrite.MySql.Protocol;
-using DualWrite.MySql.Protocol.Payloads;
-using DualWrite.MySql.Protocol.Serialization;
+using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Replication.Protocol.Payloads;
+using DualWrite.MySql.Replication.Protocol.Serialization;
 
 namespace DualWrite.MySql.Tests.Unit.Protocol;
 

@@ -1,4 +1,4 @@
-using DualWrite.MySql.Core;
+using DualWrite.MySql.Replication.Session;
 
 namespace DualWrite.MySql.Tests.Unit.Settings;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using DualWrite.MySql.Protocol;
+using DualWrite.MySql.Replication.Protocol;
 
 namespace DualWrite.MySql.Tests.Unit.Values;
 

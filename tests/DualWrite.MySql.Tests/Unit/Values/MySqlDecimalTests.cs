@@ -6,7 +6,7 @@ public class MySqlDecimalTests
     public void Parse_65Digits_KeepsExactText()
     {
         const string Text = "-12345678901234567890123456789012345.123456789012345678901234567890";
-        var value = MySqlDecimal.Parse(Text);
+        var value = ExactDecimal.Parse(Text);
         value.ToString().Should().Be(Text);
         value.Precision.Should().Be(65);
         value.Scale.Should().Be(30);
@@ -15,15 +15,15 @@ public class MySqlDecimalTests
 
     [Fact]
     public void Parse_Scale38_IsAccepted() =>
-        MySqlDecimal.Parse("1." + new string('1', 38)).Scale.Should().Be(38);
+        ExactDecimal.Parse("1." + new string('1', 38)).Scale.Should().Be(38);
 
     [Fact]
     public void Parse_ZeroFilled_PrecisionIgnoresLeadingZeros()
     {
-        var value = MySqlDecimal.Parse("0000012.50");
+        var value = ExactDecimal.Parse("0000012.50");
         value.Precision.Should().Be(4);
         value.ToString().Should().Be("0000012.50");
-        value.Should().Be(MySqlDecimal.Parse("12.5"));
+        value.Should().Be(ExactDecimal.Parse("12.5"));
     }
 
     [Theory]
@@ -39,37 +39,37 @@ public class MySqlDecimalTests
     [InlineData("--1")]
     public void Parse_MalformedText_ThrowsFormatExceptionNamingText(string text)
     {
-        var act = () => MySqlDecimal.Parse(text);
+        var act = () => ExactDecimal.Parse(text);
         act.Should().Throw<FormatException>().Which.Message.Should().Contain($"'{text}'");
-        MySqlDecimal.TryParse(text, out _).Should().BeFalse();
+        ExactDecimal.TryParse(text, out _).Should().BeFalse();
     }
 
     [Fact]
     public void Parse_66Digits_ThrowsOverflow()
     {
-        var act = () => MySqlDecimal.Parse(new string('9', 66));
+        var act = () => ExactDecimal.Parse(new string('9', 66));
         act.Should().Throw<OverflowException>();
     }
 
     [Fact]
     public void Parse_Scale39_ThrowsOverflow()
     {
-        var act = () => MySqlDecimal.Parse("0." + new string('1', 39));
+        var act = () => ExactDecimal.Parse("0." + new string('1', 39));
         act.Should().Throw<OverflowException>();
     }
 
     [Fact]
     public void TryParse_ValidSpan_ReturnsValue()
     {
-        MySqlDecimal.TryParse("abc-1.25xyz".AsSpan(3, 5), out var value).Should().BeTrue();
+        ExactDecimal.TryParse("abc-1.25xyz".AsSpan(3, 5), out var value).Should().BeTrue();
         value.ToString().Should().Be("-1.25");
     }
 
     [Fact]
     public void Equals_TrailingZerosDiffer_AreEqualWithSameHash()
     {
-        var a = MySqlDecimal.Parse("1.50");
-        var b = MySqlDecimal.Parse("1.5");
+        var a = ExactDecimal.Parse("1.50");
+        var b = ExactDecimal.Parse("1.5");
         (a == b).Should().BeTrue();
         a.Equals((object)b).Should().BeTrue();
         a.GetHashCode().Should().Be(b.GetHashCode());
@@ -79,17 +79,17 @@ public class MySqlDecimalTests
     [Fact]
     public void Equals_NegativeZero_EqualsZero()
     {
-        var negativeZero = MySqlDecimal.Parse("-0.00");
+        var negativeZero = ExactDecimal.Parse("-0.00");
         negativeZero.IsNegative.Should().BeFalse();
-        (negativeZero == default(MySqlDecimal)).Should().BeTrue();
-        negativeZero.GetHashCode().Should().Be(MySqlDecimal.Parse("0").GetHashCode());
+        (negativeZero == default(ExactDecimal)).Should().BeTrue();
+        negativeZero.GetHashCode().Should().Be(ExactDecimal.Parse("0").GetHashCode());
     }
 
     [Fact]
     public void Equals_DifferentValues_AreNotEqual()
     {
-        (MySqlDecimal.Parse("1.5") != MySqlDecimal.Parse("1.05")).Should().BeTrue();
-        (MySqlDecimal.Parse("-1") != MySqlDecimal.Parse("1")).Should().BeTrue();
+        (ExactDecimal.Parse("1.5") != ExactDecimal.Parse("1.05")).Should().BeTrue();
+        (ExactDecimal.Parse("-1") != ExactDecimal.Parse("1")).Should().BeTrue();
     }
 
     [Theory]
@@ -104,8 +104,8 @@ public class MySqlDecimalTests
     [InlineData("009", "10")]
     public void CompareTo_LessThan_OrdersNumerically(string smaller, string larger)
     {
-        var a = MySqlDecimal.Parse(smaller);
-        var b = MySqlDecimal.Parse(larger);
+        var a = ExactDecimal.Parse(smaller);
+        var b = ExactDecimal.Parse(larger);
         a.CompareTo(b).Should().BeNegative();
         b.CompareTo(a).Should().BePositive();
         (a < b).Should().BeTrue();
@@ -118,9 +118,9 @@ public class MySqlDecimalTests
     [Fact]
     public void CompareTo_Object_HandlesNullAndRejectsOtherTypes()
     {
-        var one = MySqlDecimal.Parse("1");
+        var one = ExactDecimal.Parse("1");
         one.CompareTo(null).Should().BePositive();
-        one.CompareTo((object)MySqlDecimal.Parse("1.0")).Should().Be(0);
+        one.CompareTo((object)ExactDecimal.Parse("1.0")).Should().Be(0);
         var act = () => one.CompareTo((object)1m);
         act.Should().Throw<ArgumentException>();
     }
@@ -128,7 +128,7 @@ public class MySqlDecimalTests
     [Fact]
     public void Sort_MixedValues_SortsNumerically()
     {
-        var values = new[] { "10", "-0.5", "2.25", "-3", "0", "2.2" }.Select(MySqlDecimal.Parse).ToList();
+        var values = new[] { "10", "-0.5", "2.25", "-3", "0", "2.2" }.Select(ExactDecimal.Parse).ToList();
         values.Sort();
         values.Select(v => v.ToString()).Should().Equal("-3", "-0.5", "0", "2.2", "2.25", "10");
     }
@@ -136,50 +136,50 @@ public class MySqlDecimalTests
     [Fact]
     public void ToDecimal_KeepsScale()
     {
-        var value = MySqlDecimal.Parse("-123.4500").ToDecimal();
+        var value = ExactDecimal.Parse("-123.4500").ToDecimal();
         value.Should().Be(-123.45m);
         value.Scale.Should().Be(4);
     }
 
     [Fact]
     public void ToDecimal_DecimalMaxValue_Converts() =>
-        MySqlDecimal.Parse("79228162514264337593543950335").ToDecimal().Should().Be(decimal.MaxValue);
+        ExactDecimal.Parse("79228162514264337593543950335").ToDecimal().Should().Be(decimal.MaxValue);
 
     [Fact]
     public void ToDecimal_OneAboveDecimalMax_ThrowsOverflowNamingValue()
     {
-        var act = () => MySqlDecimal.Parse("79228162514264337593543950336").ToDecimal();
+        var act = () => ExactDecimal.Parse("79228162514264337593543950336").ToDecimal();
         act.Should().Throw<OverflowException>().Which.Message.Should().Contain("79228162514264337593543950336");
     }
 
     [Fact]
     public void ToDecimal_ThirtyPlacesOfTrailingZeros_DropsOnlyZeros()
     {
-        MySqlDecimal.Parse("2.500000000000000000000000000000").TryToDecimal(out var value).Should().BeTrue();
+        ExactDecimal.Parse("2.500000000000000000000000000000").TryToDecimal(out var value).Should().BeTrue();
         value.Should().Be(2.5m);
         value.Scale.Should().Be(28);
     }
 
     [Fact]
     public void ToDecimal_DecimalMaxWithTrailingZeroPlaces_Converts() =>
-        MySqlDecimal.Parse("79228162514264337593543950335.000").ToDecimal().Should().Be(decimal.MaxValue);
+        ExactDecimal.Parse("79228162514264337593543950335.000").ToDecimal().Should().Be(decimal.MaxValue);
 
     [Fact]
     public void TryToDecimal_29SignificantPlaces_ReturnsFalse()
     {
-        MySqlDecimal.Parse("0.00000000000000000000000000001").TryToDecimal(out _).Should().BeFalse();
-        MySqlDecimal.Parse("1.0000000000000000000000000001").TryToDecimal(out var fits).Should().BeTrue();
+        ExactDecimal.Parse("0.00000000000000000000000000001").TryToDecimal(out _).Should().BeFalse();
+        ExactDecimal.Parse("1.0000000000000000000000000001").TryToDecimal(out var fits).Should().BeTrue();
         fits.Should().Be(1.0000000000000000000000000001m);
     }
 
     [Fact]
     public void ToDouble_LongValue_ReturnsNearestDouble() =>
-        MySqlDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890").ToDouble().Should().Be(-1.2345678901234568e34);
+        ExactDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890").ToDouble().Should().Be(-1.2345678901234568e34);
 
     [Fact]
     public void Constructor_FromDecimal_KeepsScale()
     {
-        var value = new MySqlDecimal(-1.500m);
+        var value = new ExactDecimal(-1.500m);
         value.ToString().Should().Be("-1.500");
         value.Scale.Should().Be(3);
         value.IsNegative.Should().BeTrue();
@@ -188,8 +188,8 @@ public class MySqlDecimalTests
     [Fact]
     public void Default_IsZero()
     {
-        default(MySqlDecimal).ToString().Should().Be("0");
-        default(MySqlDecimal).Precision.Should().Be(1);
-        default(MySqlDecimal).ToDecimal().Should().Be(0m);
+        default(ExactDecimal).ToString().Should().Be("0");
+        default(ExactDecimal).Precision.Should().Be(1);
+        default(ExactDecimal).ToDecimal().Should().Be(0m);
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol.Text;
 
 namespace DualWrite.MySql.Tests.Unit.Values;
 

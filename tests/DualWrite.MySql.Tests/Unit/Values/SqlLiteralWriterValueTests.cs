@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Numerics;
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol.Text;
 using static DualWrite.MySql.Tests.Unit.Values.SqlLiteralWriterEscapingTests;
 
 namespace DualWrite.MySql.Tests.Unit.Values;
@@ -71,7 +71,7 @@ public class SqlLiteralWriterValueTests
 
     [Fact]
     public void Write_MySqlDecimal_IsItsText() =>
-        Literal(MySqlDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890"))
+        Literal(ExactDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890"))
             .Should().Be("-12345678901234567890123456789012345.123456789012345678901234567890");
 
     [Fact]

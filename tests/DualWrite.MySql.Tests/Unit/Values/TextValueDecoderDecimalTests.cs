@@ -1,4 +1,4 @@
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol.Text;
 using static DualWrite.MySql.Tests.Unit.Values.Columns;
 
 namespace DualWrite.MySql.Tests.Unit.Values;
@@ -51,15 +51,15 @@ public class TextValueDecoderDecimalTests
     public void Decode_Decimal29_ReturnsMySqlDecimalEvenForSmallValues()
     {
         var column = Decimal(29, 0);
-        TextValueDecoder.GetFieldType(column).Should().Be(typeof(MySqlDecimal));
-        TextValueDecoder.Decode(Ascii("1"), column).Should().BeOfType<MySqlDecimal>().Which.ToString().Should().Be("1");
+        TextValueDecoder.GetFieldType(column).Should().Be(typeof(ExactDecimal));
+        TextValueDecoder.Decode(Ascii("1"), column).Should().BeOfType<ExactDecimal>().Which.ToString().Should().Be("1");
     }
 
     [Fact]
     public void Decode_Decimal65_30_ReturnsExactMySqlDecimal()
     {
         const string Text = "-12345678901234567890123456789012345.123456789012345678901234567890";
-        var value = TextValueDecoder.Decode(Ascii(Text), Decimal(65, 30)).Should().BeOfType<MySqlDecimal>().Which;
+        var value = TextValueDecoder.Decode(Ascii(Text), Decimal(65, 30)).Should().BeOfType<ExactDecimal>().Which;
         value.ToString().Should().Be(Text);
         value.Precision.Should().Be(65);
         value.Scale.Should().Be(30);
@@ -70,14 +70,14 @@ public class TextValueDecoderDecimalTests
     public void Decode_Decimal65_0Max_ReturnsAllDigits()
     {
         var text = new string('9', 65);
-        TextValueDecoder.Decode(Ascii(text), Decimal(65, 0)).Should().BeOfType<MySqlDecimal>().Which.ToString().Should().Be(text);
+        TextValueDecoder.Decode(Ascii(text), Decimal(65, 0)).Should().BeOfType<ExactDecimal>().Which.ToString().Should().Be(text);
     }
 
     [Fact]
     public void Decode_Decimal38_38_ReturnsMySqlDecimal()
     {
         var text = "0." + new string('7', 38);
-        var value = TextValueDecoder.Decode(Ascii(text), Decimal(38, 38)).Should().BeOfType<MySqlDecimal>().Which;
+        var value = TextValueDecoder.Decode(Ascii(text), Decimal(38, 38)).Should().BeOfType<ExactDecimal>().Which;
         value.Scale.Should().Be(38);
         value.ToString().Should().Be(text);
     }
@@ -95,7 +95,7 @@ public class TextValueDecoderDecimalTests
     {
         var column = Of(MySqlColumnType.NewDecimal, length: 67, decimals: 30, name: "amount");
         var act = () => TextValueDecoder.ParseDecimal(Ascii("12345678901234567890123456789012345.5"), column);
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.InvalidValue && e.Message.Contains("'amount'") && e.Message.Contains("MySqlDecimal"));
+        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.InvalidValue && e.Message.Contains("'amount'") && e.Message.Contains("ExactDecimal"));
     }
 
     [Fact]

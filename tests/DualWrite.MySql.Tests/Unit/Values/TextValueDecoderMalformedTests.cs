@@ -1,5 +1,5 @@
-using DualWrite.MySql.Protocol;
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Replication.Protocol.Text;
 using static DualWrite.MySql.Tests.Unit.Values.Columns;
 
 namespace DualWrite.MySql.Tests.Unit.Values;

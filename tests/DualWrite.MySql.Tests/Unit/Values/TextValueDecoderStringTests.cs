@@ -1,6 +1,6 @@
 using System.Text;
-using DualWrite.MySql.Protocol;
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Replication.Protocol.Text;
 using static DualWrite.MySql.Tests.Unit.Values.Columns;
 
 namespace DualWrite.MySql.Tests.Unit.Values;

@@ -1,4 +1,4 @@
-using DualWrite.MySql.Protocol.Text;
+using DualWrite.MySql.Replication.Protocol.Text;
 using static DualWrite.MySql.Tests.Unit.Values.Columns;
 
 namespace DualWrite.MySql.Tests.Unit.Values;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 

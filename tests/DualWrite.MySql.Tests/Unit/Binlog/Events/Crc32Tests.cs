@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 

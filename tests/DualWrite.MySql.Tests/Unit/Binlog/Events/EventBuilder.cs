@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using DualWrite.MySql.Binlog;
+using DualWrite.MySql.Replication;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 

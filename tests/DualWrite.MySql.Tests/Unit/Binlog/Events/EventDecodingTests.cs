@@ -1,6 +1,6 @@
 using System.Text;
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Events;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Events;
 using static DualWrite.MySql.Tests.Unit.Binlog.Events.EventBuilder;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;

@@ -1,5 +1,5 @@
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Rows;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 

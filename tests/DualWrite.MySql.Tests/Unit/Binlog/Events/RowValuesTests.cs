@@ -1,6 +1,6 @@
 using System.Globalization;
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Events;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Events;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;
 

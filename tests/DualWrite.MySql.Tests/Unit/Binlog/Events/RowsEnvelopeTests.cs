@@ -1,6 +1,6 @@
-using DualWrite.MySql.Binlog;
-using DualWrite.MySql.Binlog.Events;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Events;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Events.EventBuilder;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Events;

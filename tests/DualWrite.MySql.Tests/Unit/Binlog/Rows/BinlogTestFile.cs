@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Rows;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;
@@ -146,7 +146,7 @@ public sealed class BinlogValueDecoderNumericTests
     {
         var value = Decode(Column(MySqlColumnType.NewDecimal, (precision << 8) | scale), hex);
 
-        value.Should().BeOfType<MySqlDecimal>();
+        value.Should().BeOfType<ExactDecimal>();
         value.ToString().Should().Be(expected);
     }
 

@@ -1,4 +1,4 @@
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;

@@ -1,5 +1,5 @@
 using System.Text;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.JsonBinaryBuilder;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DualWrite.MySql.Binlog.Events;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Events;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;
@@ -53,14 +53,14 @@ public sealed class RecordedRowsTests
 
         rows.Should().HaveCount(4);
         ShouldMatch(rows[0].After!, 1, (sbyte)-128, (byte)0, (short)-32768, (ushort)0, -8388608, 0u, int.MinValue, 0u, long.MinValue, 0UL,
-            -1.5f, -2.25, Dec("-12345678.90"), MySqlDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890"),
+            -1.5f, -2.25, Dec("-12345678.90"), ExactDecimal.Parse("-12345678901234567890123456789012345.123456789012345678901234567890"),
             Dec("-9999999999999999999999999999"), (short)0, 0UL, 0UL, 0UL);
         ShouldMatch(rows[1].After!, 2, (sbyte)127, (byte)255, (short)32767, (ushort)65535, 8388607, 16777215u, int.MaxValue, uint.MaxValue,
             long.MaxValue, ulong.MaxValue, 3.40282e38f, double.MaxValue, Dec("99999999.99"),
-            MySqlDecimal.Parse("99999999999999999999999999999999999.999999999999999999999999999999"), Dec("9999999999999999999999999999"),
+            ExactDecimal.Parse("99999999999999999999999999999999999.999999999999999999999999999999"), Dec("9999999999999999999999999999"),
             (short)2155, 1UL, ulong.MaxValue, 1023UL);
         ShouldMatch(rows[2].After!, 3, (sbyte)0, (byte)0, (short)0, (ushort)0, 0, 0u, 0, 0u, 0L, 0UL, 0f, 0d, Dec("1.50"),
-            MySqlDecimal.Parse("0.000000000000000000000000000001"), Dec("0"), (short)1901, 0UL, 1UL, 512UL);
+            ExactDecimal.Parse("0.000000000000000000000000000001"), Dec("0"), (short)1901, 0UL, 1UL, 512UL);
         rows[2].After![14]!.ToString().Should().Be("0.000000000000000000000000000001");
         rows[3].After!.Skip(1).Should().OnlyContain(v => v == null);
     }
@@ -282,7 +282,7 @@ public sealed class RecordedRowsTests
         var json = "{\"a\": 1, \"d\": 1.5, \"arr\": [\"x\", true, null], \"big\": 9223372036854775807}";
         var point = Hex("000000000101000000000000000000F03F0000000000000040");
 
-        ShouldMatch(rows[0].Rows[0].After!, 1, long.MaxValue, ulong.MaxValue, MySqlDecimal.Parse("-12345678901234567.0123456789"),
+        ShouldMatch(rows[0].Rows[0].After!, 1, long.MaxValue, ulong.MaxValue, ExactDecimal.Parse("-12345678901234567.0123456789"),
             "héllo wörld", "abc", Hex("DEADBEEF"), Hex("0102"), "text value", Hex("CAFE"), 1.25f, -2.5, At(2024, 6, 15, 12, 34, 56, 789_000),
             utc, At(2024, 6, 15), -(new TimeSpan(1, 2, 3) + TimeSpan.FromMilliseconds(500)), (short)2024, "b", "c'd", "x,z", 513UL, json,
             point, "café ñ", "Ÿ€ señor", "héllo");

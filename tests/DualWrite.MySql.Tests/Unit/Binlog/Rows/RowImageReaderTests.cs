@@ -1,5 +1,5 @@
-using DualWrite.MySql.Binlog.Events;
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Events;
+using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.JsonBinaryBuilder;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.JsonDiffApplierTests;
 using static DualWrite.MySql.Tests.Unit.Binlog.Rows.RowsTestData;

@@ -1,4 +1,4 @@
-using DualWrite.MySql.Binlog.Rows;
+using DualWrite.MySql.Replication.Rows;
 
 namespace DualWrite.MySql.Tests.Unit.Binlog.Rows;
 

@@ -1,0 +1,47 @@
+using DualWrite.MySql.Replication;
+using MySqlConnector;
+using Spectre.Console;
+
+namespace DualWrite.Cli.Commands;
+
+/// <summary>Prints a MySQL failure and picks its exit code, the same way for every command.</summary>
+public static class ErrorReport
+{
+    /// <summary>Prints a MySqlConnector failure (with an optional hint) and returns its exit code.</summary>
+    public static int Report(IAnsiConsole console, MySqlException exception, string? hint = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var connecting = IsConnectionFailure(exception);
+        Print(console, exception.Message, connecting ? "connection" : "server", exception.Number, hint);
+        return connecting ? ExitCodes.ConnectionFailed : ExitCodes.ServerError;
+    }
+
+    /// <summary>Prints a binlog failure (with an optional hint) and returns its exit code.</summary>
+    public static int Report(IAnsiConsole console, BinlogException exception, string? hint = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Print(console, exception.Message, exception.Kind.ToString(), exception.Number, hint);
+        return exception.Kind switch
+        {
+            BinlogErrorKind.SourceMisconfigured => ExitCodes.RequirementNotMet,
+            BinlogErrorKind.BinlogPurged => ExitCodes.ResnapshotNeeded,
+            BinlogErrorKind.Server => ExitCodes.ServerError,
+            BinlogErrorKind.Authentication or BinlogErrorKind.ConnectionFailed or BinlogErrorKind.ConnectionLost or BinlogErrorKind.Tls => ExitCodes.ConnectionFailed,
+            _ => ExitCodes.Failure,
+        };
+    }
+
+    /// <summary>Whether the server could not be reached or refused the credentials, as opposed to rejecting a statement.</summary>
+    public static bool IsConnectionFailure(MySqlException exception) =>
+        exception.Number is 1045 or 1044 or 1698 or 1251 or 1040 or 1129 or 1130
+        || DualWrite.MySql.MySqlErrors.IsConnectionLost(exception);
+
+    private static void Print(IAnsiConsole console, string message, string kind, int number, string? hint)
+    {
+        console.MarkupLine($"[red]error[/] {Markup.Escape(message)} [grey]({Markup.Escape(kind)}, {number})[/]");
+        if (hint is not null)
+        {
+            console.MarkupLine($"  {Markup.Escape(hint)}");
+        }
+    }
+}

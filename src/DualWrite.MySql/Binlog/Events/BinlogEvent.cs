@@ -1,5 +1,0 @@
-namespace DualWrite.MySql.Binlog.Events;
-
-/// <summary>A decoded binlog event.</summary>
-/// <param name="Header">The common header.</param>
-public abstract record BinlogEvent(BinlogEventHeader Header);

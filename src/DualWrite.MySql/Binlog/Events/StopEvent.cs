@@ -1,5 +1,0 @@
-namespace DualWrite.MySql.Binlog.Events;
-
-/// <summary>STOP_EVENT: the server shut down; the file ends here.</summary>
-/// <param name="Header">The common header.</param>
-public sealed record StopEvent(BinlogEventHeader Header) : BinlogEvent(Header);
