@@ -1,4 +1,4 @@
-using DualWrite.PostgreSql.Tests.Integration;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DualWrite.MySql.Replication;
-using DualWrite.MySql.Tests.Unit.Binlog.Events;
+using DualWrite.MySql.Replication.Tests.Binlog.Events;
 
 namespace DualWrite.Benchmarks;
 

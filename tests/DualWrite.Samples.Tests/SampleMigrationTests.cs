@@ -1,7 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.MySql;
-using DualWrite.MySql.Tests.Integration;
 using DualWrite.Samples.Orders.Migration;
+using DualWrite.Testing;
 
 namespace DualWrite.Samples.Tests;
 

@@ -2,7 +2,7 @@ using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
-using DualWrite.MySql.Tests.Integration;
+using DualWrite.Testing;
 using Npgsql;
 
 namespace DualWrite.Backfill.Tests.Engine;

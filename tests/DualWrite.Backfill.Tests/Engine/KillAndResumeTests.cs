@@ -3,7 +3,7 @@ using System.Text;
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
 using DualWrite.MySql;
-using DualWrite.MySql.Tests.Integration;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests.Engine;
 

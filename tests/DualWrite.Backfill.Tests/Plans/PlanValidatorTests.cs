@@ -1,5 +1,5 @@
 using DualWrite.Backfill.Plans;
-using DualWrite.MySql.Tests.Integration;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests.Plans;
 

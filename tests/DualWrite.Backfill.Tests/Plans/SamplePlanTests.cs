@@ -1,9 +1,9 @@
 using DualWrite.Backfill.Plans;
-using DualWrite.MySql;
 using DualWrite.MySql.Stores;
-using DualWrite.MySql.Tests.Integration;
+using DualWrite.MySql;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests.Plans;
 

@@ -1,5 +1,5 @@
 using DualWrite.MySql;
-using DualWrite.MySql.Tests.Integration;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests.Plans;
 

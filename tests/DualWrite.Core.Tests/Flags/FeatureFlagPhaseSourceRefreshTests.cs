@@ -1,5 +1,6 @@
 using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
 using static DualWrite.Core.Tests.Flags.FlagHarness;
 

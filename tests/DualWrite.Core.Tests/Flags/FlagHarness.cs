@@ -1,4 +1,5 @@
 using DualWrite.Core.Flags;
+using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.FeatureManagement;
 

@@ -1,3 +1,4 @@
+using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace DualWrite.Core.Tests.Shadow;

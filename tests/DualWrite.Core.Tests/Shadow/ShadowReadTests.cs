@@ -4,6 +4,7 @@ using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
 using DualWrite.Core.Tests.Resilience;
 using DualWrite.Core.Tests.Routing;
+using DualWrite.Testing;
 
 namespace DualWrite.Core.Tests.Shadow;
 

@@ -1,3 +1,5 @@
+using DualWrite.Testing;
+
 namespace DualWrite.MySql.Tests.Integration;
 
 public sealed class PoolTests

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration;
 

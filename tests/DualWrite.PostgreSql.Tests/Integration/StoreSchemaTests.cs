@@ -1,5 +1,6 @@
 using DualWrite.Core.Stores;
 using DualWrite.PostgreSql.Stores;
+using DualWrite.Testing;
 
 namespace DualWrite.PostgreSql.Tests.Integration;
 

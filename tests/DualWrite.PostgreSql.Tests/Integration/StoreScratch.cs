@@ -1,5 +1,6 @@
 using System.Globalization;
 using DualWrite.PostgreSql.Stores;
+using DualWrite.Testing;
 
 namespace DualWrite.PostgreSql.Tests.Integration;
 

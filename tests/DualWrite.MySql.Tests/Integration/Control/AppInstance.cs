@@ -1,6 +1,6 @@
 using DualWrite.Core.Flags;
-using DualWrite.Core.Tests.Flags;
 using DualWrite.MySql.Control;
+using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.FeatureManagement;
 

@@ -1,7 +1,7 @@
 using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
-using DualWrite.Core.Tests.Flags;
 using DualWrite.MySql.Control;
+using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;

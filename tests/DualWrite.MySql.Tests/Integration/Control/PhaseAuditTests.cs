@@ -1,6 +1,6 @@
 using DualWrite.Core.Phases;
-using DualWrite.Core.Tests.Flags;
 using DualWrite.MySql.Control;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
 

@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Control;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
 

@@ -1,4 +1,5 @@
 using DualWrite.MySql.Stores;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Stores;
 

@@ -1,5 +1,6 @@
 using DualWrite.Core.Stores;
 using DualWrite.MySql.Stores;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
