@@ -99,6 +99,8 @@ public sealed partial class DualWriteStore<TKey, TValue>
     {
         var start = _time.GetTimestamp();
         Exception? failure = null;
+        // The secondary write stands on its own: never inside a caller's transaction on the secondary's database.
+        using var outside = AmbientTransactions.Suppress();
         try
         {
             await _secondaryPipeline.ExecuteAsync(
@@ -151,6 +153,8 @@ public sealed partial class DualWriteStore<TKey, TValue>
     {
         LogSecondaryFailed(_logger, Entity, target, record.Version, secondaryFailure);
         var entry = NewRepairEntry(record, target, $"{secondaryFailure.GetType().Name}: {secondaryFailure.Message}");
+        // Kept whatever the caller's transaction does next: a rolled-back entry would lose the repair.
+        using var outside = AmbientTransactions.Suppress();
         try
         {
             // Not the caller's token: the authoritative write has landed, so its trace must be kept even if the caller gave up.

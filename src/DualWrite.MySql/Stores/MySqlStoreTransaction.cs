@@ -1,6 +1,7 @@
-using System.Data;
 using System.Data.Common;
+using System.Data;
 using System.Runtime.CompilerServices;
+using DualWrite.Core.Stores;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
@@ -20,7 +21,9 @@ namespace DualWrite.MySql.Stores;
 /// Core's <c>Database.CurrentTransaction.GetDbTransaction()</c> through <see cref="Join(DbTransaction)"/>); stores
 /// whose data source names the same server, port, account and database join it, and the application keeps owning the
 /// connection and the transaction.</para>
-/// <para>Stores over another database do not join: they keep using their own transactions.</para>
+/// <para>Stores over another database do not join: they keep using their own transactions. Nor do writes the
+/// decorator runs under <see cref="AmbientTransactions.Suppress"/> (a secondary write, a repair-log entry for it): they
+/// must stand whatever the caller's transaction does next.</para>
 /// <para>Begin it with <c>await using var tx = await MySqlStoreTransaction.BeginAsync(dataSource, ct);</c>. It is
 /// current from that line to the end of the calling method (and in everything that method awaits or starts), until it
 /// completes. Starting another one while one is current throws.</para>
@@ -176,7 +179,7 @@ public sealed partial class MySqlStoreTransaction : IAsyncDisposable
     /// <summary>Whether a store over <paramref name="dataSource"/> should run in the current transaction; null when none applies.</summary>
     internal static MySqlStoreTransaction? CurrentFor(MySqlDataSource dataSource)
     {
-        if (Current is not { } current)
+        if (Current is not { } current || AmbientTransactions.IsSuppressed)
         {
             return null;
         }
