@@ -1,11 +1,12 @@
 using System.Globalization;
-using DualWrite.MySql;
 using DualWrite.Samples.Orders.Migration;
 using MySqlConnector;
+using Npgsql;
 
-// The orders service's migration, end to end on a local MariaDB: see docs/sample-orders.md.
+// The orders service's migration from a local MariaDB to a local PostgreSQL, end to end: see docs/sample-orders.md.
 // Usage: dualwrite-sample-orders [--orders N] [--clients N] [--dwell SECONDS] [--seed N]
-// The server comes from DUALWRITE_MYSQL_HOST, _PORT, _USER and _PASSWORD (eng/services.sh env).
+// The servers come from DUALWRITE_MYSQL_HOST, _PORT, _USER, _PASSWORD and DUALWRITE_PG_HOST, _PORT, _USER,
+// _PASSWORD, _DATABASE (eng/services.sh env).
 try
 {
     string[] known = ["--orders", "--clients", "--dwell", "--seed"];
@@ -25,6 +26,14 @@ try
             Port = uint.Parse(Env("DUALWRITE_MYSQL_PORT", "33306"), CultureInfo.InvariantCulture),
             UserID = Env("DUALWRITE_MYSQL_USER", "dualwrite"),
             Password = Env("DUALWRITE_MYSQL_PASSWORD", ""),
+        }.ConnectionString,
+        PostgreSqlConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = Env("DUALWRITE_PG_HOST", "127.0.0.1"),
+            Port = int.Parse(Env("DUALWRITE_PG_PORT", "55432"), CultureInfo.InvariantCulture),
+            Username = Env("DUALWRITE_PG_USER", "dualwrite"),
+            Password = Env("DUALWRITE_PG_PASSWORD", ""),
+            Database = Env("DUALWRITE_PG_DATABASE", "dualwrite"),
         }.ConnectionString,
         SeedOrders = Option(args, "--orders", 5000),
         Clients = Option(args, "--clients", 4),
@@ -53,6 +62,11 @@ catch (SampleMigrationException ex)
 catch (MySqlException ex)
 {
     Console.Error.WriteLine($"error: the MySQL server said: {ex.Message} (is it running? `eng/services.sh up mariadb`)");
+    return 4;
+}
+catch (NpgsqlException ex)
+{
+    Console.Error.WriteLine($"error: the PostgreSQL server said: {ex.Message} (is it running? `eng/services.sh up postgres`)");
     return 4;
 }
 

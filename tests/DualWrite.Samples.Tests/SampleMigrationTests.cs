@@ -1,26 +1,30 @@
 using DualWrite.Core.Phases;
-using DualWrite.MySql;
 using DualWrite.Samples.Orders.Migration;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.Samples.Tests;
 
-/// <summary>The orders service's migration, run for real on MariaDB with live traffic, through all five phases and back.</summary>
+/// <summary>The orders service's migration, run for real from MariaDB to PostgreSQL with live traffic, through all five phases and back.</summary>
 public sealed class SampleMigrationTests
 {
     [Fact]
     public async Task RunsThroughAllFivePhasesAndBack_WithNothingLostStaleOrDifferent()
     {
         MariaDbServer.EnsureReachable();
+        PostgreSqlServer.EnsureReachable();
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var options = new SampleOptions
         {
             ConnectionString = MariaDbServer.ConnectionString(),
-            OldDatabase = $"t_sample_old_{suffix}",
-            NewDatabase = $"t_sample_new_{suffix}",
+            PostgreSqlConnectionString = PostgreSqlServer.ConnectionString(),
+            OldDatabase = $"t_sample_{suffix}",
+            NewSchema = $"t_sample_{suffix}",
             SeedOrders = 400,
             Clients = 2,
-            Dwell = TimeSpan.FromMilliseconds(400),
+            // No time to dwell: each phase lasts until the traffic completed so many operations, however long that takes.
+            Dwell = TimeSpan.Zero,
+            MinimumOperationsPerPhase = 60,
             Seed = 7,
         };
         var output = new StringWriter();
@@ -36,7 +40,8 @@ public sealed class SampleMigrationTests
                     MigrationPhase.DualWriteReadNew, MigrationPhase.DualWriteReadOld, MigrationPhase.Backfill, MigrationPhase.OldOnly,
                 ],
                 "the run advances through every phase and steps back through every phase");
-            report.Steps.Should().OnlyContain(s => s.Traffic.Operations > 0, "traffic runs in every phase");
+            report.Steps.Should().OnlyContain(s => s.Traffic.Operations >= options.MinimumOperationsPerPhase, "traffic runs in every phase");
+            report.PlacementsNotOnce.Should().BeEmpty("each placement's event commits in the placement's transaction, once");
             report.Operations.Should().BeGreaterThan(100);
             report.CheckedKeys.Should().BeGreaterThan(0, "the traffic's acknowledged writes are checked");
             report.RoundTrip.Compared.Should().BeGreaterThanOrEqualTo(options.SeedOrders);
@@ -45,7 +50,10 @@ public sealed class SampleMigrationTests
         }
         finally
         {
-            await DropAsync(options.OldDatabase, options.NewDatabase);
+            await MariaDbServer.DropDatabaseAsync(options.OldDatabase);
+            await using var postgres = PostgreSqlServer.CreateDataSource();
+            await using var drop = postgres.CreateCommand($"DROP SCHEMA IF EXISTS \"{options.NewSchema}\" CASCADE");
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
@@ -55,22 +63,13 @@ public sealed class SampleMigrationTests
         var options = new SampleOptions
         {
             ConnectionString = MariaDbServer.ConnectionString(b => b.Port = 1),
-            OldDatabase = "t_sample_never_created_old",
-            NewDatabase = "t_sample_never_created_new",
+            PostgreSqlConnectionString = PostgreSqlServer.ConnectionString(),
+            OldDatabase = "t_sample_never_created",
+            NewSchema = "t_sample_never_created",
         };
 
         var run = () => new SampleMigration(options, TextWriter.Null).RunAsync(CancellationToken.None);
 
         await run.Should().ThrowAsync<MySqlException>();
-    }
-
-    private static async Task DropAsync(params string[] databases)
-    {
-        await using var connection = await MariaDbServer.OpenAsync();
-        foreach (var database in databases)
-        {
-            await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{database}`", connection);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

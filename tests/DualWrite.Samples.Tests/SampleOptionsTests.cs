@@ -6,7 +6,7 @@ public sealed class SampleOptionsTests
 {
     private static SampleOptions Valid(Func<SampleOptions, SampleOptions>? change = null)
     {
-        var options = new SampleOptions { ConnectionString = "Server=127.0.0.1" };
+        var options = new SampleOptions { ConnectionString = "Server=127.0.0.1", PostgreSqlConnectionString = "Host=127.0.0.1" };
         return change is null ? options : change(options);
     }
 
@@ -15,14 +15,17 @@ public sealed class SampleOptionsTests
 
     public static TheoryData<SampleOptions, string> Invalid() => new()
     {
-        { new SampleOptions { ConnectionString = " " }, "ConnectionString is required" },
-        { new SampleOptions { ConnectionString = "Server=x", OldDatabase = "orders`; DROP" }, "OldDatabase 'orders`; DROP' must be 1 to 64 ASCII letters" },
-        { new SampleOptions { ConnectionString = "Server=x", NewDatabase = "" }, "NewDatabase '' must be" },
-        { new SampleOptions { ConnectionString = "Server=x", OldDatabase = "same", NewDatabase = "SAME" }, "OldDatabase and NewDatabase must differ" },
-        { new SampleOptions { ConnectionString = "Server=x", SeedOrders = -1 }, "SeedOrders must be 0 or more (got -1)" },
-        { new SampleOptions { ConnectionString = "Server=x", Clients = 0 }, "Clients must be 1 to 64 (got 0)" },
-        { new SampleOptions { ConnectionString = "Server=x", Dwell = TimeSpan.FromHours(1) }, "Dwell must be 0 to 10 minutes" },
+        { new SampleOptions { ConnectionString = " ", PostgreSqlConnectionString = Pg }, "ConnectionString is required" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = "" }, "PostgreSqlConnectionString is required" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, OldDatabase = "orders`; DROP" }, "OldDatabase 'orders`; DROP' must be 1 to 48 ASCII letters" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, NewSchema = "x\"; DROP" }, "NewSchema 'x\"; DROP' must be" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, SeedOrders = -1 }, "SeedOrders must be 0 or more (got -1)" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, Clients = 0 }, "Clients must be 1 to 64 (got 0)" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, Dwell = TimeSpan.FromHours(1) }, "Dwell must be 0 to 10 minutes" },
+        { new SampleOptions { ConnectionString = "Server=x", PostgreSqlConnectionString = Pg, MinimumOperationsPerPhase = -1 }, "MinimumOperationsPerPhase must be 0 or more" },
     };
+
+    private const string Pg = "Host=x";
 
     [Theory]
     [MemberData(nameof(Invalid))]

@@ -1,9 +1,10 @@
 using DualWrite.Core.Diagnostics;
 using DualWrite.Core.Options;
 using DualWrite.Core.Rollback;
+using DualWrite.Core.Routing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +45,7 @@ public static class DualWriteServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DualWriteOptions>, DualWriteOptionsValidator>();
         services.TryAddSingleton(sp => new DualWriteMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new SloMonitor(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new QueryRouter(sp.GetRequiredService<IPhaseSource>()));
         services.AddHostedService<DualWriteBackgroundService>();
         return new DualWriteBuilder(services, registry);
     }

@@ -1,3 +1,4 @@
+using MySqlConnector;
 using DualWrite.Core.Flags;
 using Microsoft.Extensions.Logging;
 
@@ -9,8 +10,14 @@ public sealed class MySqlPhaseConfigurationOptions
     /// <summary>The poll interval used when none is configured.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The control database; its database holds the tables.</summary>
+    /// <summary>The control database; its database holds the tables. Not used when <see cref="DataSource"/> is set.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// The application's own data source (its database holds the tables), so the phase polls share the application's
+    /// pool; the provider never disposes it. When null, the provider opens its own pool from <see cref="ConnectionString"/>.
+    /// </summary>
+    public MySqlDataSource? DataSource { get; set; }
 
     /// <summary>The control table names.</summary>
     public PhaseControlTables Tables { get; set; } = new();
@@ -36,7 +43,10 @@ public sealed class MySqlPhaseConfigurationOptions
 
     internal void Validate()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(ConnectionString, nameof(ConnectionString));
+        if (DataSource is null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(ConnectionString, nameof(ConnectionString));
+        }
         ArgumentNullException.ThrowIfNull(Tables, nameof(Tables));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         _ = PhaseFlagSchema.FlagName(FlagNamePrefix, "entity");

@@ -20,7 +20,10 @@ public sealed partial class MySqlPhaseConfigurationProvider
         finally
         {
             timer.Dispose();
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
+            if (_ownsDataSource)
+            {
+                await _dataSource.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

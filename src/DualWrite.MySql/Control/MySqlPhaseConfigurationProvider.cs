@@ -16,6 +16,7 @@ public sealed partial class MySqlPhaseConfigurationProvider : ConfigurationProvi
     private readonly MySqlPhaseConfigurationOptions _options;
     private readonly PhaseControlSql _sql;
     private readonly MySqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly string _where;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _pollGate = new(1, 1);
@@ -31,10 +32,11 @@ public sealed partial class MySqlPhaseConfigurationProvider : ConfigurationProvi
         options.Validate();
         _options = options;
         _sql = new PhaseControlSql(options.Tables);
-        _dataSource = new MySqlDataSource(options.ConnectionString);
+        _ownsDataSource = options.DataSource is null;
+        _dataSource = options.DataSource ?? new MySqlDataSource(options.ConnectionString);
 
         // Names the server, database and table for messages; the connection string itself (with its password) is never logged.
-        var settings = new MySqlConnectionStringBuilder(options.ConnectionString);
+        var settings = new MySqlConnectionStringBuilder(_dataSource.ConnectionString);
         _where = $"{settings.Server}:{settings.Port}/{settings.Database}.{options.Tables.PhaseTable}";
         _logger = options.LoggerFactory?.CreateLogger<MySqlPhaseConfigurationProvider>() ?? (ILogger)NullLogger.Instance;
     }
@@ -71,7 +73,7 @@ public sealed partial class MySqlPhaseConfigurationProvider : ConfigurationProvi
             RecordFailure(ex);
             if (!_options.Optional)
             {
-                _dataSource.Dispose();
+                DisposeDataSource();
                 throw new InvalidOperationException(FirstLoadMessage(ex), ex);
             }
         }
@@ -81,7 +83,7 @@ public sealed partial class MySqlPhaseConfigurationProvider : ConfigurationProvi
         _loop = Task.Run(() => PollLoopAsync(timer, _stopping.Token));
     }
 
-    /// <summary>Stops the poll loop and closes the provider's connections; the data last read stays readable.</summary>
+    /// <summary>Stops the poll loop and closes the provider's own connections (not an application's data source); the data last read stays readable.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -95,6 +97,15 @@ public sealed partial class MySqlPhaseConfigurationProvider : ConfigurationProvi
         // No blocking wait for the loop (that could hold a pool thread the loop itself needs): it closes the
         // connections when it ends. Without a loop there is nothing to wait for.
         if (_loop is null)
+        {
+            DisposeDataSource();
+        }
+    }
+
+    /// <summary>Closes the provider's own pool; an application's data source stays the application's.</summary>
+    private void DisposeDataSource()
+    {
+        if (_ownsDataSource)
         {
             _dataSource.Dispose();
         }

@@ -29,11 +29,27 @@ public static class MySqlPhaseControlBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _ = new MySqlConnectionStringBuilder(connectionString); // a malformed string fails here, at registration
         builder.Services.TryAddKeyedSingleton(DataSourceKey, (_, _) => new MySqlDataSource(connectionString));
+        return builder.UseMySqlPhaseControl(sp => sp.GetRequiredKeyedService<MySqlDataSource>(DataSourceKey), tables);
+    }
+
+    /// <summary>
+    /// Registers <see cref="MySqlPhaseControl"/> over the control tables in the database of the application's own
+    /// MySqlConnector data source (the <see cref="MySqlDataSource"/> registered in the container, or the one
+    /// <paramref name="dataSource"/> picks), so the phase control shares the application's pool. See the
+    /// connection-string overload for what it does.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddDualWrite</c>.</param>
+    /// <param name="dataSource">Picks the data source; the container's <see cref="MySqlDataSource"/> when null.</param>
+    /// <param name="tables">The control table names; the defaults when null.</param>
+    public static DualWriteBuilder UseMySqlPhaseControl(this DualWriteBuilder builder, Func<IServiceProvider, MySqlDataSource>? dataSource = null, PhaseControlTables? tables = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var pick = dataSource ?? (sp => sp.GetRequiredService<MySqlDataSource>());
         builder.Services.TryAddSingleton(sp =>
         {
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             return new MySqlPhaseControl(
-                sp.GetRequiredKeyedService<MySqlDataSource>(DataSourceKey),
+                pick(sp),
                 new PhaseTransitionPlanner(sp.GetServices<IPhaseGate>(), time),
                 tables,
                 time,

@@ -6,11 +6,18 @@ using MySqlConnector;
 
 namespace DualWrite.Samples.Orders.Data;
 
-/// <summary>The <c>orders</c> table: its DDL, and how its columns map to <see cref="OrderKey"/> and <see cref="Order"/>.</summary>
+/// <summary>
+/// The application's MySQL tables: <c>orders</c> (the migrated entity: its DDL, and how its columns map to
+/// <see cref="OrderKey"/> and <see cref="Order"/>) and <c>order_events</c> (the application's own table, which stays
+/// in MySQL and is written in the same transaction as an order's placement).
+/// </summary>
 public static class OrderTable
 {
     /// <summary>The table name.</summary>
     public const string Name = "orders";
+
+    /// <summary>The entity name the phase table, flags and repair log know the orders by.</summary>
+    public const string Entity = "orders";
 
     /// <summary>The application's DDL, as it was before the migration (the store adds its version column and triggers).</summary>
     public const string CreateSql = """
@@ -23,6 +30,18 @@ public static class OrderTable
           `details` JSON NULL,
           `receipt` BLOB NULL,
           PRIMARY KEY (`customer_id`, `order_no`)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+        """;
+
+    /// <summary>The application's own event log: one row per placement, written in the placement's transaction.</summary>
+    public const string CreateEventsSql = """
+        CREATE TABLE IF NOT EXISTS `order_events` (
+          `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+          `customer_id` BIGINT NOT NULL,
+          `order_no` INT NOT NULL,
+          `event` VARCHAR(16) NOT NULL,
+          `at` DATETIME(6) NOT NULL,
+          KEY (`customer_id`, `order_no`)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
         """;
 

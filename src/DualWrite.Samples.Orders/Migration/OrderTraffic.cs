@@ -8,8 +8,9 @@ namespace DualWrite.Samples.Orders.Migration;
 
 /// <summary>
 /// Live traffic through the repository while the migration moves: clients that place, pay, ship, cancel and read
-/// orders. Each client owns its customers, remembers every write it was told succeeded (its ledger), and checks
-/// that every read returns exactly its last acknowledged write, whatever phase the entity is in.
+/// orders, and list a customer's orders with a query beyond keys. Each client owns its customers, remembers every
+/// write it was told succeeded (its ledger), and checks that every read and every list returns exactly its last
+/// acknowledged writes, whatever phase the entity is in.
 /// </summary>
 public sealed class OrderTraffic
 {
@@ -33,6 +34,9 @@ public sealed class OrderTraffic
         _ledgers = [.. Enumerable.Range(0, clients).Select(_ => new Dictionary<OrderKey, Order?>())];
     }
 
+    /// <summary>Operations completed in the current stretch so far.</summary>
+    public long OperationsInStretch => Volatile.Read(ref _stats).Operations;
+
     /// <summary>Starts a new stretch of statistics and returns the finished one.</summary>
     public TrafficStats NextStretch() => Interlocked.Exchange(ref _stats, new TrafficStats());
 
@@ -44,11 +48,16 @@ public sealed class OrderTraffic
     /// Checks every acknowledged write of every client against <paramref name="store"/> (call once the traffic has
     /// stopped): the key's record must hold the last write (a cancelled order must be absent).
     /// </summary>
-    /// <returns>Keys checked, and the keys whose record does not hold the last acknowledged write.</returns>
-    public async Task<(long Checked, IReadOnlyList<OrderKey> Lost)> VerifyAsync(IVersionedStore<OrderKey, Order> store, CancellationToken cancellationToken)
+    /// <returns>
+    /// Keys checked; the keys whose record does not hold the last acknowledged write; and the keys whose placement is not
+    /// in the application's <c>order_events</c> exactly once (it commits in the placement's transaction).
+    /// </returns>
+    public async Task<(long Checked, IReadOnlyList<OrderKey> Lost, IReadOnlyList<OrderKey> PlacementsNotOnce)> VerifyAsync(
+        IVersionedStore<OrderKey, Order> store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var lost = new List<OrderKey>();
+        var notOnce = new List<OrderKey>();
         long checkedKeys = 0;
         foreach (var ledger in _ledgers)
         {
@@ -61,10 +70,15 @@ public sealed class OrderTraffic
                 {
                     lost.Add(key);
                 }
+
+                if (await _repository.CountPlacementsAsync(key, cancellationToken).ConfigureAwait(false) != 1)
+                {
+                    notOnce.Add(key);
+                }
             }
         }
 
-        return (checkedKeys, lost);
+        return (checkedKeys, lost, notOnce);
     }
 
     private async Task ClientAsync(int client, CancellationToken cancellationToken)
@@ -97,7 +111,19 @@ public sealed class OrderTraffic
                 {
                     var key = keys[random.Next(keys.Count)];
                     var expected = ledger[key];
-                    if (roll < 65)
+                    if (roll < 38)
+                    {
+                        var customer = key.CustomerId;
+                        what = $"list customer {customer}";
+                        var listed = await _repository.ListAsync(customer, cancellationToken).ConfigureAwait(false);
+                        var wanted = ledger.Where(e => e.Key.CustomerId == customer && e.Value is not null).OrderBy(e => e.Key.OrderNo).ToList();
+                        if (listed.Count != wanted.Count
+                            || listed.Zip(wanted).Any(p => p.First.Key != p.Second.Key || !SameOrder(p.Second.Value, p.First.Order)))
+                        {
+                            stats.Stale($"list of customer {customer} returned {listed.Count} order(s), expected {wanted.Count}");
+                        }
+                    }
+                    else if (roll < 65)
                     {
                         what = $"read {key}";
                         var actual = await _repository.GetAsync(key, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dapper;
 using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
@@ -8,28 +9,35 @@ using DualWrite.Core.Stores;
 using DualWrite.MySql.Control;
 using DualWrite.MySql.Stores;
 using DualWrite.MySql;
+using DualWrite.PostgreSql.Stores;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MySqlConnector;
+using Npgsql;
 
 namespace DualWrite.Samples.Orders.Migration;
 
 /// <summary>
-/// Runs the orders service's migration through all five phases and back while live traffic runs: the service is
-/// wired as an application would be (<c>AddDualWrite</c>, phases from the MySQL phase table through feature flags),
-/// and an operator moves the phase with <see cref="MySqlPhaseControl"/>. A full copy stands in for the bulk import
-/// and a second, version-guarded copy for the change-feed catch-up; moves that make the new store the one read are
-/// gated on both stores agreeing; stepping back past DualWriteReadNew first copies back what only the new store has.
+/// Runs the orders service's migration from MariaDB to PostgreSQL through all five phases and back while live
+/// traffic runs: the service is wired as an application would be (its own <see cref="MySqlDataSource"/> and
+/// <see cref="NpgsqlDataSource"/> in the container, <c>AddDualWrite</c>, phases from the MySQL phase table through
+/// feature flags on the same pool), and an operator moves the phase with <see cref="MySqlPhaseControl"/>. A full copy
+/// stands in for the bulk import and a second, version-guarded copy for the change-feed catch-up; moves that make
+/// the new store the one read are gated on both stores agreeing; stepping back past DualWriteReadNew first copies back
+/// what only the new store has.
 /// </summary>
 public sealed class SampleMigration
 {
     /// <summary>The entity name the phase table, flags and repair log know the orders by.</summary>
-    public const string Entity = "orders";
+    public const string Entity = OrderTable.Entity;
 
     private const string Operator = "sample-operator";
+
+    /// <summary>How long an instance may take to see a phase move before the run gives up (the bound is 1 s; this is a safety net).</summary>
+    private static readonly TimeSpan PhaseSeenWithin = TimeSpan.FromSeconds(30);
     private const int CopyBatch = 1000;
 
     private readonly SampleOptions _options;
@@ -53,13 +61,17 @@ public sealed class SampleMigration
         var connection = new MySqlConnectionStringBuilder(_options.ConnectionString) { Database = _options.OldDatabase }.ConnectionString;
         await PrepareAsync(cancellationToken).ConfigureAwait(false);
 
+        // The application's two pools: every MySQL path (store, repair log, phase control and polls, its own SQL) shares one.
         var dataSource = new MySqlDataSource(connection);
         await using var disposeDataSource = dataSource.ConfigureAwait(false);
+        var postgres = NpgsqlDataSource.Create(_options.PostgreSqlConnectionString);
+        await using var disposePostgres = postgres.ConfigureAwait(false);
         var log = OrderTable.RepairLog(dataSource);
         var oldStore = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(_options.OldDatabase), log);
-        var newStore = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(_options.NewDatabase), log);
+        var newStore = new PostgreSqlVersionedStore<OrderKey, Order>(postgres, PgOrderTable.Mapping(_options.NewSchema));
         await log.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await oldStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await newStore.CreateTableAsync(PgOrderTable.ColumnTypes, cancellationToken).ConfigureAwait(false);
         await newStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await SeedAsync(dataSource, cancellationToken).ConfigureAwait(false);
 
@@ -69,11 +81,12 @@ public sealed class SampleMigration
 
         var comparison = new StoreComparison<OrderKey, Order>(oldStore, newStore, Order.ContentComparer, TimeSpan.FromMilliseconds(300));
         var gate = new StoresAgreeGate<OrderKey, Order>(comparison);
-        using var host = BuildHost(connection, oldStore, newStore, log, gate);
+        using var host = BuildHost(dataSource, postgres, oldStore, newStore, log, gate);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var phases = host.Services.GetRequiredService<IPhaseSource>();
         var control = host.Services.GetRequiredService<MySqlPhaseControl>();
-        var repository = new OrderRepository(host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(Entity));
+        var queries = new OrderQueries(host.Services.GetRequiredService<QueryRouter>(), dataSource, postgres, _options.NewSchema);
+        var repository = new OrderRepository(host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(Entity), dataSource, queries);
 
         var traffic = new OrderTraffic(repository, _options.Clients, _options.Seed);
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -98,7 +111,7 @@ public sealed class SampleMigration
             var current = MigrationPhase.OldOnly;
             foreach (var (kind, to) in moves)
             {
-                await Task.Delay(_options.Dwell, cancellationToken).ConfigureAwait(false);
+                await DwellAsync(traffic, cancellationToken).ConfigureAwait(false);
                 var notes = new List<string>();
                 var request = new PhaseTransitionRequest(Entity, current, to, kind, Operator,
                     kind == PhaseTransitionKind.Advance ? $"sample: {current} → {to}" : $"sample: back to {to}");
@@ -151,7 +164,7 @@ public sealed class SampleMigration
                 current = to;
             }
 
-            await Task.Delay(_options.Dwell, cancellationToken).ConfigureAwait(false);
+            await DwellAsync(traffic, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -163,7 +176,7 @@ public sealed class SampleMigration
         PrintStretch(MigrationPhase.OldOnly, last, "done");
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-        var (checkedKeys, lost) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
+        var (checkedKeys, lost, placementsNotOnce) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
         var pending = await log.ReadPendingAsync(Entity, 1000, cancellationToken).ConfigureAwait(false);
         var history = await control.GetHistoryAsync(Entity, cancellationToken).ConfigureAwait(false);
         var report = new SampleReport(
@@ -171,6 +184,7 @@ public sealed class SampleMigration
             last,
             checkedKeys,
             lost,
+            placementsNotOnce,
             roundTrip ?? throw new SampleMigrationException("The run never came back to DualWriteReadOld to compare the stores."),
             pending.Count,
             history.Count,
@@ -180,14 +194,17 @@ public sealed class SampleMigration
     }
 
     private IHost BuildHost(
-        string connection,
+        MySqlDataSource dataSource,
+        NpgsqlDataSource postgres,
         MySqlVersionedStore<OrderKey, Order> oldStore,
-        MySqlVersionedStore<OrderKey, Order> newStore,
+        PostgreSqlVersionedStore<OrderKey, Order> newStore,
         MySqlRepairLog<OrderKey> log,
         StoresAgreeGate<OrderKey, Order> gate)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddDualWritePhasesFromMySql(connection);
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton(postgres);
+        builder.Configuration.AddDualWritePhasesFromMySql(dataSource);
         builder.Services.AddSingleton<IPhaseGate>(gate);
         builder.Services
             .AddDualWrite(options =>
@@ -196,7 +213,7 @@ public sealed class SampleMigration
                 options.Entities[Entity] = new DualWriteEntityOptions { ShadowReads = { SampleRate = 0.05 } };
             })
             .UseFeatureFlagPhases()
-            .UseMySqlPhaseControl(connection)
+            .UseMySqlPhaseControl()
             .AddEntity(Entity, _ => oldStore, _ => newStore, _ => log, Order.ContentComparer);
         return builder.Build();
     }
@@ -204,17 +221,26 @@ public sealed class SampleMigration
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var connection = new MySqlConnection(_options.ConnectionString);
-        await using var disposeConnection = connection.ConfigureAwait(false);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var database in new[] { _options.OldDatabase, _options.NewDatabase })
+        await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS `{database}`", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"CREATE DATABASE `{database}` CHARACTER SET utf8mb4", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, $"USE `{database}`", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, OrderTable.CreateSql, cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var database = MySqlNames.Quote(_options.OldDatabase);
+            await connection.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS {database}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE {database} CHARACTER SET utf8mb4", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ChangeDatabaseAsync(_options.OldDatabase, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(OrderTable.CreateSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(OrderTable.CreateEventsSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        _out.WriteLine($"Databases `{_options.OldDatabase}` (the application's, old store) and `{_options.NewDatabase}` (new store) created afresh.");
+        var postgres = new NpgsqlConnection(_options.PostgreSqlConnectionString);
+        await using (postgres.ConfigureAwait(false))
+        {
+            await postgres.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var schema = new NpgsqlCommandBuilder().QuoteIdentifier(_options.NewSchema);
+            await postgres.ExecuteAsync(new CommandDefinition($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        _out.WriteLine($"MariaDB database `{_options.OldDatabase}` (the application's, old store) and PostgreSQL schema \"{_options.NewSchema}\" (new store) created afresh.");
     }
 
     /// <summary>The application's data before the migration, written with plain SQL as the application always had (the triggers version it).</summary>
@@ -271,15 +297,25 @@ public sealed class SampleMigration
         var watch = Stopwatch.StartNew();
         while (phases.GetPhase(Entity) != phase)
         {
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            if (watch.Elapsed > PhaseSeenWithin)
             {
-                throw new SampleMigrationException($"The application still saw {phases.GetPhase(Entity)} 10 s after the move to {phase}.");
+                throw new SampleMigrationException($"The application still saw {phases.GetPhase(Entity)} {PhaseSeenWithin.TotalSeconds:0} s after the move to {phase}.");
             }
 
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
 
         return watch.Elapsed;
+    }
+
+    /// <summary>Lets the traffic run in the current phase for the dwell time and for the minimum number of operations, whichever takes longer.</summary>
+    private async Task DwellAsync(OrderTraffic traffic, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_options.Dwell, cancellationToken).ConfigureAwait(false);
+        while (traffic.OperationsInStretch < _options.MinimumOperationsPerPhase)
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private StepReport Report(MigrationPhase phase, TrafficStats stats, MigrationPhase to, PhaseTransitionKind kind, TimeSpan propagation, IReadOnlyList<string> notes)
@@ -306,18 +342,9 @@ public sealed class SampleMigration
             _out.WriteLine($"  first problem: {problem}");
         }
 
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Acknowledged writes checked in the old store after the round trip: {report.CheckedKeys} keys, {report.LostWrites.Count} lost."));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Acknowledged writes checked in the old store after the round trip: {report.CheckedKeys} keys, {report.LostWrites.Count} lost; placements not recorded exactly once in order_events: {report.PlacementsNotOnce.Count}."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores compared on the way back in DualWriteReadOld: {report.RoundTrip.Compared} keys, {report.RoundTrip.DifferingCount} differences."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Repair log: {report.PendingRepairs} entries pending. Phase audit: {report.AuditEntries} entries (`dualwrite phase history --entity {Entity} --database {_options.OldDatabase}`)."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(report.Succeeded ? "OK" : "FAILED")}: five phases and back in {report.Elapsed.TotalSeconds:0.0} s."));
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        var command = new MySqlCommand(sql, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -3,14 +3,17 @@ namespace DualWrite.Samples.Orders.Migration;
 /// <summary>What the sample migration runs against and how hard it pushes.</summary>
 public sealed class SampleOptions
 {
-    /// <summary>A connection string for the MariaDB/MySQL server (any default database; the sample uses its own).</summary>
+    /// <summary>A MySqlConnector connection string for the MariaDB/MySQL server (any default database; the sample uses its own).</summary>
     public required string ConnectionString { get; init; }
 
-    /// <summary>The database of the application's data before the migration; dropped and created anew.</summary>
+    /// <summary>An Npgsql connection string for the PostgreSQL server of the new store.</summary>
+    public required string PostgreSqlConnectionString { get; init; }
+
+    /// <summary>The MySQL database of the application's data before the migration; dropped and created anew.</summary>
     public string OldDatabase { get; init; } = "dualwrite_sample_old";
 
-    /// <summary>The database standing in for the new store; dropped and created anew.</summary>
-    public string NewDatabase { get; init; } = "dualwrite_sample_new";
+    /// <summary>The PostgreSQL schema of the new store; dropped and created anew.</summary>
+    public string NewSchema { get; init; } = "dualwrite_sample_new";
 
     /// <summary>Orders in the table before the migration starts.</summary>
     public int SeedOrders { get; init; } = 5000;
@@ -18,8 +21,11 @@ public sealed class SampleOptions
     /// <summary>Concurrent traffic clients.</summary>
     public int Clients { get; init; } = 4;
 
-    /// <summary>How long the traffic runs in each phase before the next move.</summary>
+    /// <summary>How long the traffic runs in each phase before the next move, at least.</summary>
     public TimeSpan Dwell { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many operations the traffic completes in each phase before the next move, at least, however long that takes.</summary>
+    public int MinimumOperationsPerPhase { get; init; } = 50;
 
     /// <summary>The traffic's random seed.</summary>
     public int Seed { get; init; } = 1;
@@ -33,17 +39,22 @@ public sealed class SampleOptions
             throw new ArgumentException("ConnectionString is required.");
         }
 
-        foreach (var (name, value) in new[] { (nameof(OldDatabase), OldDatabase), (nameof(NewDatabase), NewDatabase) })
+        if (string.IsNullOrWhiteSpace(PostgreSqlConnectionString))
         {
-            if (string.IsNullOrEmpty(value) || value.Length > 64 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new ArgumentException("PostgreSqlConnectionString is required.");
+        }
+
+        foreach (var (name, value) in new[] { (nameof(OldDatabase), OldDatabase), (nameof(NewSchema), NewSchema) })
+        {
+            if (string.IsNullOrEmpty(value) || value.Length > 48 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
             {
-                throw new ArgumentException($"{name} '{value}' must be 1 to 64 ASCII letters, digits or underscores.");
+                throw new ArgumentException($"{name} '{value}' must be 1 to 48 ASCII letters, digits or underscores.");
             }
         }
 
-        if (string.Equals(OldDatabase, NewDatabase, StringComparison.OrdinalIgnoreCase))
+        if (MinimumOperationsPerPhase < 0)
         {
-            throw new ArgumentException($"OldDatabase and NewDatabase must differ (both are '{OldDatabase}').");
+            throw new ArgumentException($"MinimumOperationsPerPhase must be 0 or more (got {MinimumOperationsPerPhase}).");
         }
 
         if (SeedOrders < 0)

@@ -11,6 +11,7 @@ public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTra
 /// <param name="Final">The traffic after the last move (back in OldOnly).</param>
 /// <param name="CheckedKeys">Keys the traffic wrote, checked in the old store at the end.</param>
 /// <param name="LostWrites">Keys whose last acknowledged write the old store does not hold.</param>
+/// <param name="PlacementsNotOnce">Keys whose placement is not in the application's <c>order_events</c> exactly once.</param>
 /// <param name="RoundTrip">The comparison of both stores on the way back, in DualWriteReadOld.</param>
 /// <param name="PendingRepairs">Repair-log entries still pending at the end.</param>
 /// <param name="AuditEntries">Rows in the phase audit trail.</param>
@@ -20,6 +21,7 @@ public sealed record SampleReport(
     TrafficStats Final,
     long CheckedKeys,
     IReadOnlyList<OrderKey> LostWrites,
+    IReadOnlyList<OrderKey> PlacementsNotOnce,
     ComparisonResult<OrderKey> RoundTrip,
     int PendingRepairs,
     int AuditEntries,
@@ -39,6 +41,6 @@ public sealed record SampleReport(
     /// <summary>The first problem of each stretch that had one.</summary>
     public IEnumerable<string> Problems => Stretches.Select(s => s.FirstProblem).OfType<string>();
 
-    /// <summary>No failure, no stale read, no lost write, no difference, nothing left to repair.</summary>
-    public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && RoundTrip.Agree && PendingRepairs == 0;
+    /// <summary>No failure, no stale read, no lost write, every placement recorded once, no difference, nothing left to repair.</summary>
+    public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && PlacementsNotOnce.Count == 0 && RoundTrip.Agree && PendingRepairs == 0;
 }
