@@ -1,0 +1,51 @@
+using DualWrite.Core.Flags;
+using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
+
+namespace DualWrite.Core.Tests.Routing;
+
+/// <summary>The application's own queries go to the store the decorator reads from in the entity's current phase.</summary>
+public sealed class QueryRouterTests
+{
+    [Theory]
+    [InlineData(MigrationPhase.OldOnly, StoreRole.Old)]
+    [InlineData(MigrationPhase.Backfill, StoreRole.Old)]
+    [InlineData(MigrationPhase.DualWriteReadOld, StoreRole.Old)]
+    [InlineData(MigrationPhase.DualWriteReadNew, StoreRole.New)]
+    [InlineData(MigrationPhase.NewOnly, StoreRole.New)]
+    public void ReadsFrom_FollowsThePhase(MigrationPhase phase, StoreRole expected)
+    {
+        var phases = new InMemoryPhaseSource();
+        phases.SetPhase("orders", phase);
+        var router = new QueryRouter(phases);
+
+        router.ReadsFrom("orders").Should().Be(expected);
+        router.Choose("orders", "mysql", "postgres").Should().Be(expected == StoreRole.Old ? "mysql" : "postgres");
+    }
+
+    [Fact]
+    public void AFlip_ChangesTheNextAnswer()
+    {
+        var phases = new InMemoryPhaseSource();
+        phases.SetPhase("orders", MigrationPhase.DualWriteReadOld);
+        var router = new QueryRouter(phases);
+        router.ReadsFrom("orders").Should().Be(StoreRole.Old);
+
+        phases.SetPhase("orders", MigrationPhase.DualWriteReadNew);
+
+        router.ReadsFrom("orders").Should().Be(StoreRole.New);
+    }
+
+    [Fact]
+    public void AnEntityWithoutAPhase_FailsAsThePhaseSourceDoes()
+    {
+        var router = new QueryRouter(new FailingPhaseSource());
+
+        router.Invoking(r => r.ReadsFrom("orders")).Should().Throw<PhaseUnavailableException>();
+    }
+
+    private sealed class FailingPhaseSource : IPhaseSource
+    {
+        public MigrationPhase GetPhase(string entity) => throw new PhaseUnavailableException(entity, "DualWrite." + entity, PhaseFlagProblem.MissingFlag, "never read");
+    }
+}
