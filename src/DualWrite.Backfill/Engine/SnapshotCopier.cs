@@ -50,6 +50,7 @@ internal sealed class SnapshotCopier(
     private async Task CopyRangeAsync(MySqlConnection connection, NpgsqlConnection pg, RangeState range, BinlogPosition snapshot, CancellationToken cancellationToken)
     {
         var selected = table.SelectedColumns.ToList();
+        var asUtf8 = table.Columns.Select((c, i) => ColumnCopy.SelectsUtf8Bytes(c, table.KeyColumns.Contains(i))).ToArray();
         var keyColumns = table.KeyColumns.ToArray();
         var where = new List<string>();
         var command = new MySqlCommand { Connection = connection };
@@ -74,7 +75,7 @@ internal sealed class SnapshotCopier(
             }
 
             command.CommandText =
-                $"SELECT {string.Join(", ", selected.Select(c => MySqlNames.Quote(c.Name)))} FROM {table.SourceName}" +
+                $"SELECT {string.Join(", ", selected.Select((c, i) => i < asUtf8.Length && asUtf8[i] ? ColumnCopy.Utf8SelectExpression(MySqlNames.Quote(c.Name)) : MySqlNames.Quote(c.Name)))} FROM {table.SourceName}" +
                 (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
                 $" ORDER BY {string.Join(", ", table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)))}";
             command.CommandTimeout = 0;
@@ -84,7 +85,7 @@ internal sealed class SnapshotCopier(
             await using (reader.ConfigureAwait(false))
             {
                 var values = MySqlColumnReader.For(reader);
-                var copiers = table.Columns.Select((c, i) => ColumnCopy.For(c, values.Reader(i))).ToArray();
+                var copiers = table.Columns.Select((c, i) => ColumnCopy.For(c, values.Reader(i), asUtf8[i])).ToArray();
                 var more = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var wroteAny = false;
                 while (more)

@@ -17,9 +17,15 @@ internal static class ColumnCopy
     /// </summary>
     /// <param name="column">The mapped column.</param>
     /// <param name="read">Reads the column's source value as the value policy has it (<see cref="MySqlColumnReader"/>).</param>
-    public static Action<MySqlDataReader, int, NpgsqlBinaryImporter> For(ColumnSpec column, Func<MySqlDataReader, int, object> read)
+    /// <param name="selectedAsUtf8">Whether the snapshot selected the column as its UTF-8 bytes (<see cref="SelectsUtf8Bytes"/>).</param>
+    public static Action<MySqlDataReader, int, NpgsqlBinaryImporter> For(ColumnSpec column, Func<MySqlDataReader, int, object> read, bool selectedAsUtf8)
     {
         var type = column.Type;
+        if (selectedAsUtf8)
+        {
+            return Utf8(column);
+        }
+
         if (!column.Plain)
         {
             return Generic(column, read);
@@ -33,8 +39,47 @@ internal static class ColumnCopy
             (NpgsqlDbType.Double, _) => (r, i, w) => w.Write(r.GetDouble(i), NpgsqlDbType.Double),
             (NpgsqlDbType.Real, _) => (r, i, w) => w.Write(r.GetFloat(i), NpgsqlDbType.Real),
             (NpgsqlDbType.Numeric, "decimal" or "numeric") => (r, i, w) => w.Write(r.GetDecimal(i), NpgsqlDbType.Numeric),
-            (NpgsqlDbType.Varchar or NpgsqlDbType.Text, "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext") => Text(column),
+            (NpgsqlDbType.Varchar or NpgsqlDbType.Text, var dataType) when IsText(dataType) => Text(column),
             _ => Generic(column, read),
+        };
+    }
+
+    /// <summary>
+    /// Whether the snapshot selects <paramref name="column"/> as the UTF-8 bytes of its text
+    /// (<see cref="Utf8SelectExpression"/>), for the copy to pass them to the target (a UTF-8 database) without decoding
+    /// and re-encoding: plain text columns that are not keys (a key's value is also read back for the keyset predicate).
+    /// </summary>
+    public static bool SelectsUtf8Bytes(ColumnSpec column, bool isKey) =>
+        !isKey && column.Plain && column.Type.DbType is NpgsqlDbType.Varchar or NpgsqlDbType.Text && IsText(column.Source.DataType);
+
+    /// <summary>The select expression that gives a text column's value as UTF-8 bytes, whatever its character set.</summary>
+    public static string Utf8SelectExpression(string quotedColumn) => $"CAST(CONVERT({quotedColumn} USING utf8mb4) AS BINARY)";
+
+    private static bool IsText(string dataType) => dataType is "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext";
+
+    /// <summary>
+    /// UTF-8 bytes straight from the reader's buffer into the COPY: copied once into a reused buffer, neither decoded nor
+    /// re-encoded. A NUL byte fails with the typed error of <see cref="ColumnSpec.Convert"/> (PostgreSQL text cannot hold NUL).
+    /// </summary>
+    private static Action<MySqlDataReader, int, NpgsqlBinaryImporter> Utf8(ColumnSpec column)
+    {
+        var buffer = new byte[256];
+        return (r, i, w) =>
+        {
+            var length = (int)r.GetBytes(i, 0, null, 0, 0);
+            if (length > buffer.Length)
+            {
+                buffer = new byte[Math.Max(length, buffer.Length * 2)];
+            }
+
+            r.GetBytes(i, 0, buffer, 0, length);
+            var bytes = buffer.AsSpan(0, length);
+            if (bytes.Contains((byte)0))
+            {
+                column.Convert(System.Text.Encoding.UTF8.GetString(bytes)); // throws the typed error naming the column
+            }
+
+            w.Write(new ReadOnlyMemory<byte>(buffer, 0, length), column.Type.DbType);
         };
     }
 
