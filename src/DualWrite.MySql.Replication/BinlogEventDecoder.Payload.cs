@@ -83,17 +83,19 @@ public sealed partial class BinlogEventDecoder
     /// <summary>Decompresses a zstd payload that must expand to exactly <paramref name="size"/> bytes (ZstdSharp, managed).</summary>
     private static byte[] Decompress(ReadOnlySpan<byte> payload, int size)
     {
-        var frameSize = ZstdSharp.Decompressor.GetDecompressedSize(payload);
-        if (frameSize > (ulong)size)
-        {
-            throw BinlogException.BinlogCorrupt(string.Create(CultureInfo.InvariantCulture,
-                $"Malformed TRANSACTION_PAYLOAD_EVENT: the zstd frame holds {frameSize} byte(s), the event announces {size}."));
-        }
-
-        var output = GC.AllocateUninitializedArray<byte>(size);
+        byte[] output;
         int written;
         try
         {
+            // Reading the frame header throws too when the payload is not a zstd frame.
+            var frameSize = ZstdSharp.Decompressor.GetDecompressedSize(payload);
+            if (frameSize > (ulong)size)
+            {
+                throw BinlogException.BinlogCorrupt(string.Create(CultureInfo.InvariantCulture,
+                    $"Malformed TRANSACTION_PAYLOAD_EVENT: the zstd frame holds {frameSize} byte(s), the event announces {size}."));
+            }
+
+            output = GC.AllocateUninitializedArray<byte>(size);
             using var decompressor = new ZstdSharp.Decompressor();
             written = decompressor.Unwrap(payload, output);
         }

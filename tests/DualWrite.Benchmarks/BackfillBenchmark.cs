@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
-using DualWrite.MySql;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Benchmarks;

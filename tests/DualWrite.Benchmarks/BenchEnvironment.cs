@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.MySql;
+using MySqlConnector;
 
 namespace DualWrite.Benchmarks;
 

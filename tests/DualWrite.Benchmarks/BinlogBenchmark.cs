@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.MySql;
 using DualWrite.MySql.Replication;
+using MySqlConnector;
 
 namespace DualWrite.Benchmarks;
 

@@ -1,6 +1,7 @@
 using DualWrite.Cli;
 using DualWrite.Cli.Commands;
 using DualWrite.Core.Phases;
+using DualWrite.Testing;
 
 namespace DualWrite.Cli.Tests;
 
@@ -10,8 +11,7 @@ public sealed partial class CliTests
     private static PhaseTarget NewPhaseTarget()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        var database = Environment.GetEnvironmentVariable("DUALWRITE_MYSQL_DATABASE") is { Length: > 0 } db ? db : "dualwrite";
-        return new PhaseTarget(database, $"cli_phase_{suffix}", $"cli_phase_audit_{suffix}");
+        return new PhaseTarget(MariaDbServer.Database, $"cli_phase_{suffix}", $"cli_phase_audit_{suffix}");
     }
 
     /// <summary>Runs <paramref name="test"/> on control tables of its own with "orders" initialized, and drops them afterwards.</summary>

@@ -1,8 +1,8 @@
-using System.Net.Sockets;
 using DualWrite.Cli;
 using DualWrite.Cli.Commands;
-using DualWrite.MySql;
 using DualWrite.MySql.Replication;
+using DualWrite.Testing;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Tests;
@@ -32,29 +32,29 @@ public sealed partial class CliTests
         return (console, output);
     }
 
+    /// <summary>The source as the CLI connects to it (DUALWRITE_MYSQL_* variables), after checking the server is up.</summary>
     private static MySqlConnectionStringBuilder Source()
     {
-        var builder = SourceConnection.FromEnvironment();
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(builder.Server, (int)builder.Port);
-        }
-        catch (SocketException ex)
-        {
-            throw new InvalidOperationException(
-                $"MariaDB is not reachable at {builder.Server}:{builder.Port}: start it with `eng/services.sh up mariadb` (or run `eng/test.sh`).", ex);
-        }
-
-        return builder;
+        MariaDbServer.EnsureReachable();
+        return SourceConnection.FromEnvironment();
     }
 
-    private static async Task ExecuteAsync(string sql)
+    private static Task ExecuteAsync(string sql) => MariaDbServer.ExecuteAsync(sql);
+
+    /// <summary>Runs <paramref name="test"/> with an environment variable set to <paramref name="value"/>, then restores it.</summary>
+    /// <remarks>The CLI tests are one class, so xUnit runs them one at a time and no other test sees the change.</remarks>
+    private static async Task WithEnvironmentAsync(string name, string? value, Func<Task> test)
     {
-        await using var connection = new MySqlConnection(Source().ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        var before = Environment.GetEnvironmentVariable(name);
+        Environment.SetEnvironmentVariable(name, value);
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, before);
+        }
     }
 
     [Theory]
@@ -93,6 +93,52 @@ public sealed partial class CliTests
             await ExecuteAsync($"DROP DATABASE `{database}`");
         }
     }
+
+    [Fact]
+    public Task Inspect_OverTls_ReportsTheSessionsCipher() => WithEnvironmentAsync("DUALWRITE_MYSQL_TLS_CA", MariaDbServer.TlsCa, async () =>
+        {
+            File.Exists(MariaDbServer.TlsCa).Should().BeTrue("eng/services.sh creates the test CA");
+            string cipher;
+            await using (var connection = await MariaDbServer.OpenAsync(b => { b.SslMode = MySqlSslMode.VerifyCA; b.SslCa = MariaDbServer.TlsCa; }))
+            await using (var command = new MySqlCommand("SHOW SESSION STATUS LIKE 'Ssl_cipher'", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                (await reader.ReadAsync()).Should().BeTrue();
+                cipher = reader.GetString(1);
+            }
+
+            var (console, output) = Capture();
+
+            var exit = await InspectCommand.RunAsync(null, requireCdc: false, console, CancellationToken.None);
+
+            exit.Should().Be(ExitCodes.Success);
+            cipher.Should().NotBeEmpty("the server speaks TLS");
+            output.ToString().Should().Contain($"connection      TLS ({cipher})");
+        });
+
+    [Fact]
+    public Task Inspect_WrongPassword_ExitsWithConnectionFailed() => WithEnvironmentAsync("DUALWRITE_MYSQL_PASSWORD", "not-the-password", async () =>
+        {
+            Source();
+            var (console, output) = Capture();
+
+            var exit = await InspectCommand.RunAsync(null, requireCdc: false, console, CancellationToken.None);
+
+            exit.Should().Be(ExitCodes.ConnectionFailed);
+            output.ToString().Should().Contain("Access denied").And.Contain("(connection, 1045)").And.NotContain("not-the-password");
+        });
+
+    [Fact]
+    public Task CdcTail_WrongPassword_ExitsWithConnectionFailed() => WithEnvironmentAsync("DUALWRITE_MYSQL_PASSWORD", "not-the-password", async () =>
+        {
+            Source();
+            var (console, output) = Capture();
+
+            var exit = await CdcTailCommand.RunAsync(new CdcTailCommand.Arguments(null, null, StopAtEnd: true, Limit: null), console, CancellationToken.None);
+
+            exit.Should().Be(ExitCodes.ConnectionFailed);
+            output.ToString().Should().Contain("1045").And.NotContain("not-the-password");
+        });
 
     [Fact]
     public async Task CdcTail_FromAPosition_PrintsTheChangesMadeAfterIt()

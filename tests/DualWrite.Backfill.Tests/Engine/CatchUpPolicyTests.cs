@@ -25,8 +25,8 @@ public sealed class CatchUpPolicyTests
         var error = (await run.Should().ThrowAsync<BackfillException>()).Which;
         error.Error.Should().Be(BackfillError.SchemaChanged);
         error.Message.Should().Contain($"{rig.Database}.t").And.Contain("ALTER TABLE t ADD COLUMN note").And.Contain("policy is `stop`");
-        (await PostgresServer.ScalarAsync<string>(rig.Target, $"SELECT val FROM \"{rig.Schema}\".t WHERE id = 5")).Should().Be("before the DDL");
-        (await PostgresServer.ScalarAsync<string>(rig.Target, $"SELECT val FROM \"{rig.Schema}\".t WHERE id = 6")).Should().Be("seed 6", "nothing after the statement is applied");
+        (await rig.TargetScalarAsync<string>($"SELECT val FROM \"{rig.Schema}\".t WHERE id = 5")).Should().Be("before the DDL");
+        (await rig.TargetScalarAsync<string>($"SELECT val FROM \"{rig.Schema}\".t WHERE id = 6")).Should().Be("seed 6", "nothing after the statement is applied");
 
         // Resuming stops again at the same statement: the checkpoint is just before it, never past it.
         await run.Should().ThrowAsync<BackfillException>();
@@ -47,7 +47,7 @@ public sealed class CatchUpPolicyTests
 
         await rig.Runner(plan, table).RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = afterAdd }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
 
-        (await PostgresServer.ScalarAsync<string>(rig.Target, $"SELECT val FROM \"{rig.Schema}\".t WHERE id = 7")).Should().Be("after an added column");
+        (await rig.TargetScalarAsync<string>($"SELECT val FROM \"{rig.Schema}\".t WHERE id = 7")).Should().Be("after an added column");
         rig.Log.ToString().Should().Contain("leaves every mapped column as it was");
 
         await rig.ExecuteAsync("ALTER TABLE t MODIFY val TEXT NULL");
@@ -69,7 +69,7 @@ public sealed class CatchUpPolicyTests
         await rig.Runner(plan, table).RunAsync(SnapshotOnly, CancellationToken.None);
 
         // The checkpoint names a binlog file the server no longer has, as after PURGE BINARY LOGS.
-        await PostgresServer.ExecuteAsync(rig.Target, $"UPDATE \"{rig.Schema}\".dualwrite_backfill_plans SET cdc_file = 'binlog.000000', cdc_offset = 4");
+        await rig.ExecuteOnTargetAsync($"UPDATE \"{rig.Schema}\".dualwrite_backfill_plans SET cdc_file = 'binlog.000000', cdc_offset = 4");
         var run = () => rig.Runner(plan, table).RunAsync(new BackfillOptions { CatchUp = new CatchUpStop(), ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
 
         var error = (await run.Should().ThrowAsync<BackfillException>()).Which;

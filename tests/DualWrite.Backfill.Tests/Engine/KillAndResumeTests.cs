@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
-using DualWrite.MySql;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Tests.Engine;
 
@@ -154,7 +154,7 @@ public sealed class KillAndResumeTests
                 UseShellExecute = false,
             };
             start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
-            start.Environment["DUALWRITE_TEST_PG"] = PostgresServer.ConnectionString;
+            start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
             var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
             var cliProcess = new CliProcess(process);
             // Drained as it comes, so the child never blocks on a full pipe.
@@ -165,28 +165,27 @@ public sealed class KillAndResumeTests
             return cliProcess;
         }
 
-        /// <summary>Polls the checkpoint tables until <paramref name="killPoint"/> holds; the run must still be working then.</summary>
+        /// <summary>Waits until the checkpoint tables show <paramref name="killPoint"/>; the run must still be working then.</summary>
         public async Task WaitForAsync(BackfillRig rig, Func<CheckpointState, bool> killPoint, string what)
         {
-            var watch = Stopwatch.StartNew();
-            while (true)
+            try
             {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"The backfill exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}");
-                }
+                await Eventually.WaitUntilAsync(
+                    async () =>
+                    {
+                        if (_process.HasExited)
+                        {
+                            throw new InvalidOperationException($"The backfill exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}");
+                        }
 
-                if (killPoint(await CheckpointState.ReadAsync(rig)))
-                {
-                    return;
-                }
-
-                if (watch.Elapsed > KillPointTimeout)
-                {
-                    throw new TimeoutException($"No {what} after {KillPointTimeout.TotalMinutes} min. Output:\n{Output}");
-                }
-
-                await Task.Delay(20);
+                        return killPoint(await CheckpointState.ReadAsync(rig));
+                    },
+                    what,
+                    KillPointTimeout);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message} Output:\n{Output}", ex);
             }
         }
 

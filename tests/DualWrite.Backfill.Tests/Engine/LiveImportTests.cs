@@ -1,4 +1,5 @@
 using DualWrite.Backfill.Engine;
+using DualWrite.Testing;
 
 namespace DualWrite.Backfill.Tests.Engine;
 
@@ -22,25 +23,16 @@ public sealed class LiveImportTests
         var runner = rig.Runner(rig.Plan(parallelism, maxRowsPerSecond: 10_000), table);
         using var stopCatchUp = new CancellationTokenSource();
         var running = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stopCatchUp.Token);
-        while (runner.Progress.AppliedPosition is null && !running.IsCompleted)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => runner.Progress.AppliedPosition is not null || running.IsCompleted, "the catch-up to apply its first batch");
 
         // The writer keeps going while the catch-up runs: so many more changes, however long they take.
         var writtenAtCatchUp = writer.Operations;
-        while (writer.Operations < writtenAtCatchUp + 300 && !running.IsCompleted)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => writer.Operations >= writtenAtCatchUp + 300 || running.IsCompleted, "300 more writer operations during the catch-up");
 
         await stopWriting.CancelAsync();
         await writing;
         var end = await rig.MasterPositionAsync();
-        while (!(runner.Progress.AppliedPosition >= end) && !running.IsCompleted)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitUntilAsync(() => runner.Progress.AppliedPosition >= end || running.IsCompleted, $"the catch-up to apply up to {end}");
 
         await stopCatchUp.CancelAsync();
         var stopped = async () => await running;

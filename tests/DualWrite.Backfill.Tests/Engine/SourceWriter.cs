@@ -1,5 +1,5 @@
 using System.Globalization;
-using DualWrite.MySql;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Tests.Engine;
 

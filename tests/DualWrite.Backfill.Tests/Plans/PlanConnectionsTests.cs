@@ -1,5 +1,6 @@
 using DualWrite.Backfill.Plans;
-using DualWrite.MySql;
+using DualWrite.MySql.Values;
+using MySqlConnector;
 using Npgsql;
 
 namespace DualWrite.Backfill.Tests.Plans;
@@ -23,6 +24,38 @@ public sealed class PlanConnectionsTests
         builder.UserID.Should().Be("app");
         builder.Password.Should().Be("s3cret");
         builder.Database.Should().Be("shop");
+    }
+
+    [Fact]
+    public void MySql_FromParts_ReadsEveryValueExactly()
+    {
+        var plan = new ConnectionPlan("db", null, "app", null, "shop", null, null, At);
+
+        var text = PlanConnections.MySqlConnectionString(plan, Environment());
+
+        MySqlExactSettings.Problem(text).Should().BeNull();
+        var builder = new MySqlConnectionStringBuilder(text);
+        builder.TreatTinyAsBoolean.Should().BeFalse("TINYINT(1) holds more than 0 and 1");
+        builder.GuidFormat.Should().Be(MySqlGuidFormat.None);
+        builder.AllowZeroDateTime.Should().BeTrue();
+        builder.ConvertZeroDateTime.Should().BeFalse("a zero date is kept as it is, not turned into DateTime.MinValue");
+        builder.DateTimeKind.Should().Be(MySqlDateTimeKind.Unspecified);
+    }
+
+    [Fact]
+    public void MySql_FromConnectionStringVariable_KeepsItsSettings_ButReadsValuesExactly()
+    {
+        var plan = new ConnectionPlan(null, null, null, null, null, null, "SHOP_MYSQL", At);
+
+        var text = PlanConnections.MySqlConnectionString(plan, Environment(("SHOP_MYSQL", "Server=db;Port=3307;User ID=app;Database=shop;SslMode=Required;TreatTinyAsBoolean=true;GuidFormat=Char36")));
+
+        var builder = new MySqlConnectionStringBuilder(text);
+        builder.Server.Should().Be("db");
+        builder.Port.Should().Be(3307u);
+        builder.UserID.Should().Be("app");
+        builder.Database.Should().Be("shop");
+        builder.SslMode.Should().Be(MySqlSslMode.Required);
+        MySqlExactSettings.Problem(text).Should().BeNull("the settings that would change values are overridden");
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using DualWrite.Backfill.Plans;
 using DualWrite.MySql.Stores;
-using DualWrite.MySql;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Tests.Plans;
 

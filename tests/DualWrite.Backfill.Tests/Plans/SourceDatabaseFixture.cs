@@ -1,5 +1,5 @@
-using DualWrite.MySql;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.Backfill.Tests.Plans;
 
