@@ -117,6 +117,51 @@ public sealed class TypeRoundTripTests
     }
 
     [Fact]
+    public async Task TextOfEveryCharacterSet_ArrivesAsUtf8_AndATextKeyStaysText()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_charsets");
+        await rig.ExecuteAsync("""
+            CREATE TABLE t (k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+              l1 VARCHAR(40) CHARACTER SET latin1, m3 TEXT CHARACTER SET utf8mb3, m4 MEDIUMTEXT CHARACTER SET utf8mb4, c CHAR(8) CHARACTER SET latin1);
+            INSERT INTO t VALUES ('b-€', '€ ‚ ƒ „ … ž Ÿ ÿ', 'Grüße ✓', '😀 emoji', 'pad'), ('a-ü', '', '', '', ''), ('c', NULL, NULL, NULL, NULL);
+            """);
+        var table = await rig.TableAsync("t", chunkSize: 1);
+
+        await rig.Runner(rig.Plan(parallelism: 1), table).RunAsync(SnapshotOnly, CancellationToken.None);
+
+        (await rig.CompareAsync(table)).Equal.Should().BeTrue();
+        await using var command = rig.Target.CreateCommand($"SELECT k, l1, m3, m4, c FROM \"{rig.Schema}\".t ORDER BY k COLLATE \"C\"");
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[5];
+            reader.GetValues(row!);
+            rows.Add(row);
+        }
+
+        rows.Select(r => r[0]).Should().Equal("a-ü", "b-€", "c");
+        rows[1].Skip(1).Should().Equal("€ ‚ ƒ „ … ž Ÿ ÿ", "Grüße ✓", "😀 emoji", "pad");
+        rows[0].Skip(1).Should().Equal("", "", "", "");
+        rows[2].Skip(1).Should().Equal(DBNull.Value, DBNull.Value, DBNull.Value, DBNull.Value);
+    }
+
+    [Fact]
+    public async Task ANulCharacterInText_IsATypedErrorNamingTheColumn_AndNothingOfItsChunkIsWritten()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_nul");
+        await rig.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(20)); INSERT INTO t VALUES (1, 'fine'), (2, CONCAT('a', CHAR(0), 'b'))");
+        var table = await rig.TableAsync("t");
+
+        var run = () => rig.Runner(rig.Plan(parallelism: 1), table).RunAsync(SnapshotOnly, CancellationToken.None);
+
+        var error = (await run.Should().ThrowAsync<BackfillException>()).Which;
+        error.Error.Should().Be(BackfillError.BadValue);
+        error.Message.Should().Contain("`note`").And.Contain("NUL");
+        (await rig.TargetScalarAsync<long>($"SELECT count(*) FROM \"{rig.Schema}\".t")).Should().Be(0, "the chunk with the bad value is not committed");
+    }
+
+    [Fact]
     public async Task AnEnumValueOutsideItsMembers_IsRefusedByTheTarget()
     {
         await using var rig = await BackfillRig.CreateAsync("bf_enumcheck");
