@@ -8,7 +8,7 @@ namespace DualWrite.MySql.Replication.Tests.Binlog.Events;
 /// <summary>
 /// Mutation fuzzing of <see cref="BinlogEventDecoder"/> over the recorded events: byte flips, truncations, extensions,
 /// length-field and type corruptions, with and without a re-computed CRC so the damage reaches the parsers. The
-/// decoder may succeed or throw a BinlogCorrupt/BinlogUnsupported <see cref="MySqlException"/>; anything else, or a
+/// decoder may succeed or throw a BinlogCorrupt/BinlogUnsupported <see cref="BinlogException"/>; anything else, or a
 /// decode slower than the limit, is a failure. Shared by the unit test and the benchmark harness (fuzz-binlog).
 /// </summary>
 internal static class BinlogMutator
@@ -102,11 +102,11 @@ internal static class BinlogMutator
                 decoder.Decode(mutated);
                 decoded++;
             }
-            catch (MySqlException ex) when (ex.Kind == MySqlErrorKind.BinlogCorrupt)
+            catch (BinlogException ex) when (ex.Kind == BinlogErrorKind.BinlogCorrupt)
             {
                 corrupt++;
             }
-            catch (MySqlException ex) when (ex.Kind == MySqlErrorKind.BinlogUnsupported)
+            catch (BinlogException ex) when (ex.Kind == BinlogErrorKind.BinlogUnsupported)
             {
                 unsupported++;
             }
@@ -227,7 +227,7 @@ internal static class BinlogMutator
     public static void Reseal(byte[] e)
     {
         var body = e.AsSpan(0, e.Length - 4);
-        var crc = e[4] == (byte)BinlogEventType.FormatDescription ? BinlogEventDecoder.FormatDescriptionCrc32(body) : Crc32.Compute(body);
+        var crc = e[4] == (byte)BinlogEventType.FormatDescription ? BinlogEventDecoder.FormatDescriptionCrc32(body) : System.IO.Hashing.Crc32.HashToUInt32(body);
         BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(e.Length - 4), crc);
     }
 }

@@ -1,5 +1,7 @@
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Decoding;
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Events;
 
