@@ -348,6 +348,26 @@ public sealed class BinlogReaderTests : BinlogTestBase
     }
 
     [Fact]
+    public async Task Stream_FromMissingFile_WithoutStartUpChecks_IsTheServersTypedPurgedError()
+    {
+        // The server itself refuses the dump (ER_MASTER_FATAL_ERROR_READING_BINLOG): the same typed error, not a retry.
+        var reader = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { StopAtEnd = true, ReconnectAttempts = 3, SkipStartupChecks = true });
+
+        var act = async () =>
+        {
+            await foreach (var _ in reader.ReadAsync(new BinlogPosition("binlog.000000", 4)))
+            {
+            }
+        };
+
+        var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+        error.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
+        error.Number.Should().Be(1236);
+        error.Message.Should().Contain("binlog.000000").And.Contain("re-snapshot");
+        reader.Reconnects.Should().Be(0);
+    }
+
+    [Fact]
     public async Task StartFromMariaDbGtidState_DeliversOnlyLaterTransactions()
     {
         await ExecuteAsync("CREATE TABLE g (id INT PRIMARY KEY)");
