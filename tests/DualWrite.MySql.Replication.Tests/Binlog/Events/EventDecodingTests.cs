@@ -211,6 +211,18 @@ public class EventDecodingTests
         Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogCorrupt).Message.Should().Contain("zstd");
     }
 
+    [Theory]
+    [InlineData(100, "zstd")] // the frame holds more than announced: it does not fit
+    [InlineData(300, "expanded to 200 byte(s)")] // the frame holds less than announced
+    public void TransactionPayload_ZstdFrameOfAnotherSizeThanAnnounced_IsCorrupt(int announced, string message)
+    {
+        using var compressor = new ZstdSharp.Compressor();
+        var frame = compressor.Wrap(Enumerable.Range(0, 200).Select(i => (byte)i).ToArray()).ToArray();
+        var body = Concat([2, 1, 0], [3, 3, 0xFC], U16(announced), [0], frame);
+
+        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogCorrupt).Message.Should().Contain(message);
+    }
+
     [Fact]
     public void TransactionPayload_OverTheSizeLimit_IsUnsupported()
     {
