@@ -83,19 +83,12 @@ public sealed partial class BinlogEventDecoder
     /// <summary>Decompresses a zstd payload that must expand to exactly <paramref name="size"/> bytes (ZstdSharp, managed).</summary>
     private static byte[] Decompress(ReadOnlySpan<byte> payload, int size)
     {
-        byte[] output;
+        // No size pre-check: ZstdSharp's GetDecompressedSize is only an upper bound (MySQL's streamed frames record no
+        // content size), and it throws on a malformed frame. A frame larger than announced fails the exact-size buffer.
+        var output = GC.AllocateUninitializedArray<byte>(size);
         int written;
         try
         {
-            // Reading the frame header throws too when the payload is not a zstd frame.
-            var frameSize = ZstdSharp.Decompressor.GetDecompressedSize(payload);
-            if (frameSize > (ulong)size)
-            {
-                throw BinlogException.BinlogCorrupt(string.Create(CultureInfo.InvariantCulture,
-                    $"Malformed TRANSACTION_PAYLOAD_EVENT: the zstd frame holds {frameSize} byte(s), the event announces {size}."));
-            }
-
-            output = GC.AllocateUninitializedArray<byte>(size);
             using var decompressor = new ZstdSharp.Decompressor();
             written = decompressor.Unwrap(payload, output);
         }

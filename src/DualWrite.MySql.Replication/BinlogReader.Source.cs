@@ -127,6 +127,12 @@ public sealed partial class BinlogReader
         {
             return await _openQueryConnection(cancellationToken).ConfigureAwait(false);
         }
+        catch (MySqlException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            // MySqlConnector reports a failed TLS handshake (an unrelated CA, say) as UnableToConnectToHost: it is a TLS error.
+            throw new BinlogException(BinlogErrorKind.Tls, ClientErrors.SslConnectionError, ex.SqlState,
+                $"Cannot query the source at {_settings.Endpoint}: {ex.Message} ({tls.Message}); check SslMode and SslCa.", ex);
+        }
         catch (MySqlException ex)
         {
             var kind = ex.Number switch

@@ -99,7 +99,16 @@ internal sealed class BinlogStream : IAsyncDisposable
         register.WriteUInt32(0); // replication rank
         register.WriteUInt32(0); // source id
         await _session.SendCommandAsync(cancellationToken).ConfigureAwait(false);
-        await _session.ReadOkAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _session.ReadOkAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (BinlogException ex) when (ex.Number is 1227 or 1045)
+        {
+            // An account without REPLICATION SLAVE is refused here, before the dump: a source setting, not bad credentials.
+            throw new BinlogException(BinlogErrorKind.SourceMisconfigured, ex.Number, ex.SqlState,
+                $"Registering as a replica was refused ({ex.Message}): GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the reader's account.", ex);
+        }
 
         if (useGtid && !_session.IsMariaDb)
         {

@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Decoding;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog;
 

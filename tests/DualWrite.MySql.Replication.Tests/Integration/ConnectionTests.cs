@@ -1,94 +1,122 @@
-using System.Data;
+using DualWrite.MySql.Replication.Session;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Integration;
 
+/// <summary>
+/// Connecting the replication session and the reader's start-up queries (MySqlConnector) to the real server: what the
+/// handshake reports, and every failure as a typed <see cref="BinlogException"/> without the password.
+/// </summary>
 public sealed class ConnectionTests
 {
-    [Fact]
-    public async Task Open_ValidCredentials_ReportsServerAndRunsQuery()
-    {
-        await using var connection = await MariaDbServer.OpenAsync();
+    private const string WrongPassword = "not-the-password-7731";
 
-        connection.State.Should().Be(ConnectionState.Open);
-        connection.ServerVersion.Should().Contain("MariaDB").And.NotStartWith("5.5.5-");
-        connection.ServerThreadId.Should().BePositive();
-        await using var command = new MySqlCommand("SELECT CONNECTION_ID(), DATABASE()", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        (await reader.ReadAsync()).Should().BeTrue();
-        reader.GetInt64(0).Should().Be(connection.ServerThreadId);
-        reader.GetString(1).Should().Be(MariaDbServer.Database);
+    private static ReplicationSession Session(Action<MySqlConnectionStringBuilder>? configure = null)
+    {
+        MariaDbServer.EnsureReachable();
+        return new ReplicationSession(ReplicationSettings.Parse(MariaDbServer.ConnectionString(configure)));
+    }
+
+    private static async Task ReadAllAsync(BinlogReader reader)
+    {
+        var start = await new BinlogReader(MariaDbServer.ConnectionString()).GetCurrentPositionAsync();
+        await foreach (var _ in reader.ReadAsync(start))
+        {
+        }
     }
 
     [Fact]
-    public async Task Open_WrongPassword_ThrowsAuthenticationErrorWithoutThePassword()
+    public async Task Connect_ValidCredentials_ReportsTheServerAndItsSession()
     {
-        MariaDbServer.EnsureReachable();
-        const string wrong = "not-the-password-7731";
-        await using var connection = new MySqlConnection(MariaDbServer.ConnectionString(b => { b.Password = wrong; b.Pooling = false; }));
+        await using var session = Session();
 
-        var error = (await connection.Invoking(c => c.OpenAsync()).Should().ThrowAsync<MySqlException>()).Which;
+        await session.ConnectAsync(default);
 
-        error.Kind.Should().Be(MySqlErrorKind.Authentication);
+        session.IsMariaDb.Should().BeTrue();
+        session.ServerVersion.Should().Contain("MariaDB").And.NotStartWith("5.5.5-");
+        session.ConnectionId.Should().BePositive();
+        session.IsBroken.Should().BeFalse();
+        await using var other = await MariaDbServer.OpenAsync();
+        await using var command = new MySqlCommand("SELECT USER FROM information_schema.PROCESSLIST WHERE ID = @id", other);
+        command.Parameters.AddWithValue("@id", session.ConnectionId);
+        (await command.ExecuteScalarAsync()).Should().Be(MariaDbServer.User, "the server sees the session's connection id as ours");
+    }
+
+    [Fact]
+    public async Task Connect_WrongPassword_ThrowsAuthenticationErrorWithoutThePassword()
+    {
+        await using var session = Session(b => b.Password = WrongPassword);
+
+        var error = (await session.Invoking(s => s.ConnectAsync(default)).Should().ThrowAsync<BinlogException>()).Which;
+
+        error.Kind.Should().Be(BinlogErrorKind.Authentication);
         error.Number.Should().Be(1045);
         error.SqlState.Should().Be("28000");
-        error.Message.Should().Contain(MariaDbServer.User).And.NotContain(wrong);
-        error.ToString().Should().NotContain(wrong);
-        connection.State.Should().Be(ConnectionState.Closed);
+        error.IsTransient.Should().BeFalse();
+        error.Message.Should().Contain(MariaDbServer.User).And.NotContain(WrongPassword);
+        error.ToString().Should().NotContain(WrongPassword);
     }
 
     [Fact]
-    public async Task Open_UnknownDatabase_ThrowsServerErrorNamingIt()
+    public async Task Reader_WrongPassword_StartUpQueries_ThrowAuthenticationError()
     {
-        MariaDbServer.EnsureReachable();
-        await using var connection = new MySqlConnection(MariaDbServer.ConnectionString(b => b.Database = "no_such_db_4711"));
+        var reader = new BinlogReader(MariaDbServer.ConnectionString(b => b.Password = WrongPassword));
 
-        var error = (await connection.Invoking(c => c.OpenAsync()).Should().ThrowAsync<MySqlException>()).Which;
+        var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<BinlogException>()).Which;
 
+        error.Kind.Should().Be(BinlogErrorKind.Authentication);
+        error.Number.Should().Be(1045);
+        error.InnerException.Should().BeOfType<MySqlException>();
+        error.ToString().Should().NotContain(WrongPassword);
+    }
+
+    [Fact]
+    public async Task Reader_WrongPassword_Stream_FailsAtOnceWithAuthenticationError()
+    {
+        // Without the start-up checks the replication connection is refused; a refused password is not retried.
+        var reader = new BinlogReader(MariaDbServer.ConnectionString(b => b.Password = WrongPassword),
+            new BinlogReaderOptions { SkipStartupChecks = true, ReconnectAttempts = 5 });
+
+        var error = (await FluentActions.Invoking(() => ReadAllAsync(reader)).Should().ThrowAsync<BinlogException>()).Which;
+
+        error.Kind.Should().Be(BinlogErrorKind.Authentication);
+        reader.Reconnects.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Reader_UnknownDatabase_StartUpQueries_ThrowServerErrorNamingIt()
+    {
+        var reader = new BinlogReader(MariaDbServer.ConnectionString(b => b.Database = "no_such_db_4711"));
+
+        var error = (await reader.Invoking(r => r.GetCurrentPositionAsync()).Should().ThrowAsync<BinlogException>()).Which;
+
+        error.Kind.Should().Be(BinlogErrorKind.Server);
         error.Number.Should().Be(1049);
-        error.Kind.Should().Be(MySqlErrorKind.Server);
         error.Message.Should().Contain("no_such_db_4711");
     }
 
     [Fact]
-    public async Task Open_NothingListening_ThrowsConnectionFailed()
+    public async Task Connect_NothingListening_ThrowsTransientConnectionFailed()
     {
-        await using var connection = new MySqlConnection(MariaDbServer.ConnectionString(b => { b.Port = 1; b.Pooling = false; }));
+        await using var session = new ReplicationSession(ReplicationSettings.Parse(MariaDbServer.ConnectionString(b => b.Port = 1)));
 
-        var error = (await connection.Invoking(c => c.OpenAsync()).Should().ThrowAsync<MySqlException>()).Which;
+        var error = (await session.Invoking(s => s.ConnectAsync(default)).Should().ThrowAsync<BinlogException>()).Which;
 
-        error.Kind.Should().Be(MySqlErrorKind.ConnectionFailed);
+        error.Kind.Should().Be(BinlogErrorKind.ConnectionFailed);
         error.Message.Should().Contain("127.0.0.1:1");
         error.IsTransient.Should().BeTrue();
     }
 
     [Fact]
-    public async Task ToStringAndErrors_NeverContainThePassword()
+    public async Task Reader_NothingListening_StartUpQueries_ThrowConnectionFailed()
     {
-        await using var connection = await MariaDbServer.OpenAsync();
+        var reader = new BinlogReader(MariaDbServer.ConnectionString(b => { b.Port = 1; b.ConnectionTimeout = 5; }));
 
-        connection.ToString().Should().NotContain(MariaDbServer.Password);
-        new MySqlConnectionStringBuilder(connection.ConnectionString).ToString().Should().NotContain(MariaDbServer.Password);
-    }
+        var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<BinlogException>()).Which;
 
-    [Fact]
-    public async Task ChangeDatabase_SwitchesTheDefaultSchema()
-    {
-        var scratch = await MariaDbServer.CreateScratchDatabaseAsync("chdb");
-        await using var connection = await MariaDbServer.OpenAsync();
-
-        await connection.ChangeDatabaseAsync(scratch);
-
-        connection.Database.Should().Be(scratch);
-        await using var command = new MySqlCommand("SELECT DATABASE(); DROP DATABASE `" + scratch + "`", connection);
-        (await command.ExecuteScalarAsync()).Should().Be(scratch);
-    }
-
-    [Fact]
-    public async Task Ping_OpenConnection_ReturnsTrue()
-    {
-        await using var connection = await MariaDbServer.OpenAsync();
-
-        (await connection.PingAsync()).Should().BeTrue();
+        error.Kind.Should().Be(BinlogErrorKind.ConnectionFailed);
+        error.Message.Should().Contain("127.0.0.1:1");
+        error.IsTransient.Should().BeTrue();
     }
 }

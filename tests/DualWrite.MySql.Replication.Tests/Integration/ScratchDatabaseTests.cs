@@ -1,4 +1,6 @@
+using DualWrite.MySql.Values;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Integration;
 
@@ -19,59 +21,46 @@ public abstract class ScratchDatabaseTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Database.Length == 0)
+        if (Database.Length > 0)
         {
-            return;
+            await MariaDbServer.DropDatabaseAsync(Database);
         }
-
-        await using var connection = await MariaDbServer.OpenAsync();
-        await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{Database}`", connection);
-        await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Opens a pooled connection to the scratch database.</summary>
+    /// <summary>
+    /// Opens a pooled MySqlConnector connection to the scratch database with the exact-value settings
+    /// (<see cref="MySqlExactSettings"/>), as the source readers connect, and what <paramref name="configure"/> changes.
+    /// </summary>
     protected Task<MySqlConnection> OpenAsync(Action<MySqlConnectionStringBuilder>? configure = null) =>
         MariaDbServer.OpenAsync(b =>
         {
             b.Database = Database;
+            MySqlExactSettings.Apply(b);
             configure?.Invoke(b);
         });
 
-    /// <summary>Opens an unpooled connection, optionally without CLIENT_DEPRECATE_EOF (classic EOF packets).</summary>
-    protected async Task<MySqlConnection> OpenUnpooledAsync(bool disableDeprecateEof)
-    {
-        MariaDbServer.EnsureReachable();
-        var connection = new MySqlConnection(MariaDbServer.ConnectionString(b =>
-        {
-            b.Database = Database;
-            b.Pooling = false;
-        }))
-        {
-            DisableDeprecateEof = disableDeprecateEof,
-        };
-        await connection.OpenAsync();
-        return connection;
-    }
-
+    /// <summary>Runs a statement with positional (<c>?</c>) parameters.</summary>
     protected static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, params object?[] positional)
     {
-        await using var command = new MySqlCommand(sql, connection);
-        foreach (var value in positional)
-        {
-            command.Parameters.Add(new MySqlParameter { Value = value });
-        }
-
+        await using var command = Command(connection, sql, positional);
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The first value of a query with positional (<c>?</c>) parameters, as MySqlConnector returns it.</summary>
     protected static async Task<object?> ScalarAsync(MySqlConnection connection, string sql, params object?[] positional)
     {
-        await using var command = new MySqlCommand(sql, connection);
+        await using var command = Command(connection, sql, positional);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static MySqlCommand Command(MySqlConnection connection, string sql, object?[] positional)
+    {
+        var command = new MySqlCommand(sql, connection);
         foreach (var value in positional)
         {
             command.Parameters.Add(new MySqlParameter { Value = value });
         }
 
-        return await command.ExecuteScalarAsync();
+        return command;
     }
 }

@@ -1,5 +1,7 @@
 using System.Text;
 using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Values;
+using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Replication.Tests.Values;
 
@@ -49,53 +51,61 @@ public class CharacterSetsTests
     }
 
     [Fact]
-    public void GetEncoding_UnsupportedCollation_ThrowsInvalidValueNamingId()
+    public void UnsupportedCollation_InARowsEvent_IsBinlogUnsupportedNamingTheId()
     {
-        var act = () => CharacterSets.GetEncoding(28);
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.InvalidValue && e.Message.Contains("28"));
+        // No encoding is guessed for gbk: the decoder refuses the column rather than decode it wrongly.
+        var act = () => Decode(Column(MySqlColumnType.VarChar, 30, collation: 28), "026869");
+
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogUnsupported && e.Message.Contains("collation id 28"));
     }
 
     [Fact]
-    public void GetEncoding_Utf8Mb4_EncodesSupplementaryCharacters() =>
-        CharacterSets.GetEncoding(45).GetBytes("😀").Should().Equal(0xF0, 0x9F, 0x98, 0x80);
+    public void TryGetEncoding_Utf8Mb4_EncodesSupplementaryCharacters() =>
+        EncodingOf(45).GetBytes("😀").Should().Equal(0xF0, 0x9F, 0x98, 0x80);
 
     [Fact]
-    public void GetEncoding_Ucs2AndUtf16_AreBigEndian()
+    public void TryGetEncoding_Ucs2AndUtf16_AreBigEndian()
     {
-        CharacterSets.GetEncoding(35).GetBytes("A").Should().Equal(0x00, 0x41);
-        CharacterSets.GetEncoding(54).GetBytes("A").Should().Equal(0x00, 0x41);
-        CharacterSets.GetEncoding(56).GetBytes("A").Should().Equal(0x41, 0x00);
+        EncodingOf(35).GetBytes("A").Should().Equal(0x00, 0x41);
+        EncodingOf(54).GetBytes("A").Should().Equal(0x00, 0x41);
+        EncodingOf(56).GetBytes("A").Should().Equal(0x41, 0x00);
     }
 
     [Fact]
-    public void GetEncoding_Utf32_IsBigEndian() =>
-        CharacterSets.GetEncoding(60).GetBytes("A").Should().Equal(0, 0, 0, 0x41);
+    public void TryGetEncoding_Utf32_IsBigEndian() =>
+        EncodingOf(60).GetBytes("A").Should().Equal(0, 0, 0, 0x41);
 
     [Fact]
-    public void GetEncoding_Latin1_IsServerLatin1() =>
-        CharacterSets.GetEncoding(8).GetString(new byte[] { 0x80, 0x81 }).Should().Be("\u20AC\u0081");
+    public void TryGetEncoding_Latin1_IsServerLatin1() =>
+        EncodingOf(8).GetString(new byte[] { 0x80, 0x81 }).Should().Be("\u20AC\u0081");
 
     [Fact]
-    public void GetEncoding_Ascii_DecodesAscii() =>
-        CharacterSets.GetEncoding(11).GetString("abc"u8.ToArray()).Should().Be("abc");
+    public void TryGetEncoding_Ascii_DecodesAscii() =>
+        EncodingOf(11).GetString("abc"u8.ToArray()).Should().Be("abc");
 
     [Fact]
-    public void GetEncoding_Binary_MapsEveryByteToOneChar()
+    public void TryGetEncoding_Binary_MapsEveryByteToOneChar()
     {
         var bytes = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
-        var encoding = CharacterSets.GetEncoding(63);
+        var encoding = EncodingOf(63);
         encoding.GetBytes(encoding.GetString(bytes)).Should().Equal(bytes);
     }
 
     [Fact]
-    public void GetEncoding_Utf8_HasNoPreamble() =>
-        CharacterSets.GetEncoding(45).GetPreamble().Should().BeEmpty();
+    public void TryGetEncoding_Utf8_HasNoPreamble() =>
+        EncodingOf(45).GetPreamble().Should().BeEmpty();
 
     [Fact]
     public void Constants_MatchServerIds()
     {
         CharacterSets.BinaryCollationId.Should().Be(63);
         CharacterSets.Utf8Mb4GeneralCi.Should().Be(45);
-        Encoding.UTF8.GetString(CharacterSets.GetEncoding(CharacterSets.Utf8Mb4GeneralCi).GetBytes("ü")).Should().Be("ü");
+        Encoding.UTF8.GetString(EncodingOf(CharacterSets.Utf8Mb4GeneralCi).GetBytes("ü")).Should().Be("ü");
+    }
+
+    private static Encoding EncodingOf(int collationId)
+    {
+        CharacterSets.TryGetEncoding(collationId, out var encoding).Should().BeTrue($"collation {collationId} is supported");
+        return encoding;
     }
 }

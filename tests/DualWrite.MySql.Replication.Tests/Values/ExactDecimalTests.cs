@@ -1,6 +1,8 @@
+using DualWrite.MySql.Values;
+
 namespace DualWrite.MySql.Replication.Tests.Values;
 
-public class MySqlDecimalTests
+public class ExactDecimalTests
 {
     [Fact]
     public void Parse_65Digits_KeepsExactText()

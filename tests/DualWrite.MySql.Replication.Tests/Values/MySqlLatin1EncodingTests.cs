@@ -1,5 +1,6 @@
 using System.Text;
 using DualWrite.MySql.Replication.Protocol;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.MySql.Replication.Tests.Values;
 

@@ -41,7 +41,7 @@ public class BinlogFileReaderTests
 
         var act = () => BinlogFileReader.ReadEvents(new MemoryStream(bytes), Decoder()).ToList();
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("Not a binlog file") && e.Message.Contains("FE42696E"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("Not a binlog file") && e.Message.Contains("FE42696E"));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class BinlogFileReaderTests
     {
         var act = () => BinlogFileReader.ReadEvents(new MemoryStream([]), Decoder()).ToList();
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -74,10 +74,10 @@ public class BinlogFileReaderTests
             }
         };
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("Truncated binlog file"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("Truncated binlog file"));
         seen.Should().HaveCount(7);
         var spanAct = () => BinlogFileReader.ReadEvents(truncated, Decoder());
-        spanAct.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt);
+        spanAct.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class BinlogFileReaderTests
 
         var act = () => BinlogFileReader.ReadEvents(new MemoryStream(bytes), Decoder()).ToList();
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("announces 5 byte(s)"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("announces 5 byte(s)"));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class BinlogFileReaderTests
 
         var act = () => BinlogFileReader.ReadEvents(new OneByteAtATimeStream(bytes), Decoder()).ToList();
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("more than any event"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("more than any event"));
     }
 
     /// <summary>An unseekable stream that returns one byte per read, like a slow pipe.</summary>

@@ -42,11 +42,11 @@ public class CorruptionTests
                     {
                         decoder.Decode(damaged);
                     }
-                    catch (MySqlException e) when (e.Kind == MySqlErrorKind.BinlogCorrupt || (mayBeUnsupported && e.Kind == MySqlErrorKind.BinlogUnsupported))
+                    catch (BinlogException e) when (e.Kind == BinlogErrorKind.BinlogCorrupt || (mayBeUnsupported && e.Kind == BinlogErrorKind.BinlogUnsupported))
                     {
                         outcome = null;
                     }
-                    catch (MySqlException e)
+                    catch (BinlogException e)
                     {
                         outcome = $"{e.Kind}: {e.Message}";
                     }

@@ -38,7 +38,7 @@ internal static class EventBuilder
     }
 
     /// <summary>Rewrites the trailing CRC32 to match the event's bytes.</summary>
-    public static void Reseal(byte[] e) => BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(e.Length - 4), Crc32.Compute(e.AsSpan(0, e.Length - 4)));
+    public static void Reseal(byte[] e) => BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(e.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(e.AsSpan(0, e.Length - 4)));
 
     /// <summary>Rewrites the header's size field to the array's length.</summary>
     public static void FixSize(byte[] e) => BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(9), (uint)e.Length);

@@ -22,10 +22,10 @@ public class EventDecodingTests
         return decoder;
     }
 
-    private static MySqlException Fails(BinlogEventDecoder decoder, byte[] e, MySqlErrorKind kind)
+    private static BinlogException Fails(BinlogEventDecoder decoder, byte[] e, BinlogErrorKind kind)
     {
         var act = () => decoder.Decode(e);
-        return act.Should().Throw<MySqlException>().Where(x => x.Kind == kind).Which;
+        return act.Should().Throw<BinlogException>().Where(x => x.Kind == kind).Which;
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class EventDecodingTests
     {
         var body = Concat(U32(1), U32(0), [0], U16(0), U16(200), [0], "BEGIN"u8.ToArray());
 
-        Fails(MySql84(), Event(BinlogEventType.Query, body), MySqlErrorKind.BinlogCorrupt).Message.Should().Contain("QUERY_EVENT");
+        Fails(MySql84(), Event(BinlogEventType.Query, body), BinlogErrorKind.BinlogCorrupt).Message.Should().Contain("QUERY_EVENT");
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class EventDecodingTests
 
     [Fact]
     public void PreviousGtids_WithEmptyInterval_IsCorrupt() =>
-        Fails(MySql84(), Event(BinlogEventType.PreviousGtids, Concat(U64(1), new byte[16], U64(1), U64(5), U64(5))), MySqlErrorKind.BinlogCorrupt);
+        Fails(MySql84(), Event(BinlogEventType.PreviousGtids, Concat(U64(1), new byte[16], U64(1), U64(5), U64(5))), BinlogErrorKind.BinlogCorrupt);
 
     [Fact]
     public void MariaDbGtid_WithGroupCommitId_AndStandalone()
@@ -156,7 +156,7 @@ public class EventDecodingTests
 
     [Fact]
     public void MariaDbGtidList_CountingMoreThanItHolds_IsCorrupt() =>
-        Fails(MariaDb(), Event(BinlogEventType.MariaDbGtidList, Concat(U32(3), U32(0), U32(1), U64(10))), MySqlErrorKind.BinlogCorrupt);
+        Fails(MariaDb(), Event(BinlogEventType.MariaDbGtidList, Concat(U32(3), U32(0), U32(1), U64(10))), BinlogErrorKind.BinlogCorrupt);
 
     [Fact]
     public void AnnotateRows_AndBinlogCheckpoint()
@@ -191,7 +191,7 @@ public class EventDecodingTests
     {
         var body = Concat([2, 1, 7], [0], [1, 2, 3]);
 
-        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), MySqlErrorKind.BinlogUnsupported).Message.Should().Contain("compression type 7");
+        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogUnsupported).Message.Should().Contain("compression type 7");
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public class EventDecodingTests
         var inner = Event(BinlogEventType.FormatDescription, new byte[80], checksum: false);
         var body = Concat([2, 3, 0xFC, 0xFF, 0x00], [0], inner);
 
-        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), MySqlErrorKind.BinlogCorrupt);
+        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -208,7 +208,19 @@ public class EventDecodingTests
     {
         var body = Concat([2, 1, 0], [3, 1, 100], [0], [0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3, 4, 5, 6]);
 
-        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), MySqlErrorKind.BinlogCorrupt).Message.Should().Contain("zstd");
+        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogCorrupt).Message.Should().Contain("zstd");
+    }
+
+    [Theory]
+    [InlineData(100, "zstd")] // the frame holds more than announced: it does not fit
+    [InlineData(300, "expanded to 200 byte(s)")] // the frame holds less than announced
+    public void TransactionPayload_ZstdFrameOfAnotherSizeThanAnnounced_IsCorrupt(int announced, string message)
+    {
+        using var compressor = new ZstdSharp.Compressor();
+        var frame = compressor.Wrap(Enumerable.Range(0, 200).Select(i => (byte)i).ToArray()).ToArray();
+        var body = Concat([2, 1, 0], [3, 3, 0xFC], U16(announced), [0], frame);
+
+        Fails(MySql84(), Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogCorrupt).Message.Should().Contain(message);
     }
 
     [Fact]
@@ -218,7 +230,7 @@ public class EventDecodingTests
         decoder.MaxTransactionPayloadSize = 1000;
         var body = Concat([2, 1, 0], [3, 3, 0xFC, 0xE9, 0x03], [0], [0x28, 0xB5, 0x2F, 0xFD]);
 
-        Fails(decoder, Event(BinlogEventType.TransactionPayload, body), MySqlErrorKind.BinlogUnsupported).Message.Should().Contain("1001");
+        Fails(decoder, Event(BinlogEventType.TransactionPayload, body), BinlogErrorKind.BinlogUnsupported).Message.Should().Contain("1001");
     }
 
     [Theory]
@@ -240,18 +252,18 @@ public class EventDecodingTests
     [InlineData(169)]
     [InlineData(171)]
     public void RowCarryingEventsThatCannotBeDecoded_AreUnsupported(byte type) =>
-        Fails(MySql84(), Event(type, [1, 2, 3]), MySqlErrorKind.BinlogUnsupported).Message.Should().Contain($"type {type}");
+        Fails(MySql84(), Event(type, [1, 2, 3]), BinlogErrorKind.BinlogUnsupported).Message.Should().Contain($"type {type}");
 
     [Fact]
     public void StartEncryption_IsUnsupportedAsAnEncryptedBinlog() =>
-        Fails(MariaDb(), Event(BinlogEventType.StartEncryption, [1, 0, 0, 0]), MySqlErrorKind.BinlogUnsupported).Message.Should().Contain("Encrypted binlog");
+        Fails(MariaDb(), Event(BinlogEventType.StartEncryption, [1, 0, 0, 0]), BinlogErrorKind.BinlogUnsupported).Message.Should().Contain("Encrypted binlog");
 
     [Fact]
     public void UnknownType_IsUnsupported_UnlessMarkedIgnorable()
     {
         var decoder = MySql84();
 
-        Fails(decoder, Event(60, [1, 2]), MySqlErrorKind.BinlogUnsupported).Message.Should().Contain("Unknown binlog event type 60");
+        Fails(decoder, Event(60, [1, 2]), BinlogErrorKind.BinlogUnsupported).Message.Should().Contain("Unknown binlog event type 60");
         decoder.Decode(Event(60, [1, 2], flags: 0x80)).Should().BeOfType<OtherEvent>().Which.Header.IsIgnorable.Should().BeTrue();
     }
 
@@ -261,7 +273,7 @@ public class EventDecodingTests
         var xid = Event(BinlogEventType.Xid, U64(5), nextPosition: 531);
         xid[20] ^= 0x40;
 
-        var error = Fails(MySql84(), xid, MySqlErrorKind.BinlogCorrupt);
+        var error = Fails(MySql84(), xid, BinlogErrorKind.BinlogCorrupt);
 
         error.Message.Should().Contain("checksum mismatch").And.Contain("Xid").And.Contain("type 16")
             .And.Contain("position 500").And.Contain("next position 531").And.MatchRegex("stored CRC32 0x[0-9A-F]{8}, computed 0x[0-9A-F]{8}");
@@ -298,7 +310,7 @@ public class EventDecodingTests
         ((RotateEvent)new BinlogEventDecoder().Decode(plain)).NextFile.Should().Be("binlog.000002");
         ((RotateEvent)new BinlogEventDecoder().Decode(sealedRotate)).NextFile.Should().Be("binlog.000002");
         ((RotateEvent)new BinlogEventDecoder { ChecksumBeforeFormat = false }.Decode(plain)).NextFile.Should().Be("binlog.000002");
-        Fails(new BinlogEventDecoder { ChecksumBeforeFormat = true }, plain, MySqlErrorKind.BinlogCorrupt);
+        Fails(new BinlogEventDecoder { ChecksumBeforeFormat = true }, plain, BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -306,8 +318,8 @@ public class EventDecodingTests
     {
         var xid = Event(BinlogEventType.Xid, U64(5));
 
-        Fails(MySql84(), xid[..^1], MySqlErrorKind.BinlogCorrupt).Message.Should().Contain("announces 31 byte(s) but 30");
-        Fails(MySql84(), xid[..10], MySqlErrorKind.BinlogCorrupt).Message.Should().Contain("shorter than the 19-byte header");
+        Fails(MySql84(), xid[..^1], BinlogErrorKind.BinlogCorrupt).Message.Should().Contain("announces 31 byte(s) but 30");
+        Fails(MySql84(), xid[..10], BinlogErrorKind.BinlogCorrupt).Message.Should().Contain("shorter than the 19-byte header");
     }
 
     [Fact]
@@ -316,7 +328,7 @@ public class EventDecodingTests
         // MySQL 5.5: no checksum algorithm byte, no CRC; 27 post-header lengths.
         var body = Concat(U16(4), Encoding.ASCII.GetBytes("5.5.62-log").Concat(new byte[40]).ToArray(), U32(0), [19], new byte[27]);
 
-        Fails(new BinlogEventDecoder(), Event(BinlogEventType.FormatDescription, body, checksum: false), MySqlErrorKind.BinlogUnsupported)
+        Fails(new BinlogEventDecoder(), Event(BinlogEventType.FormatDescription, body, checksum: false), BinlogErrorKind.BinlogUnsupported)
             .Message.Should().Contain("5.5.62-log").And.Contain("predates binlog checksums");
     }
 
@@ -327,7 +339,7 @@ public class EventDecodingTests
         format[^5] = 2;
         RowsEnvelopeTests.FormatDescriptionResealed(format);
 
-        Fails(new BinlogEventDecoder(), format, MySqlErrorKind.BinlogUnsupported).Message.Should().Contain("checksum algorithm 2");
+        Fails(new BinlogEventDecoder(), format, BinlogErrorKind.BinlogUnsupported).Message.Should().Contain("checksum algorithm 2");
     }
 
     [Theory]

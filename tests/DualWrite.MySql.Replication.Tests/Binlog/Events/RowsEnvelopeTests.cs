@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Replication.Decoding;
 using DualWrite.MySql.Replication.Events;
 using DualWrite.MySql.Replication.Rows;
 using static DualWrite.MySql.Replication.Tests.Binlog.Events.EventBuilder;
@@ -91,7 +92,7 @@ public class RowsEnvelopeTests
 
         var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, 99, 1, [], 3, [0x07], [1, 0]));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("unknown table id 99"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("unknown table id 99"));
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public class RowsEnvelopeTests
 
         var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, TableId, 1, [], 2, [0x03], [1, 0]));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("2 column(s)"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("2 column(s)"));
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public class RowsEnvelopeTests
 
         var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, TableId, 1, [], 3, [0x07], [1, 0]));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("is empty"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("is empty"));
     }
 
     [Fact]
@@ -138,21 +139,21 @@ public class RowsEnvelopeTests
         // The length byte promises 9 bytes, 1 follows: the fake reader overruns its span.
         var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, TableId, 1, [], 3, [0x07], [9, 0]));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.InnerException is ArgumentOutOfRangeException);
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.InnerException is ArgumentOutOfRangeException);
     }
 
     [Fact]
-    public void RowReader_ThrowingAnotherMySqlErrorKind_BecomesBinlogCorrupt()
+    public void RowReader_ThrowingAnotherErrorKind_BecomesBinlogCorrupt()
     {
         var invalid = new RowCodec(
             FakeRowCodec.ParseTableMap,
-            (ReadOnlySpan<byte> _, ref int _, TableMap _, ReadOnlySpan<byte> _) => throw new MySqlException(MySqlErrorKind.InvalidValue, 0, null, "bad DECIMAL"),
+            (ReadOnlySpan<byte> _, ref int _, TableMap _, ReadOnlySpan<byte> _) => throw new BinlogException(BinlogErrorKind.Protocol, 0, null, "bad DECIMAL"),
             (ReadOnlySpan<byte> _, ref int _, TableMap _, ReadOnlySpan<byte> _, object?[] _) => []);
         var decoder = DecoderWithTable(invalid);
 
         var act = () => decoder.Decode(RowsV2(BinlogEventType.WriteRowsV2, TableId, 1, [], 3, [0x07], [1, 0]));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt && e.Message.Contains("bad DECIMAL"));
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt && e.Message.Contains("bad DECIMAL"));
     }
 
     [Fact]
@@ -162,7 +163,7 @@ public class RowsEnvelopeTests
 
         var act = () => decoder.Decode(Event(BinlogEventType.TableMap, Concat(U48(5), U16(1), [40], "db"u8.ToArray())));
 
-        act.Should().Throw<MySqlException>().Where(e => e.Kind == MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogCorrupt);
         decoder.TryGetTableMap(5, out _).Should().BeFalse();
     }
 

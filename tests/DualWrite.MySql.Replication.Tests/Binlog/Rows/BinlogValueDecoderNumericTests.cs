@@ -1,5 +1,6 @@
 using System.Globalization;
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
@@ -115,7 +116,7 @@ public sealed class BinlogValueDecoderNumericTests
     {
         var e = Throws(() => Decode(Column(MySqlColumnType.Bit, metadata), "00000000000000000000"));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Theory]
@@ -161,6 +162,6 @@ public sealed class BinlogValueDecoderNumericTests
     {
         var e = Throws(() => Decode(Column(MySqlColumnType.NewDecimal, metadata), hex));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 }

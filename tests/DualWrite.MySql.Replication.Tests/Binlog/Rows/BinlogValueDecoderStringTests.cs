@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
@@ -49,7 +50,7 @@ public sealed class BinlogValueDecoderStringTests
     {
         var e = Throws(() => Decode(Column(MySqlColumnType.VarChar, 30, collation: 1, name: "big5col"), "026869"));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogUnsupported);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogUnsupported);
         e.Message.Should().Contain("big5col").And.Contain("`db`.`t`").And.Contain("collation id 1");
     }
 
@@ -88,7 +89,7 @@ public sealed class BinlogValueDecoderStringTests
     [InlineData(5)]
     public void Blob_with_impossible_length_bytes_is_corrupt(int lengthBytes) =>
         Throws(() => Decode(Column(MySqlColumnType.Blob, lengthBytes, collation: Utf8Mb4), "00000000000000"))
-            .Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+            .Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
 
     [Theory]
     [InlineData(MySqlColumnType.Geometry)]
@@ -123,7 +124,7 @@ public sealed class BinlogValueDecoderStringTests
 
     [Fact]
     public void Enum_index_past_the_members_is_corrupt() =>
-        Throws(() => Decode(Column(MySqlColumnType.Enum, 1, enumValues: ["a"]), "02")).Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        Throws(() => Decode(Column(MySqlColumnType.Enum, 1, enumValues: ["a"]), "02")).Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
 
     [Theory]
     [InlineData(MySqlColumnType.Enum)]
@@ -132,7 +133,7 @@ public sealed class BinlogValueDecoderStringTests
     {
         var e = Throws(() => Decode(Column(type, 1, name: "flags"), "01"));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogUnsupported);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogUnsupported);
         e.Message.Should().Contain("binlog_row_metadata=FULL").And.Contain("flags").And.Contain("`db`.`t`");
     }
 
@@ -155,7 +156,7 @@ public sealed class BinlogValueDecoderStringTests
 
     [Fact]
     public void Set_bits_past_the_members_are_corrupt() =>
-        Throws(() => Decode(Column(MySqlColumnType.Set, 1, setValues: ["x", "y", "z"]), "08")).Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        Throws(() => Decode(Column(MySqlColumnType.Set, 1, setValues: ["x", "y", "z"]), "08")).Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
 
     [Theory]
     [InlineData(MySqlColumnType.Decimal)]
@@ -166,7 +167,7 @@ public sealed class BinlogValueDecoderStringTests
     {
         var e = Throws(() => Decode(Column(type, name: "odd"), "00"));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogUnsupported);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogUnsupported);
         e.Message.Should().Contain("`odd`").And.Contain("`db`.`t`").And.Contain(((int)type).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -179,7 +180,7 @@ public sealed class BinlogValueDecoderStringTests
     {
         var e = Throws(() => Decode(Column(type, metadata, collation: Utf8Mb4, name: "short_one"), hex));
 
-        e.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        e.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
         e.Message.Should().Contain("short_one");
     }
 
@@ -219,13 +220,13 @@ public sealed class BinlogValueDecoderStringTests
             Decode(column, hex).Should().BeOfType<byte[]>().Which.Should().HaveCount(300).And.OnlyContain(b => b == (byte)'a');
             return;
         }
-        Throws(() => Decode(column, hex)).Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        Throws(() => Decode(column, hex)).Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
     public void MariaDb_compression_methods_other_than_zlib_are_unsupported() =>
         Throws(() => Decode(Column(BinlogValueDecoder.MariaDbBlobCompressed, 1, collation: Utf8Mb4), "029000")).Kind
-            .Should().Be(MySqlErrorKind.BinlogUnsupported);
+            .Should().Be(BinlogErrorKind.BinlogUnsupported);
 
     [Fact]
     public void DecodeText_falls_back_to_utf8_for_unknown_collations()

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
 

@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.JsonBinaryBuilder;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
@@ -166,7 +167,7 @@ public sealed class JsonDiffApplierTests
             return JsonDiffApplier.Apply(before, data, ref offset);
         };
 
-        act.Should().Throw<MySqlException>(because).Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>(because).Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Theory]
@@ -186,7 +187,7 @@ public sealed class JsonDiffApplierTests
             return JsonDiffApplier.Apply(before, data, ref offset);
         };
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class JsonDiffApplierTests
                 var offset = 0;
                 return JsonDiffApplier.Apply("{\"a\": 1, \"b\": 2}", prefix, ref offset);
             };
-            act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+            act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
         }
     }
 
@@ -218,6 +219,6 @@ public sealed class JsonDiffApplierTests
             return JsonDiffApplier.Apply("{\"a\": 1}", data, ref offset);
         };
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 }

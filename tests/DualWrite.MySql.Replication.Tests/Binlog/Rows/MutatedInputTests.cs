@@ -1,10 +1,11 @@
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
 
 /// <summary>
-/// Feeds mutated recorded events to the decoders: every failure must be a MySqlException of kind BinlogCorrupt or
+/// Feeds mutated recorded events to the decoders: every failure must be a BinlogException of kind BinlogCorrupt or
 /// BinlogUnsupported, never another exception type, a hang or a crash.
 /// </summary>
 public sealed class MutatedInputTests
@@ -59,7 +60,7 @@ public sealed class MutatedInputTests
         {
             action();
         }
-        catch (MySqlException e) when (e.Kind is MySqlErrorKind.BinlogCorrupt or MySqlErrorKind.BinlogUnsupported)
+        catch (BinlogException e) when (e.Kind is BinlogErrorKind.BinlogCorrupt or BinlogErrorKind.BinlogUnsupported)
         {
         }
         catch (Exception e)

@@ -1,5 +1,6 @@
 using System.Text;
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.JsonBinaryBuilder;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
@@ -180,7 +181,7 @@ public sealed class MySqlJsonBinaryTests
     {
         var act = () => MySqlJsonBinary.ToJson(Convert.FromHexString(hex));
 
-        act.Should().Throw<MySqlException>(because).Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>(because).Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -194,7 +195,7 @@ public sealed class MySqlJsonBinaryTests
 
         var act = () => MySqlJsonBinary.ToJson(Document(value));
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -229,6 +230,6 @@ public sealed class MySqlJsonBinaryTests
 
         var act = () => MySqlJsonBinary.ToJson(bytes.ToArray());
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 }

@@ -1,5 +1,6 @@
 using DualWrite.MySql.Replication.Events;
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.JsonBinaryBuilder;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.JsonDiffApplierTests;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
@@ -65,7 +66,7 @@ public sealed class RowImageReaderTests
             return RowImageReader.Read(Hex("0000" + "010203040506070809"), ref offset, wide, [0xFF]);
         };
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class RowImageReaderTests
                 var offset = 0;
                 return RowImageReader.Read(prefix, ref offset, ThreeColumns, [0b111]);
             };
-            act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+            act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
         }
     }
 
@@ -170,8 +171,8 @@ public sealed class RowImageReaderTests
             return RowImageReader.ReadPartialAfter(body, ref offset, JsonTable, [0b0010], [1, RowImagePair.Absent, RowImagePair.Absent, RowImagePair.Absent]);
         };
 
-        var e = act.Should().Throw<MySqlException>().Which;
-        e.Kind.Should().Be(MySqlErrorKind.BinlogUnsupported);
+        var e = act.Should().Throw<BinlogException>().Which;
+        e.Kind.Should().Be(BinlogErrorKind.BinlogUnsupported);
         e.Message.Should().Contain("binlog_row_image=FULL").And.Contain("`doc`");
     }
 
@@ -187,6 +188,6 @@ public sealed class RowImageReaderTests
             return RowImageReader.ReadPartialAfter(body, ref offset, JsonTable, [0b0001], [1, "{}", "n", "{}"]);
         };
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 }

@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
 
@@ -55,10 +56,10 @@ internal static class RowsTestData
 
     public static object Decode(TableMapColumn column, string hex) => Decode(column, Hex(hex));
 
-    /// <summary>Runs <paramref name="action"/> and returns the MySqlException it throws.</summary>
-    public static MySqlException Throws(Action action)
+    /// <summary>Runs <paramref name="action"/> and returns the BinlogException it throws.</summary>
+    public static BinlogException Throws(Action action)
     {
-        var thrown = action.Should().Throw<MySqlException>().Which;
+        var thrown = action.Should().Throw<BinlogException>().Which;
         return thrown;
     }
 

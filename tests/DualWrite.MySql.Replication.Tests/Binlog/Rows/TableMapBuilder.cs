@@ -1,4 +1,5 @@
 using System.Text;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.MySql.Replication.Tests.Binlog.Rows;
 

@@ -1,4 +1,5 @@
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 using static DualWrite.MySql.Replication.Tests.Binlog.Rows.TableMapBuilder;
 
@@ -300,7 +301,7 @@ public sealed class TableMapParserTests
 
         TableMapParser.Parse(bytes, 8).Columns.Select(c => c.CollationId).Should().Equal(45, 8);
         var mysql = () => TableMapParser.Parse(bytes, 8, isMariaDb: false);
-        mysql.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        mysql.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -380,9 +381,9 @@ public sealed class TableMapParserTests
             {
                 TableMapParser.Parse(prefix, 8, isMariaDb: true);
             }
-            catch (MySqlException e)
+            catch (BinlogException e)
             {
-                e.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt, $"a {length}-byte prefix is truncated, not unsupported");
+                e.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt, $"a {length}-byte prefix is truncated, not unsupported");
             }
         }
     }
@@ -394,7 +395,7 @@ public sealed class TableMapParserTests
 
         var act = () => TableMapParser.Parse(bytes[..^1], 8);
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -404,7 +405,7 @@ public sealed class TableMapParserTests
 
         var act = () => TableMapParser.Parse(bytes, 8);
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -414,7 +415,7 @@ public sealed class TableMapParserTests
 
         var act = () => TableMapParser.Parse(bytes, 8);
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogUnsupported);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogUnsupported);
     }
 
     [Theory]
@@ -434,7 +435,7 @@ public sealed class TableMapParserTests
 
         var act = () => TableMapParser.Parse(bytes, 8);
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 
     [Fact]
@@ -444,6 +445,6 @@ public sealed class TableMapParserTests
 
         var act = () => TableMapParser.Parse(bytes, 8);
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.BinlogCorrupt);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.BinlogCorrupt);
     }
 }

@@ -1,5 +1,8 @@
 using DualWrite.MySql.Replication;
 using DualWrite.MySql.Replication.Events;
+using DualWrite.MySql.Replication.Rows;
+using DualWrite.MySql.Values;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Replication.Tests.Integration.Binlog;
 
@@ -8,30 +11,41 @@ public sealed class BinlogReaderTests : BinlogTestBase
     private const string TypeMatrix = """
         CREATE TABLE types (
           id INT NOT NULL PRIMARY KEY,
-          ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
+          ti TINYINT, tiu TINYINT UNSIGNED, t1 TINYINT(1), si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
           i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
-          d65 DECIMAL(65,30), d10 DECIMAL(10,2), f FLOAT, db DOUBLE,
-          dt DATE, dtm0 DATETIME, dtm6 DATETIME(6), ts6 TIMESTAMP(6) NULL, tm TIME, tm6 TIME(6), y YEAR,
-          c CHAR(10), vc VARCHAR(300), tx TEXT, vc3 VARCHAR(20) CHARACTER SET utf8mb3, vl1 VARCHAR(20) CHARACTER SET latin1,
-          bn BINARY(4), vb VARBINARY(20), bl BLOB, e ENUM('small','medium','large'), st SET('a','b','c','d'),
-          b1 BIT(1), b64 BIT(64), js JSON
+          d65 DECIMAL(65,30), d29 DECIMAL(29,10), d28 DECIMAL(28,10), d10 DECIMAL(10,2), f FLOAT, db DOUBLE,
+          dt DATE, dtm0 DATETIME, dtm3 DATETIME(3), dtm6 DATETIME(6), ts0 TIMESTAMP NULL, ts6 TIMESTAMP(6) NULL, tm TIME, tm6 TIME(6), y YEAR,
+          c CHAR(10), g36 CHAR(36), vc VARCHAR(300), tx TEXT, mtx MEDIUMTEXT, ltx LONGTEXT,
+          vc3 VARCHAR(20) CHARACTER SET utf8mb3, vl1 VARCHAR(40) CHARACTER SET latin1,
+          bn BINARY(4), g16 BINARY(16), vb VARBINARY(20), bl BLOB, lbl LONGBLOB, e ENUM('small','medium','large'), st SET('a','b','c','d'),
+          b1 BIT(1), b64 BIT(64), js JSON, pt POINT
         ) ENGINE=InnoDB
         """;
 
     private const string Insert = """
         INSERT INTO types VALUES
-        (1, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, -9223372036854775808, 18446744073709551615,
-         -12345678901234567890123456789012345.123456789012345678901234567890, -99999999.99, -3.5, 1.7976931348623157e308,
-         '1000-01-01', '1000-01-01 00:00:00', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '-838:59:59', '838:59:59.000001', 2155,
-         'fixed', REPEAT('v', 300), 'long text 😀', 'mb3 é', 'l1 €Ž', X'00FF10AB', X'', X'DEADBEEF', 'large', 'a,d',
-         b'1', b'1111111111111111111111111111111111111111111111111111111111111111', '{"k": [1, 2.5, "x"], "u": "é😀"}'),
-        (2, 127, 0, 32767, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, 0,
-         12345678901234567890123456789012345.000000000000000000000000000001, 0.00, 0, 0,
-         '2024-02-29', '2024-02-29 12:34:56', '2024-02-29 12:34:56.000100', '1970-01-01 00:00:01.000000', '-00:00:01.500000', '00:00:00', 1901,
-         '', '', '', '', '', X'00000000', X'01', X'', 'small', '',
-         b'0', b'0', '[]'),
-        (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+        (1, -128, 255, 2, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, -9223372036854775808, 18446744073709551615,
+         -12345678901234567890123456789012345.123456789012345678901234567890, -1234567890123456789.0123456789, -999999999999999999.9999999999,
+         -99999999.99, -3.5, 1.7976931348623157e308,
+         '1000-01-01', '1000-01-01 00:00:00', '2024-02-29 12:34:56.789', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07', '2038-01-19 03:14:07.999999',
+         '-838:59:59', '838:59:59.000001', 2155,
+         'fixed', '3F2504E0-4F89-11D3-9A0C-0305E82C3301', REPEAT('v', 300), 'long text 😀', 'medium ☃', REPEAT('long 😀', 1000),
+         'mb3 é', CONCAT('l1 €Ž ', CONVERT(X'818D' USING latin1), ' ÿ'),
+         X'00FF10AB', X'00112233445566778899AABBCCDDEEFF', X'', X'DEADBEEF', X'00FF', 'large', 'a,d',
+         b'1', b'1111111111111111111111111111111111111111111111111111111111111111', '{"k": [1, 2.5, "x"], "u": "é😀"}',
+         ST_GeomFromText('POINT(1.5 -2.25)')),
+        (2, 127, 0, -1, 32767, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, 0,
+         12345678901234567890123456789012345.000000000000000000000000000001, 0.0000000001, 0.0000000000, 0.00, 0, 0,
+         '2024-02-29', '2024-02-29 12:34:56', '1000-01-01 00:00:00.000', '2024-02-29 12:34:56.000100', '1970-01-01 00:00:01', '1970-01-01 00:00:01.000000',
+         '-00:00:01.500000', '00:00:00', 1901,
+         '', '', '', '', '', '', '', '', X'00000000', X'00000000000000000000000000000000', X'01', X'', X'', 'small', '',
+         b'0', b'0', '[]', ST_GeomFromText('POINT(0 0)')),
+        (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+        SET SESSION sql_mode = '';
+        INSERT INTO types (id, dt, dtm0, dtm3, dtm6, ts0, ts6) VALUES
+        (4, '0000-00-00', '2024-00-15 10:11:12', '2024-02-00 00:00:00.001', '0000-00-00 00:00:00.000000', '0000-00-00 00:00:00', '0000-00-00 00:00:00.000000')
         """;
 
     [Fact]
@@ -40,27 +54,28 @@ public sealed class BinlogReaderTests : BinlogTestBase
         await ExecuteAsync(TypeMatrix);
         var start = await CurrentPositionAsync();
         await ExecuteAsync(Insert);
-        var afterInsert = await SelectAsync("SELECT * FROM types ORDER BY id");
+        var (afterInsert, kinds) = await SelectWithKindsAsync("SELECT * FROM types ORDER BY id");
         await ExecuteAsync("UPDATE types SET vc = 'changed', d10 = 12.5, dtm6 = '2001-02-03 04:05:06.070809', js = '{\"a\": null}' WHERE id = 1");
         var afterUpdate = await SelectAsync("SELECT * FROM types WHERE id = 1");
         await ExecuteAsync("DELETE FROM types WHERE id = 2");
 
         var transactions = await ReadToEndAsync(start);
 
-        transactions.Should().HaveCount(3);
-        var inserts = transactions[0].Changes;
-        inserts.Should().HaveCount(3).And.OnlyContain(c => c.Kind == RowsEventKind.Insert);
-        for (var row = 0; row < 3; row++)
+        transactions.Should().HaveCount(4);
+        var inserts = transactions[0].Changes.Concat(transactions[1].Changes).ToList();
+        inserts.Should().HaveCount(4).And.OnlyContain(c => c.Kind == RowsEventKind.Insert);
+        AssertKinds(inserts[0].Table, kinds);
+        for (var row = 0; row < 4; row++)
         {
             AssertImage(inserts[row].After!, afterInsert[row], $"inserted row {row + 1}");
         }
 
-        var update = transactions[1].Changes.Should().ContainSingle().Subject;
+        var update = transactions[2].Changes.Should().ContainSingle().Subject;
         update.Kind.Should().Be(RowsEventKind.Update);
         AssertImage(update.Before!, afterInsert[0], "update before image");
         AssertImage(update.After!, afterUpdate[0], "update after image");
 
-        var delete = transactions[2].Changes.Should().ContainSingle().Subject;
+        var delete = transactions[3].Changes.Should().ContainSingle().Subject;
         delete.Kind.Should().Be(RowsEventKind.Delete);
         delete.After.Should().BeNull();
         AssertImage(delete.Before!, afterInsert[1], "deleted row");
@@ -68,6 +83,67 @@ public sealed class BinlogReaderTests : BinlogTestBase
         delete.Table.Columns.Select(c => c.Name).Should().StartWith(["id", "ti", "tiu"]);
     }
 
+    public static TheoryData<string, string> Charsets => new()
+    {
+        { "utf8mb4 COLLATE utf8mb4_unicode_520_nopad_ci", "😀 Ünï" },
+        { "utf8mb4 COLLATE utf8mb4_uca1400_ai_ci", "😀 uca1400" },
+        { "utf8mb3 COLLATE utf8mb3_unicode_nopad_ci", "日本語 ✓" },
+        { "latin1 COLLATE latin1_german2_ci", "Straße €Ž" },
+        { "latin1 COLLATE latin1_nopad_bin", "\u0081€ÿ\u009D" },
+        { "ascii", "plain ASCII ~" },
+        { "ucs2", "BMP Ω ≈" },
+        { "utf16", "utf16 😀 Ω" },
+        { "utf16le", "utf16le 😀 Ω" },
+        { "utf32", "utf32 😀 Ω" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Charsets))]
+    public async Task TextInEveryCharacterSet_DecodedValueEqualsSelect(string charset, string text)
+    {
+        await ExecuteAsync($"CREATE TABLE cs (id INT PRIMARY KEY, v VARCHAR(50) CHARACTER SET {charset}, t TEXT CHARACTER SET {charset})");
+        var start = await CurrentPositionAsync();
+        await ExecuteAsync("INSERT INTO cs VALUES (1, @v, @v)", ("@v", text));
+        var selected = await SelectAsync("SELECT * FROM cs");
+
+        var change = (await ReadToEndAsync(start)).Should().ContainSingle().Subject.Changes.Should().ContainSingle().Subject;
+
+        selected.Single().Should().Equal(1, text, text);
+        AssertImage(change.After!, selected.Single(), charset);
+    }
+
+    [Fact]
+    public async Task RowOver16MiB_ArrivesInContinuationPackets_AndDecodesWhole()
+    {
+        await ExecuteAsync("CREATE TABLE huge (id INT PRIMARY KEY, data LONGBLOB, txt LONGTEXT)");
+        var data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(17 * 1024 * 1024);
+        var start = await CurrentPositionAsync();
+        await ExecuteAsync("INSERT INTO huge VALUES (1, @data, REPEAT('é', 100000))", ("@data", data));
+
+        var change = (await ReadToEndAsync(start)).Should().ContainSingle().Subject.Changes.Should().ContainSingle().Subject;
+
+        var after = change.After!;
+        after[0].Should().Be(1);
+        after[1].Should().BeOfType<byte[]>().Which.AsSpan().SequenceEqual(data).Should().BeTrue("the blob must arrive byte for byte");
+        after[2].Should().Be(new string('é', 100000));
+    }
+
+    /// <summary>The binlog's kind of each column carries the same CLR type as the SELECT's (MariaDB's JSON is LONGTEXT in the binlog).</summary>
+    private static void AssertKinds(TableMap table, IReadOnlyList<MySqlValueKind> selected)
+    {
+        var binlog = table.Columns.Select(MySqlValuePolicy.Of).ToList();
+        binlog.Should().HaveSameCount(selected);
+        for (var i = 0; i < binlog.Count; i++)
+        {
+            MySqlValuePolicy.ClrType(binlog[i]).Should().Be(MySqlValuePolicy.ClrType(selected[i]), $"column {table.Columns[i].Name}: binlog {binlog[i]}, SELECT {selected[i]}");
+            if (selected[i] != MySqlValueKind.Json)
+            {
+                binlog[i].Should().Be(selected[i], $"column {table.Columns[i].Name}");
+            }
+        }
+    }
+
+    /// <summary>Every decoded value equals the SELECT's, with the same CLR type (and for dates and decimals the same kind and digits).</summary>
     private static void AssertImage(object?[] decoded, object?[] selected, string what)
     {
         decoded.Should().HaveSameCount(selected, what);
@@ -75,15 +151,29 @@ public sealed class BinlogReaderTests : BinlogTestBase
         {
             var expected = selected[i];
             var actual = decoded[i];
-            if (expected is DateTime e && actual is DateTime a)
+            var column = $"{what}, column {i}";
+            actual?.GetType().Should().Be(expected?.GetType(), column);
+            switch (expected)
             {
-                // TIMESTAMP decodes as a UTC instant; the SELECT ran with time_zone '+00:00'.
-                a.Ticks.Should().Be(e.Ticks, $"{what}, column {i}");
-                continue;
+                case null:
+                    actual.Should().BeNull(column);
+                    break;
+                case byte[] bytes:
+                    ((byte[])actual!).Should().Equal(bytes, column);
+                    break;
+                case DateTime dateTime:
+                    // TIMESTAMP is a UTC instant both ways (the SELECT ran with time_zone '+00:00'); the others Unspecified.
+                    ((DateTime)actual!).Should().Be(dateTime, column);
+                    ((DateTime)actual!).Kind.Should().Be(dateTime.Kind, column);
+                    break;
+                case decimal or ExactDecimal:
+                    actual.Should().Be(expected, column);
+                    actual!.ToString().Should().Be(expected.ToString(), column + " keeps the scale");
+                    break;
+                default:
+                    actual.Should().Be(expected, column);
+                    break;
             }
-
-            actual.Should().BeEquivalentTo(expected, o => o.RespectingRuntimeTypes(), $"{what}, column {i}");
-            actual?.GetType().Should().Be(expected?.GetType(), $"{what}, column {i}");
         }
     }
 
@@ -236,9 +326,9 @@ public sealed class BinlogReaderTests : BinlogTestBase
     {
         var reader = new BinlogReader(ReaderConnectionString);
 
-        var error = (await reader.Invoking(r => r.EnsureAvailableAsync(new BinlogPosition("binlog.000000", 4))).Should().ThrowAsync<MySqlException>()).Which;
+        var error = (await reader.Invoking(r => r.EnsureAvailableAsync(new BinlogPosition("binlog.000000", 4))).Should().ThrowAsync<BinlogException>()).Which;
 
-        error.Kind.Should().Be(MySqlErrorKind.BinlogPurged);
+        error.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
         error.Message.Should().Contain("re-snapshot");
     }
 
@@ -254,7 +344,27 @@ public sealed class BinlogReaderTests : BinlogTestBase
             }
         };
 
-        (await act.Should().ThrowAsync<MySqlException>()).Which.Kind.Should().Be(MySqlErrorKind.BinlogPurged);
+        (await act.Should().ThrowAsync<BinlogException>()).Which.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
+    }
+
+    [Fact]
+    public async Task Stream_FromMissingFile_WithoutStartUpChecks_IsTheServersTypedPurgedError()
+    {
+        // The server itself refuses the dump (ER_MASTER_FATAL_ERROR_READING_BINLOG): the same typed error, not a retry.
+        var reader = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { StopAtEnd = true, ReconnectAttempts = 3, SkipStartupChecks = true });
+
+        var act = async () =>
+        {
+            await foreach (var _ in reader.ReadAsync(new BinlogPosition("binlog.000000", 4)))
+            {
+            }
+        };
+
+        var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+        error.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
+        error.Number.Should().Be(1236);
+        error.Message.Should().Contain("binlog.000000").And.Contain("re-snapshot");
+        reader.Reconnects.Should().Be(0);
     }
 
     [Fact]
@@ -278,17 +388,20 @@ public sealed class BinlogReaderTests : BinlogTestBase
     {
         var start = await CurrentPositionAsync();
         var reader = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(300) });
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-
-        var act = async () =>
+        using var cts = new CancellationTokenSource();
+        var reading = Task.Run(async () =>
         {
             await foreach (var _ in reader.ReadAsync(start, cts.Token))
             {
             }
-        };
+        });
 
-        await act.Should().ThrowAsync<OperationCanceledException>();
-        reader.SourceHead.Should().NotBeNull("heartbeats arrive while the source is idle, events while it is busy");
+        // Heartbeats arrive while the source is idle, events while it is busy: either way the reader learns the head.
+        await Eventually.WaitUntilAsync(() => reader.SourceHead is not null || reading.IsCompleted, "the reader to learn the source head");
+        await cts.CancelAsync();
+
+        await reading.Invoking(t => t).Should().ThrowAsync<OperationCanceledException>();
+        reader.SourceHead.Should().NotBeNull();
         reader.SourceHead!.Value.Should().BeGreaterThanOrEqualTo(start);
     }
 

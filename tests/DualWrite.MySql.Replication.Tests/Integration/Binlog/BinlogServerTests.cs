@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using DualWrite.MySql.Replication;
 using DualWrite.Testing;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Integration.Binlog;
 
-/// <summary>Binlog behaviour that changes the shared server (restarts, global settings, purges): run alone.</summary>
-[Collection(ServerRestartCollection.Name)]
+/// <summary>Binlog behaviour that changes the shared server (restarts, global settings, accounts, purges): run alone.</summary>
+[Collection(BinlogServerCollection.Name)]
 public sealed class BinlogServerTests : BinlogTestBase
 {
+    private const string NoReplicationUser = "dw_noreplication";
+    private const string NoReplicationPassword = "pw-123";
+
     [Fact]
     public async Task ServerRestart_MidStream_ReaderReconnectsAndLosesNothing()
     {
@@ -72,9 +76,9 @@ public sealed class BinlogServerTests : BinlogTestBase
         {
             var reader = new BinlogReader(ReaderConnectionString);
 
-            var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<MySqlException>()).Which;
+            var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<BinlogException>()).Which;
 
-            error.Kind.Should().Be(MySqlErrorKind.SourceMisconfigured);
+            error.Kind.Should().Be(BinlogErrorKind.SourceMisconfigured);
             error.Message.Should().Contain("binlog_row_metadata is MINIMAL, needs FULL").And.Contain("SET GLOBAL binlog_row_metadata");
         }
         finally
@@ -86,20 +90,46 @@ public sealed class BinlogServerTests : BinlogTestBase
     [Fact]
     public async Task CheckSource_AccountWithoutReplicationPrivilege_IsRefusedWithTheGrantToRun()
     {
-        const string user = "dw_noreplication";
-        await ExecuteAsync($"DROP USER IF EXISTS '{user}'@'%'; CREATE USER '{user}'@'%' IDENTIFIED BY 'pw-123'; GRANT SELECT ON *.* TO '{user}'@'%'");
+        await CreateAccountWithoutReplicationAsync();
         try
         {
-            var reader = new BinlogReader(MariaDbServer.ConnectionString(b => { b.UserID = user; b.Password = "pw-123"; b.Database = ""; }));
+            var reader = new BinlogReader(NoReplicationConnectionString);
 
-            var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<MySqlException>()).Which;
+            var error = (await reader.Invoking(r => r.CheckSourceAsync()).Should().ThrowAsync<BinlogException>()).Which;
 
-            error.Kind.Should().Be(MySqlErrorKind.SourceMisconfigured);
-            error.Message.Should().Contain("REPLICATION SLAVE").And.NotContain("pw-123");
+            error.Kind.Should().Be(BinlogErrorKind.SourceMisconfigured);
+            error.Message.Should().Contain("REPLICATION SLAVE").And.NotContain(NoReplicationPassword);
         }
         finally
         {
-            await ExecuteAsync($"DROP USER IF EXISTS '{user}'@'%'");
+            await DropAccountWithoutReplicationAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Stream_AccountWithoutReplicationPrivilege_IsSourceMisconfiguredWithTheGrantToRun()
+    {
+        // The start-up checks skipped: the replication connection itself is refused, and says why.
+        await CreateAccountWithoutReplicationAsync();
+        try
+        {
+            var start = await CurrentPositionAsync();
+            var reader = new BinlogReader(NoReplicationConnectionString, new BinlogReaderOptions { SkipStartupChecks = true, StopAtEnd = true, ReconnectAttempts = 0 });
+            var act = async () =>
+            {
+                await foreach (var _ in reader.ReadAsync(start))
+                {
+                }
+            };
+
+            var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+
+            error.Kind.Should().Be(BinlogErrorKind.SourceMisconfigured);
+            error.Message.Should().Contain("REPLICATION SLAVE").And.NotContain(NoReplicationPassword);
+        }
+        finally
+        {
+            await DropAccountWithoutReplicationAsync();
         }
     }
 
@@ -111,27 +141,48 @@ public sealed class BinlogServerTests : BinlogTestBase
         await ExecuteAsync("INSERT INTO p VALUES (1)");
         await ExecuteAsync("FLUSH BINARY LOGS");
         var current = await CurrentPositionAsync();
+
         // MariaDB keeps a file until its crash-recovery checkpoint has moved past it: purge until it is gone.
-        for (var attempt = 0; attempt < 100 && await BinaryLogExistsAsync(old.File); attempt++)
+        await Eventually.WaitUntilAsync(async () =>
         {
             await ExecuteAsync($"PURGE BINARY LOGS TO '{current.File}'");
-            await Task.Delay(100);
-        }
+            return !await BinaryLogExistsAsync(old.File);
+        }, $"the server to purge {old.File}", TimeSpan.FromSeconds(30));
 
-        (await BinaryLogExistsAsync(old.File)).Should().BeFalse("the test needs the old binlog purged");
         var reader = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { StopAtEnd = true, ReconnectAttempts = 0 });
-
-        (await reader.Invoking(r => r.EnsureAvailableAsync(old)).Should().ThrowAsync<MySqlException>()).Which.Kind.Should().Be(MySqlErrorKind.BinlogPurged);
+        (await reader.Invoking(r => r.EnsureAvailableAsync(old)).Should().ThrowAsync<BinlogException>()).Which.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
         var act = async () =>
         {
             await foreach (var _ in reader.ReadAsync(new BinlogPosition(old.File, old.Offset)))
             {
             }
         };
-        var error = (await act.Should().ThrowAsync<MySqlException>()).Which;
-        error.Kind.Should().Be(MySqlErrorKind.BinlogPurged);
+        var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+        error.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
         error.Message.Should().Contain(old.File).And.Contain("re-snapshot");
+
+        // Without the start-up check, the server's own refusal of the purged file is the same typed error.
+        var streamOnly = new BinlogReader(ReaderConnectionString, new BinlogReaderOptions { StopAtEnd = true, ReconnectAttempts = 0, SkipStartupChecks = true });
+        var stream = async () =>
+        {
+            await foreach (var _ in streamOnly.ReadAsync(new BinlogPosition(old.File, old.Offset)))
+            {
+            }
+        };
+        var refused = (await stream.Should().ThrowAsync<BinlogException>()).Which;
+        refused.Kind.Should().Be(BinlogErrorKind.BinlogPurged);
+        refused.Number.Should().Be(1236);
+        refused.Message.Should().Contain("re-snapshot");
     }
+
+    private static string NoReplicationConnectionString =>
+        MariaDbServer.ConnectionString(b => { b.UserID = NoReplicationUser; b.Password = NoReplicationPassword; b.Database = ""; });
+
+    private Task CreateAccountWithoutReplicationAsync() => ExecuteAsync(
+        $"DROP USER IF EXISTS '{NoReplicationUser}'@'%'; CREATE USER '{NoReplicationUser}'@'%' IDENTIFIED BY '{NoReplicationPassword}'; " +
+        $"GRANT SELECT ON *.* TO '{NoReplicationUser}'@'%'");
+
+    private Task DropAccountWithoutReplicationAsync() => ExecuteAsync($"DROP USER IF EXISTS '{NoReplicationUser}'@'%'");
 
     private async Task<bool> BinaryLogExistsAsync(string file)
     {

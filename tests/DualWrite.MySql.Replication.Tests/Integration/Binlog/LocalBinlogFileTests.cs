@@ -48,8 +48,8 @@ public sealed class LocalBinlogFileTests : BinlogTestBase
 
             var act = () => BinlogFileReader.ReadEvents(corrupted);
 
-            var error = act.Should().Throw<MySqlException>($"byte {index} was flipped").Which;
-            error.Kind.Should().BeOneOf(MySqlErrorKind.BinlogCorrupt);
+            var error = act.Should().Throw<BinlogException>($"byte {index} was flipped").Which;
+            error.Kind.Should().BeOneOf(BinlogErrorKind.BinlogCorrupt);
         }
     }
 }

@@ -66,9 +66,9 @@ public sealed class AuthScramblesTests
     public void Short_nonce_is_a_protocol_error()
     {
         var act = () => AuthScrambles.NativePassword("secret", new byte[19]);
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.Protocol);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.Protocol);
         var act2 = () => AuthScrambles.CachingSha2("secret", new byte[8]);
-        act2.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.Protocol);
+        act2.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.Protocol);
     }
 
     [Fact]
@@ -180,8 +180,8 @@ public sealed class AuthScramblesTests
         const string Password = "Sup3r-Secret-Pw";
         var act = () => AuthScrambles.RsaEncryptPassword(Password, FixedNonce, pem);
 
-        var ex = act.Should().Throw<MySqlException>().Which;
-        ex.Kind.Should().Be(MySqlErrorKind.Authentication);
+        var ex = act.Should().Throw<BinlogException>().Which;
+        ex.Kind.Should().Be(BinlogErrorKind.Authentication);
         ex.Number.Should().Be(ClientErrors.AuthPluginError);
         ex.SqlState.Should().BeNull();
         ex.ToString().Should().NotContain(Password);
@@ -194,8 +194,8 @@ public sealed class AuthScramblesTests
         var password = new string('k', 100);
         var act = () => AuthScrambles.RsaEncryptPassword(password, FixedNonce, rsa.ExportSubjectPublicKeyInfoPem());
 
-        var ex = act.Should().Throw<MySqlException>().Which;
-        ex.Kind.Should().Be(MySqlErrorKind.Authentication);
+        var ex = act.Should().Throw<BinlogException>().Which;
+        ex.Kind.Should().Be(BinlogErrorKind.Authentication);
         ex.Number.Should().Be(ClientErrors.AuthPluginError);
         ex.ToString().Should().NotContain(password);
     }

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using DualWrite.MySql.Replication.Session;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Protocol.Session;
 
 /// <summary>
-/// The client's side of caching_sha2_password against a scripted server: the fast path, full
+/// The replication session's side of caching_sha2_password against a scripted server: the fast path, full
 /// authentication with the server's RSA key (fetched or configured), and the refusal to send a
 /// password in the clear.
 /// </summary>
@@ -13,21 +15,13 @@ public sealed class CachingSha2ExchangeTests
 {
     private const string Password = "correct horse ☃ battery";
 
-    private static string ConnectionString(int port, Action<MySqlConnectionStringBuilder>? configure = null)
-    {
-        var builder = new MySqlConnectionStringBuilder
+    private static ReplicationSession Session(ScriptedServer server, Action<MySqlConnectionStringBuilder>? configure = null) =>
+        server.Session(b =>
         {
-            Server = "127.0.0.1",
-            Port = (uint)port,
-            UserID = "app",
-            Password = Password,
-            SslMode = MySqlSslMode.None,
-            Pooling = false,
-            ConnectionTimeout = 5,
-        };
-        configure?.Invoke(builder);
-        return builder.ConnectionString;
-    }
+            b.Password = Password;
+            b.ConnectionTimeout = 30;
+            configure?.Invoke(b);
+        });
 
     /// <summary>What the server does with a fast-auth scramble: recover SHA256(password) and check it against the stored hash.</summary>
     private static bool ServerAccepts(byte[] scramble, byte[] nonce)
@@ -51,10 +45,10 @@ public sealed class CachingSha2ExchangeTests
             await s.SendOkAsync();
         });
 
-        await using var connection = new MySqlConnection(ConnectionString(server.Port));
-        await connection.OpenAsync();
+        await using var session = Session(server);
+        await session.ConnectAsync(default);
 
-        connection.State.Should().Be(System.Data.ConnectionState.Open);
+        session.IsBroken.Should().BeFalse();
         sawValidScramble.Should().BeTrue();
         server.Failure.Should().BeNull();
     }
@@ -79,8 +73,8 @@ public sealed class CachingSha2ExchangeTests
             await s.SendOkAsync();
         });
 
-        await using var connection = new MySqlConnection(ConnectionString(server.Port, b => b.AllowPublicKeyRetrieval = true));
-        await connection.OpenAsync();
+        await using var session = Session(server, b => b.AllowPublicKeyRetrieval = true);
+        await session.ConnectAsync(default);
 
         keyRequest.Should().Equal(new byte[] { 0x02 });
         decrypted.Should().Be(Password + "\0");
@@ -107,8 +101,8 @@ public sealed class CachingSha2ExchangeTests
                 await s.SendOkAsync();
             });
 
-            await using var connection = new MySqlConnection(ConnectionString(server.Port, b => b.ServerRsaPublicKeyFile = keyFile));
-            await connection.OpenAsync();
+            await using var session = Session(server, b => b.ServerRsaPublicKeyFile = keyFile);
+            await session.ConnectAsync(default);
 
             decrypted.Should().Be(Password + "\0");
         }
@@ -137,11 +131,11 @@ public sealed class CachingSha2ExchangeTests
             }
         });
 
-        await using var connection = new MySqlConnection(ConnectionString(server.Port));
-        var act = () => connection.OpenAsync();
+        await using var session = Session(server);
+        var act = () => session.ConnectAsync(default);
 
-        var error = (await act.Should().ThrowAsync<MySqlException>()).Which;
-        error.Kind.Should().Be(MySqlErrorKind.Authentication);
+        var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+        error.Kind.Should().Be(BinlogErrorKind.Authentication);
         error.Message.Should().Contain("AllowPublicKeyRetrieval").And.NotContain(Password);
         var passwordBytes = Encoding.UTF8.GetBytes(Password);
         received.Should().NotBeEmpty();
@@ -158,11 +152,11 @@ public sealed class CachingSha2ExchangeTests
             await s.SendErrorAsync(1045, "28000", "Access denied for user 'app'@'localhost' (using password: YES)");
         });
 
-        await using var connection = new MySqlConnection(ConnectionString(server.Port));
-        var act = () => connection.OpenAsync();
+        await using var session = Session(server);
+        var act = () => session.ConnectAsync(default);
 
-        var error = (await act.Should().ThrowAsync<MySqlException>()).Which;
-        error.Kind.Should().Be(MySqlErrorKind.Authentication);
+        var error = (await act.Should().ThrowAsync<BinlogException>()).Which;
+        error.Kind.Should().Be(BinlogErrorKind.Authentication);
         error.Number.Should().Be(1045);
         error.SqlState.Should().Be("28000");
     }
@@ -183,8 +177,8 @@ public sealed class CachingSha2ExchangeTests
             await s.SendOkAsync();
         });
 
-        await using var connection = new MySqlConnection(ConnectionString(server.Port));
-        await connection.OpenAsync();
+        await using var session = Session(server);
+        await session.ConnectAsync(default);
 
         accepted.Should().BeTrue();
     }

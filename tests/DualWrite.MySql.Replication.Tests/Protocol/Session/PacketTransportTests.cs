@@ -35,9 +35,9 @@ public sealed class PacketTransportTests
     {
         var transport = new PacketTransport(new ChunkedStream(ChunkedStream.Packets(5, [1, 2, 3]), 64));
 
-        var error = (await transport.Invoking(t => t.ReadPayloadAsync(default).AsTask()).Should().ThrowAsync<MySqlException>()).Which;
+        var error = (await transport.Invoking(t => t.ReadPayloadAsync(default).AsTask()).Should().ThrowAsync<BinlogException>()).Which;
 
-        error.Kind.Should().Be(MySqlErrorKind.Protocol);
+        error.Kind.Should().Be(BinlogErrorKind.Protocol);
         error.Message.Should().Contain("expected sequence id 0, received 5");
         transport.IsBroken.Should().BeTrue();
     }
@@ -48,9 +48,9 @@ public sealed class PacketTransportTests
         var packets = ChunkedStream.Packets(0, Filled(100, 3));
         var transport = new PacketTransport(new ChunkedStream(packets[..50], 16));
 
-        var error = (await transport.Invoking(t => t.ReadPayloadAsync(default).AsTask()).Should().ThrowAsync<MySqlException>()).Which;
+        var error = (await transport.Invoking(t => t.ReadPayloadAsync(default).AsTask()).Should().ThrowAsync<BinlogException>()).Which;
 
-        error.Kind.Should().Be(MySqlErrorKind.ConnectionLost);
+        error.Kind.Should().Be(BinlogErrorKind.ConnectionLost);
         error.Number.Should().Be(2013);
     }
 

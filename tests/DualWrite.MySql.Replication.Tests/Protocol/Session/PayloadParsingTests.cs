@@ -35,9 +35,9 @@ public sealed class PayloadParsingTests
 
         var act = () => InitialHandshakePayload.Parse(payload);
 
-        var error = act.Should().Throw<MySqlException>().Which;
+        var error = act.Should().Throw<BinlogException>().Which;
         error.Number.Should().Be(1040);
-        error.Kind.Should().Be(MySqlErrorKind.ConnectionFailed);
+        error.Kind.Should().Be(BinlogErrorKind.ConnectionFailed);
         error.Message.Should().Be("Too many connections");
     }
 
@@ -46,7 +46,7 @@ public sealed class PayloadParsingTests
     {
         var act = () => InitialHandshakePayload.Parse(MariaDbHandshake.AsSpan(0, 40).ToArray());
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.Protocol);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.Protocol);
     }
 
     [Fact]
@@ -59,15 +59,15 @@ public sealed class PayloadParsingTests
         error.Number.Should().Be(1146);
         error.SqlState.Should().Be("42S02");
         error.Message.Should().Be("Table 'shop.nope' doesn't exist");
-        error.Kind.Should().Be(MySqlErrorKind.Server);
+        error.Kind.Should().Be(BinlogErrorKind.Server);
     }
 
     [Theory]
-    [InlineData(1045, MySqlErrorKind.Authentication)]
-    [InlineData(1698, MySqlErrorKind.Authentication)]
-    [InlineData(1040, MySqlErrorKind.ConnectionFailed)]
-    [InlineData(1064, MySqlErrorKind.Server)]
-    public void Error_Number_ClassifiesKind(int number, MySqlErrorKind kind)
+    [InlineData(1045, BinlogErrorKind.Authentication)]
+    [InlineData(1698, BinlogErrorKind.Authentication)]
+    [InlineData(1040, BinlogErrorKind.ConnectionFailed)]
+    [InlineData(1064, BinlogErrorKind.Server)]
+    public void Error_Number_ClassifiesKind(int number, BinlogErrorKind kind)
     {
         byte[] payload = [0xFF, (byte)number, (byte)(number >> 8), .. "#HY000x"u8];
 
@@ -109,37 +109,6 @@ public sealed class PayloadParsingTests
         OkPayload.IsEndOfRows(row).Should().BeFalse();
     }
 
-    [Fact]
-    public void ColumnDefinition_WithMariaDbExtendedTypeInfo_ReadsJsonTypeName()
-    {
-        var writer = new PayloadWriter();
-        foreach (var s in new[] { "def", "shop", "o", "orders", "details", "details" })
-        {
-            writer.WriteLengthEncodedString(s);
-        }
-
-        writer.WriteLengthEncodedBytes([0x00, 0x04, .. "json"u8]);
-        writer.WriteByte(0x0C);
-        writer.WriteUInt16(45);
-        writer.WriteUInt32(0xFFFFFFFF);
-        writer.WriteByte((byte)MySqlColumnType.Blob);
-        writer.WriteUInt16((ushort)(ColumnFlags.Blob | ColumnFlags.PrimaryKey));
-        writer.WriteByte(0);
-        writer.WriteZeros(2);
-
-        var column = ColumnDefinitionPayload.Parse(writer.Payload, extendedTypeInfo: true);
-
-        column.Name.Should().Be("details");
-        column.Schema.Should().Be("shop");
-        column.Table.Should().Be("o");
-        column.OriginalTable.Should().Be("orders");
-        column.ExtendedTypeName.Should().Be("json");
-        column.Type.Should().Be(MySqlColumnType.Blob);
-        column.CollationId.Should().Be(45);
-        column.IsBinary.Should().BeFalse();
-        ColumnTypeNames.Describe(column).Should().Be("JSON");
-    }
-
     [Theory]
     [InlineData(new byte[] { 0xFA }, 250UL)]
     [InlineData(new byte[] { 0xFC, 0xFB, 0x00 }, 251UL)]
@@ -158,7 +127,7 @@ public sealed class PayloadParsingTests
     {
         var act = () => new PayloadReader([0xFB]).ReadLengthEncodedInteger();
 
-        act.Should().Throw<MySqlException>().Which.Kind.Should().Be(MySqlErrorKind.Protocol);
+        act.Should().Throw<BinlogException>().Which.Kind.Should().Be(BinlogErrorKind.Protocol);
     }
 
     [Theory]

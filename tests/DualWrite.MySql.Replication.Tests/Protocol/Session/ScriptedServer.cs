@@ -2,12 +2,14 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using DualWrite.MySql.Replication.Session;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Protocol.Session;
 
 /// <summary>
 /// A one-connection fake MySQL server on loopback that speaks just enough of the connection phase
-/// to drive the client's authentication exchange, with a script supplied by the test.
+/// to drive the replication session's connect and authentication exchange, with a script supplied by the test.
 /// </summary>
 internal sealed class ScriptedServer : IAsyncDisposable
 {
@@ -37,8 +39,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
             using var client = await _listener.AcceptTcpClientAsync();
             _stream = client.GetStream();
             await _script(this);
-            // Let the client finish (it may send COM_QUIT) before the socket closes.
-            await Task.Delay(50);
+            // Let the client finish (it may send COM_QUIT): keep the socket open until the client closes it.
+            await DrainUntilClosedAsync();
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -46,6 +48,29 @@ internal sealed class ScriptedServer : IAsyncDisposable
         catch (Exception ex)
         {
             Failure = ex;
+        }
+    }
+
+    /// <summary>A replication session for this server's port: user "app", no TLS, and what <paramref name="configure"/> sets.</summary>
+    public ReplicationSession Session(Action<MySqlConnectionStringBuilder>? configure = null)
+    {
+        var builder = new MySqlConnectionStringBuilder
+        {
+            Server = "127.0.0.1",
+            Port = (uint)Port,
+            UserID = "app",
+            SslMode = MySqlSslMode.None,
+        };
+        configure?.Invoke(builder);
+        return new ReplicationSession(ReplicationSettings.Parse(builder.ConnectionString));
+    }
+
+    /// <summary>Reads and discards what the client sends until it closes the connection.</summary>
+    public async Task DrainUntilClosedAsync()
+    {
+        var buffer = new byte[256];
+        while (await _stream!.ReadAsync(buffer) > 0)
+        {
         }
     }
 
