@@ -3,14 +3,18 @@
 # benchmarks use: MariaDB 10.11 with a row-based binlog and TLS, and PostgreSQL.
 # Both listen on loopback only and keep their data under $DUALWRITE_SERVICES_DIR.
 #
-#   eng/services.sh up [mariadb|postgres|all]    install if needed, start (idempotent)
-#   eng/services.sh down [mariadb|postgres|all]  stop
+#   eng/services.sh up [mariadb|mariadb-faults|postgres|all]    install if needed, start (idempotent)
+#   eng/services.sh down [mariadb|mariadb-faults|postgres|all]  stop
 #   eng/services.sh status                       say what runs where
 #   eng/services.sh env                          print the environment variables, for eval
 #   eng/services.sh reset                        stop and delete all data
 #
 # Every setting comes from an environment variable with the default shown in
 # env_defaults below; the tests, the CLI and the benchmarks read the same ones.
+#
+# mariadb-faults is a second MariaDB, configured like the first, on its own port and data directory:
+# the tests and fault runs that kill, restart, purge or reconfigure a server use it, so that nothing
+# they do reaches the tests running on the first one at the same time.
 set -euo pipefail
 
 env_defaults() {
@@ -20,21 +24,30 @@ env_defaults() {
   : "${DUALWRITE_MYSQL_USER:=dualwrite}"
   : "${DUALWRITE_MYSQL_PASSWORD:=dualwrite-local-only}"
   : "${DUALWRITE_MYSQL_DATABASE:=dualwrite}"
+  : "${DUALWRITE_MYSQL_FAULTS_PORT:=33307}"
   : "${DUALWRITE_PG_HOST:=127.0.0.1}"
   : "${DUALWRITE_PG_PORT:=55432}"
   : "${DUALWRITE_PG_USER:=dualwrite}"
   : "${DUALWRITE_PG_PASSWORD:=dualwrite-local-only}"
   : "${DUALWRITE_PG_DATABASE:=dualwrite}"
   export DUALWRITE_SERVICES_DIR DUALWRITE_MYSQL_HOST DUALWRITE_MYSQL_PORT DUALWRITE_MYSQL_USER \
-    DUALWRITE_MYSQL_PASSWORD DUALWRITE_MYSQL_DATABASE DUALWRITE_PG_HOST DUALWRITE_PG_PORT \
+    DUALWRITE_MYSQL_PASSWORD DUALWRITE_MYSQL_DATABASE DUALWRITE_MYSQL_FAULTS_PORT DUALWRITE_PG_HOST DUALWRITE_PG_PORT \
     DUALWRITE_PG_USER DUALWRITE_PG_PASSWORD DUALWRITE_PG_DATABASE
   export DUALWRITE_MYSQL_TLS_CA="$DUALWRITE_SERVICES_DIR/tls/ca.pem"
 }
 env_defaults
 
-MY_DIR="$DUALWRITE_SERVICES_DIR/mariadb"
-MY_SOCK="$MY_DIR/mysqld.sock"
-MY_PID="$MY_DIR/mysqld.pid"
+# The MariaDB instance the mariadb_* functions act on: `use_mariadb main` or `use_mariadb faults`.
+use_mariadb() {
+  case "$1" in
+    main) MY_NAME=mariadb; MY_PORT="$DUALWRITE_MYSQL_PORT"; MY_SERVER_ID=1 ;;
+    faults) MY_NAME=mariadb-faults; MY_PORT="$DUALWRITE_MYSQL_FAULTS_PORT"; MY_SERVER_ID=2 ;;
+  esac
+  MY_DIR="$DUALWRITE_SERVICES_DIR/$MY_NAME"
+  MY_SOCK="$MY_DIR/mysqld.sock"
+  MY_PID="$MY_DIR/mysqld.pid"
+}
+use_mariadb main
 PG_DIR="$DUALWRITE_SERVICES_DIR/postgres"
 TLS_DIR="$DUALWRITE_SERVICES_DIR/tls"
 
@@ -83,25 +96,25 @@ make_tls() {
 
 mariadb_up() {
   apt_install mariadb-server mariadb-client
-  if mariadb_running; then log "MariaDB already running on $DUALWRITE_MYSQL_HOST:$DUALWRITE_MYSQL_PORT"; return 0; fi
+  if mariadb_running; then log "$MY_NAME already running on $DUALWRITE_MYSQL_HOST:$MY_PORT"; return 0; fi
   make_tls
   mkdir -p "$MY_DIR"
   if [ ! -d "$MY_DIR/data/mysql" ]; then
-    log "initialising MariaDB data directory $MY_DIR/data"
+    log "initialising $MY_NAME data directory $MY_DIR/data"
     mariadb-install-db --no-defaults --datadir="$MY_DIR/data" --user="$(id -un)" \
       --auth-root-authentication-method=socket >"$MY_DIR/install.log" 2>&1 \
       || { cat "$MY_DIR/install.log" >&2; die "mariadb-install-db failed"; }
   fi
-  log "starting MariaDB on $DUALWRITE_MYSQL_HOST:$DUALWRITE_MYSQL_PORT"
+  log "starting $MY_NAME on $DUALWRITE_MYSQL_HOST:$MY_PORT"
   rm -f "$MY_SOCK"
   local user_opt=()
   [ "$(id -u)" -eq 0 ] && user_opt=(--user=root)
   setsid mariadbd --no-defaults "${user_opt[@]}" \
     --datadir="$MY_DIR/data" --socket="$MY_SOCK" --pid-file="$MY_PID" \
-    --port="$DUALWRITE_MYSQL_PORT" --bind-address="$DUALWRITE_MYSQL_HOST" \
+    --port="$MY_PORT" --bind-address="$DUALWRITE_MYSQL_HOST" \
     --log-error="$MY_DIR/error.log" \
     --log-bin="$MY_DIR/data/binlog" --binlog-format=ROW --binlog-row-image=FULL \
-    --binlog-row-metadata=FULL --server-id=1 --log-slave-updates \
+    --binlog-row-metadata=FULL --server-id="$MY_SERVER_ID" --log-slave-updates \
     --ssl-ca="$TLS_DIR/ca.pem" --ssl-cert="$TLS_DIR/server-cert.pem" --ssl-key="$TLS_DIR/server-key.pem" \
     --max-allowed-packet=1G --max-connections=500 \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
@@ -112,7 +125,7 @@ mariadb_up() {
     mariadb_running && break
     sleep 0.5
   done
-  mariadb_running || { tail -n 30 "$MY_DIR/error.log" >&2 || true; die "MariaDB did not start (log: $MY_DIR/error.log)"; }
+  mariadb_running || { tail -n 30 "$MY_DIR/error.log" >&2 || true; die "$MY_NAME did not start (log: $MY_DIR/error.log)"; }
   local pw="${DUALWRITE_MYSQL_PASSWORD//\'/\'\'}"
   local u="$DUALWRITE_MYSQL_USER"
   mysql_root <<SQL
@@ -129,12 +142,12 @@ GRANT ALL PRIVILEGES ON *.* TO '$u'@'localhost' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$u'@'127.0.0.1' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS \`$DUALWRITE_MYSQL_DATABASE\` CHARACTER SET utf8mb4;
 SQL
-  log "MariaDB ready: user $u, database $DUALWRITE_MYSQL_DATABASE, TLS CA $TLS_DIR/ca.pem"
+  log "$MY_NAME ready: user $u, database $DUALWRITE_MYSQL_DATABASE, TLS CA $TLS_DIR/ca.pem"
 }
 
 mariadb_down() {
   if mariadb_running; then
-    log "stopping MariaDB"
+    log "stopping $MY_NAME"
     mariadb-admin --no-defaults --socket="$MY_SOCK" -uroot shutdown || true
   fi
   if [ -f "$MY_PID" ] && kill -0 "$(cat "$MY_PID")" 2>/dev/null; then
@@ -197,15 +210,19 @@ postgres_down() {
 }
 
 status() {
-  if mariadb_running; then
-    echo "mariadb:  running  $DUALWRITE_MYSQL_HOST:$DUALWRITE_MYSQL_PORT  data $MY_DIR/data"
-  else
-    echo "mariadb:  stopped"
-  fi
+  local instance
+  for instance in main faults; do
+    use_mariadb "$instance"
+    if mariadb_running; then
+      printf '%-16s running  %s:%s  data %s\n' "$MY_NAME:" "$DUALWRITE_MYSQL_HOST" "$MY_PORT" "$MY_DIR/data"
+    else
+      printf '%-16s stopped\n' "$MY_NAME:"
+    fi
+  done
   if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-    if pg_running; then echo "postgres: running  $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT  data $PG_DIR/data"; else echo "postgres: stopped"; fi
+    if pg_running; then echo "postgres:        running  $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT  data $PG_DIR/data"; else echo "postgres:        stopped"; fi
   else
-    echo "postgres: not installed"
+    echo "postgres:        not installed"
   fi
 }
 
@@ -222,16 +239,18 @@ what="${2:-all}"
 case "$cmd" in
   up)
     case "$what" in
-      mariadb) mariadb_up ;; postgres) postgres_up ;; all) mariadb_up; postgres_up ;;
-      *) die "unknown service '$what' (mariadb, postgres, all)" ;;
+      mariadb) mariadb_up ;; mariadb-faults) use_mariadb faults; mariadb_up ;; postgres) postgres_up ;;
+      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, all)" ;;
     esac ;;
   down)
     case "$what" in
-      mariadb) mariadb_down ;; postgres) postgres_down ;; all) mariadb_down; postgres_down ;;
-      *) die "unknown service '$what' (mariadb, postgres, all)" ;;
+      mariadb) mariadb_down ;; mariadb-faults) use_mariadb faults; mariadb_down ;; postgres) postgres_down ;;
+      all) mariadb_down; use_mariadb faults; mariadb_down; postgres_down ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, all)" ;;
     esac ;;
   status) status ;;
   env) print_env ;;
-  reset) mariadb_down; postgres_down; rm -rf "$DUALWRITE_SERVICES_DIR"; log "removed $DUALWRITE_SERVICES_DIR" ;;
+  reset) mariadb_down; use_mariadb faults; mariadb_down; postgres_down; rm -rf "$DUALWRITE_SERVICES_DIR"; log "removed $DUALWRITE_SERVICES_DIR" ;;
   *) die "unknown command '$cmd' (up, down, status, env, reset)" ;;
 esac

@@ -64,18 +64,21 @@ public static class MariaDbServer
         return connection;
     }
 
-    public static void EnsureReachable()
+    public static void EnsureReachable() => EnsureReachable(Port, "mariadb");
+
+    /// <summary>Fails with how to start the server when nothing listens on <paramref name="port"/>, so no test passes without it.</summary>
+    public static void EnsureReachable(uint port, string service)
     {
         try
         {
             using var client = new TcpClient();
-            client.Connect(Host, (int)Port);
+            client.Connect(Host, (int)port);
         }
         catch (SocketException ex)
         {
             throw new InvalidOperationException(
-                $"MariaDB is not reachable at {Host}:{Port} ({ex.SocketErrorCode}). Start it with `eng/services.sh up mariadb` " +
-                "(or run the whole suite with `eng/test.sh`, which starts it).", ex);
+                $"MariaDB ({service}) is not reachable at {Host}:{port} ({ex.SocketErrorCode}). Start it with `eng/services.sh up {service}` " +
+                "(and `eval \"$(eng/services.sh env)\"` for its settings), or run the whole suite with `eng/test.sh`, which starts it.", ex);
         }
     }
 
@@ -93,10 +96,6 @@ public static class MariaDbServer
             throw new InvalidOperationException($"eng/services.sh {arguments} failed: {stderr.Result}");
         }
     }
-
-    /// <summary>The server's process id, from the pid file the services script configures.</summary>
-    public static int ServerProcessId() =>
-        int.Parse(File.ReadAllText(Path.Combine(ServicesDir, "mariadb", "mysqld.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     public static string RepositoryRoot()
     {

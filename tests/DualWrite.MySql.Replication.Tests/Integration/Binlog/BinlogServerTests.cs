@@ -1,14 +1,18 @@
-using System.Diagnostics;
 using DualWrite.MySql.Replication;
 using DualWrite.Testing;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Replication.Tests.Integration.Binlog;
 
-/// <summary>Binlog behaviour that changes the shared server (restarts, global settings, accounts, purges): run alone.</summary>
+/// <summary>
+/// Binlog behaviour that changes the server (restarts, global settings, accounts, purges): on the fault server, which
+/// no other test uses, and one at a time.
+/// </summary>
 [Collection(BinlogServerCollection.Name)]
 public sealed class BinlogServerTests : BinlogTestBase
 {
+    protected override uint Port => MariaDbFaultServer.Port;
+
     private const string NoReplicationUser = "dw_noreplication";
     private const string NoReplicationPassword = "pw-123";
 
@@ -50,13 +54,8 @@ public sealed class BinlogServerTests : BinlogTestBase
         }
 
         await gotFirstBatch.Task.WaitAsync(cts.Token);
-        using (var server = Process.GetProcessById(MariaDbServer.ServerProcessId()))
-        {
-            server.Kill();
-            await server.WaitForExitAsync(cts.Token);
-        }
-
-        MariaDbServer.Services("up mariadb");
+        await MariaDbFaultServer.KillAsync();
+        MariaDbFaultServer.Start();
         await MySqlConnection.ClearAllPoolsAsync();
         for (var i = 6; i <= 10; i++)
         {
@@ -175,8 +174,8 @@ public sealed class BinlogServerTests : BinlogTestBase
         refused.Message.Should().Contain("re-snapshot");
     }
 
-    private static string NoReplicationConnectionString =>
-        MariaDbServer.ConnectionString(b => { b.UserID = NoReplicationUser; b.Password = NoReplicationPassword; b.Database = ""; });
+    private string NoReplicationConnectionString =>
+        ConnectionString(b => { b.UserID = NoReplicationUser; b.Password = NoReplicationPassword; b.Database = ""; });
 
     private Task CreateAccountWithoutReplicationAsync() => ExecuteAsync(
         $"DROP USER IF EXISTS '{NoReplicationUser}'@'%'; CREATE USER '{NoReplicationUser}'@'%' IDENTIFIED BY '{NoReplicationPassword}'; " +

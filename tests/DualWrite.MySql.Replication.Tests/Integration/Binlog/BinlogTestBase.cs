@@ -10,16 +10,52 @@ public abstract class BinlogTestBase : IAsyncLifetime
 {
     protected string Database { get; private set; } = "";
 
-    public async Task InitializeAsync() => Database = await MariaDbServer.CreateScratchDatabaseAsync(GetType().Name[..Math.Min(8, GetType().Name.Length)].ToLowerInvariant());
+    /// <summary>The server the class runs on: the shared one, or <see cref="MariaDbFaultServer"/> for tests that kill or reconfigure it.</summary>
+    protected virtual uint Port => MariaDbServer.Port;
 
-    public async Task DisposeAsync() => await MariaDbServer.DropDatabaseAsync(Database);
+    public async Task InitializeAsync()
+    {
+        var full = $"t_{GetType().Name[..Math.Min(8, GetType().Name.Length)].ToLowerInvariant()}_{Guid.NewGuid():N}";
+        Database = full[..Math.Min(full.Length, 48)];
+        await using var connection = await OpenAsync(database: "");
+        await using var command = new MySqlCommand($"CREATE DATABASE `{Database}` CHARACTER SET utf8mb4", connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
-    protected static string ReaderConnectionString => MariaDbServer.ConnectionString(b => b.Database = "");
+    public async Task DisposeAsync()
+    {
+        await using var connection = await OpenAsync(database: "");
+        await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{Database}`", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected string ReaderConnectionString => ConnectionString(b => b.Database = "");
+
+    /// <summary>A connection string for this class's server.</summary>
+    protected string ConnectionString(Action<MySqlConnectionStringBuilder>? configure = null) =>
+        MariaDbServer.ConnectionString(b =>
+        {
+            b.Port = Port;
+            configure?.Invoke(b);
+        });
+
+    /// <summary>Opens a connection to this class's server, to <paramref name="database"/> (the scratch database when null).</summary>
+    protected async Task<MySqlConnection> OpenAsync(Action<MySqlConnectionStringBuilder>? configure = null, string? database = null)
+    {
+        MariaDbServer.EnsureReachable(Port, Port == MariaDbServer.Port ? "mariadb" : "mariadb-faults");
+        var connection = new MySqlConnection(ConnectionString(b =>
+        {
+            b.Database = database ?? Database;
+            configure?.Invoke(b);
+        }));
+        await connection.OpenAsync();
+        return connection;
+    }
 
     /// <summary>Runs SQL (several statements allowed) on a new connection to the scratch database, with named parameters.</summary>
     protected async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await MariaDbServer.OpenAsync(b => b.Database = Database);
+        await using var connection = await OpenAsync();
         await using var command = new MySqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
         {
@@ -29,7 +65,7 @@ public abstract class BinlogTestBase : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    protected static Task<BinlogPosition> CurrentPositionAsync() => new BinlogReader(ReaderConnectionString).GetCurrentPositionAsync();
+    protected Task<BinlogPosition> CurrentPositionAsync() => new BinlogReader(ReaderConnectionString).GetCurrentPositionAsync();
 
     /// <summary>Reads everything from <paramref name="from"/> to the current end of the binlog, keeping this database's changes and DDL.</summary>
     protected async Task<List<BinlogTransaction>> ReadToEndAsync(BinlogPosition from, Action<BinlogReaderOptions>? configure = null, string? connectionString = null)
@@ -59,11 +95,7 @@ public abstract class BinlogTestBase : IAsyncLifetime
     /// <summary>As <see cref="SelectAsync"/>, with the value kind of every column.</summary>
     protected async Task<(List<object?[]> Rows, IReadOnlyList<MySqlValueKind> Kinds)> SelectWithKindsAsync(string sql)
     {
-        await using var connection = await MariaDbServer.OpenAsync(b =>
-        {
-            b.Database = Database;
-            MySqlExactSettings.Apply(b);
-        });
+        await using var connection = await OpenAsync(b => MySqlExactSettings.Apply(b));
         await using var zone = new MySqlCommand("SET time_zone = '+00:00'", connection);
         await zone.ExecuteNonQueryAsync();
         await using var command = new MySqlCommand(sql, connection);
