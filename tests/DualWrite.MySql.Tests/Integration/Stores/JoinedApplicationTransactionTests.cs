@@ -14,7 +14,7 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 /// row, the record and its outbox intent commit or roll back together, and whatever the secondary misses after the
 /// commit is repaired from the intent.
 /// </summary>
-public sealed class JoinedApplicationTransactionTests : StoreTestBase
+public sealed partial class JoinedApplicationTransactionTests : StoreTestBase
 {
     private readonly InMemoryPhaseSource _phases = new();
     private readonly InMemoryVersionedStore<long, string> _secondary = new();
