@@ -9,7 +9,7 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 public sealed class MySqlRepairLogTests : StoreTestBase
 {
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FixedTimeProvider _time = new(At.AddHours(1));
+    private readonly ManualTimerProvider _time = new() { Now = At.AddHours(1) };
     private MySqlRepairLog<long> _log = null!;
 
     public MySqlRepairLogTests()
