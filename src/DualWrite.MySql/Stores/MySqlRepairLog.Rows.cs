@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
@@ -127,8 +126,9 @@ public sealed partial class MySqlRepairLog<TKey>
         }
     }
 
+    // GetGuid: MySqlConnector reads a CHAR(36) column as a Guid by default, and as text with GuidFormat=None.
     private RepairEntry<TKey> Decode(MySqlDataReader reader) => new(
-        Guid.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
+        reader.GetGuid(0),
         reader.GetString(1),
         _parseKey(reader.GetString(2)),
         Enum.Parse<StoreRole>(reader.GetString(3)),

@@ -67,8 +67,11 @@ public sealed partial class MySqlStoreTransaction : IAsyncDisposable
         Failed,
     }
 
-    /// <summary>The transaction current on this flow, or <see langword="null"/>.</summary>
-    public static MySqlStoreTransaction? Current => Ambient.Value?.Transaction;
+    /// <summary>
+    /// The transaction current on this flow, or <see langword="null"/>. A joined application transaction stops being
+    /// current as soon as the application commits or rolls it back itself, even before this object is disposed.
+    /// </summary>
+    public static MySqlStoreTransaction? Current => Ambient.Value?.Transaction is { EndedByApplication: false } current ? current : null;
 
     /// <summary>The data source whose stores join this transaction; null for a joined application transaction.</summary>
     public MySqlDataSource? DataSource { get; }
@@ -81,6 +84,9 @@ public sealed partial class MySqlStoreTransaction : IAsyncDisposable
 
     /// <summary>Whether the application owns the connection and the transaction (<see cref="Join(MySqlConnection, MySqlTransaction)"/>).</summary>
     public bool IsJoined => DataSource is null;
+
+    /// <summary>Whether the application completed its joined transaction directly: MySqlConnector then detaches it from its connection.</summary>
+    private bool EndedByApplication => IsJoined && Transaction.Connection is null;
 
     /// <summary>Begins a READ COMMITTED transaction on a connection from <paramref name="dataSource"/> and makes it current.</summary>
     /// <remarks>READ COMMITTED because the stores' guarded writes take locking reads: under REPEATABLE READ those also

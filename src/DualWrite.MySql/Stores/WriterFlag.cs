@@ -8,8 +8,11 @@ namespace DualWrite.MySql.Stores;
 /// </summary>
 internal static class WriterFlag
 {
+    /// <summary>The variable's name.</summary>
+    public const string Name = "@dualwrite_writer";
+
     /// <summary>The variable as an expression.</summary>
-    public const string Value = "/*!@dualwrite_writer*/";
+    public const string Value = "/*!" + Name + "*/";
 
     /// <summary>Marks the session's following statements as the store's.</summary>
     public const string Set = "SET " + Value + " = 1";

@@ -1,113 +1,95 @@
+using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
+using DualWrite.MySql.Stores;
+using DualWrite.MySql.Tests.Integration.Stores;
 using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration;
 
+/// <summary>
+/// One pool: the store and the repair log draw every connection from the application's MySqlConnector data source,
+/// so its pool settings bound DualWrite's sessions too, and no store operation needs a second connection while it
+/// holds one.
+/// </summary>
 public sealed class PoolTests
 {
-    [Fact]
-    public async Task SixtyFourConcurrentUsers_ShareABoundedPool()
-    {
-        MariaDbServer.EnsureReachable();
-        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => { b.MaximumPoolSize = 16; b.ConnectionTimeout = 60; }));
-        var threadIds = new System.Collections.Concurrent.ConcurrentDictionary<long, byte>();
+    private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var users = Enumerable.Range(0, 64).Select(async user =>
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [Fact]
+    public async Task StoreAndRepairLog_UnderConcurrentLoad_OpenNoSessionsBeyondTheApplicationsPool()
+    {
+        await using var scratch = await StoreScratch.CreateAsync("onepool", b => b.MaximumPoolSize = 2);
+        var store = await scratch.CreateStoreAsync("items");
+        var log = (MySqlRepairLog<long>)store.RepairLog;
+
+        // Every session with the scratch database as its default is the data source's: the checks below run on a
+        // connection to the shared test database.
+        var load = Task.WhenAll(Enumerable.Range(1, 16).Select(key => Task.Run(async () =>
         {
-            for (var i = 0; i < 20; i++)
-            {
-                await using var connection = await dataSource.OpenConnectionAsync();
-                threadIds.TryAdd(connection.ServerThreadId, 0);
-                await using var command = new MySqlCommand("SELECT @u * 1000 + @i, CONNECTION_ID()", connection);
-                command.Parameters.AddWithValue("@u", user);
-                command.Parameters.AddWithValue("@i", i);
-                await using var reader = await command.ExecuteReaderAsync();
-                (await reader.ReadAsync()).Should().BeTrue();
-                reader.GetInt64(0).Should().Be(user * 1000L + i);
-                reader.GetInt64(1).Should().Be(connection.ServerThreadId);
-            }
+            await store.UpsertAsync(new(key, 1, "a"), Ct);
+            await store.WriteWithIntentAsync(new(key, 2, "b"), Intent(key, 2), async ct => await log.HasPendingAsync("items", key, StoreRole.New, ct), Ct);
+            await store.DeleteAsync(key, 3, Ct);
+            await store.GetAsync(key, Ct);
+            await log.ReadPendingAsync("items", 10, Ct);
+        })));
+        await using var observer = await MariaDbServer.OpenAsync();
+        var peak = 0L;
+        while (!load.IsCompleted)
+        {
+            peak = Math.Max(peak, await SessionsInAsync(observer, scratch.Database));
+        }
+
+        await load;
+        peak = Math.Max(peak, await SessionsInAsync(observer, scratch.Database));
+        peak.Should().BeInRange(1, 2, "the store and its log use the application's pool of two and nothing else");
+        (await log.ReadPendingAsync("items", 100, Ct)).Should().HaveCount(16, "the load did run: one intent per key");
+    }
+
+    [Fact]
+    public async Task PoolOfOne_ServesSequentialStoreOperations_TheirCallbacks_AndAStoreTransaction()
+    {
+        // With a single connection, any operation that opened a second one while holding the first would wait for
+        // itself until the connect timeout and fail.
+        await using var scratch = await StoreScratch.CreateAsync("poolofone", b =>
+        {
+            b.MaximumPoolSize = 1;
+            b.ConnectionTimeout = 30;
         });
-        await Task.WhenAll(users);
+        var store = await scratch.CreateStoreAsync("items");
+        var log = (MySqlRepairLog<long>)store.RepairLog;
+        var seenByCallback = new List<long?>();
 
-        threadIds.Count.Should().BeInRange(1, 16, "the pool never opens more than MaximumPoolSize sessions");
-        dataSource.IdleConnections.Should().BeInRange(1, 16);
+        await store.UpsertAsync(new(1, 1, "a"), Ct);
+        await store.WriteWithIntentAsync(new(1, 2, "b"), Intent(1, 2), async ct => seenByCallback.Add((await store.GetAsync(1, ct))?.Version), Ct);
+        await using (var transaction = await MySqlStoreTransaction.BeginAsync(scratch.DataSource, Ct))
+        {
+            await StoreScratch.ExecuteAsync(transaction, "INSERT INTO items (id, payload) VALUES (2, 'app')");
+            await store.WriteWithIntentAsync(new(3, 5, "c"), Intent(3, 5), async ct => seenByCallback.Add((await store.GetAsync(3, ct))?.Version), Ct);
+            await store.DeleteAsync(1, 4, Ct);
+            await log.AppendAsync(Intent(2, 1), Ct);
+            await transaction.CommitAsync(Ct);
+        }
+
+        await foreach (var record in store.ScanAsync(Core.Stores.KeyRange<long>.All, 1, Ct))
+        {
+            // A scan holds no connection between batches: a read inside the loop gets the only one.
+            (await store.GetAsync(record.Key, Ct)).Should().Be(record);
+        }
+
+        seenByCallback.Should().Equal(2L, 5L);
+        (await store.GetAsync(1, Ct))!.IsTombstone.Should().BeTrue();
+        (await log.ReadPendingAsync("items", 10, Ct)).Select(e => e.Key).Should().BeEquivalentTo([1L, 3L, 2L]);
     }
 
-    [Fact]
-    public async Task ReturnedConnection_IsReset_BeforeReuse()
+    private static async Task<long> SessionsInAsync(MySqlConnection observer, string database)
     {
-        MariaDbServer.EnsureReachable();
-        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => b.MaximumPoolSize = 1));
-        long firstThread;
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            firstThread = connection.ServerThreadId;
-            await using var set = new MySqlCommand("SET @leftover = 'dirty'; CREATE TEMPORARY TABLE tmp_leftover (x INT)", connection);
-            await set.ExecuteNonQueryAsync();
-        }
-
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            connection.ServerThreadId.Should().Be(firstThread, "the pooled session is reused");
-            await using var check = new MySqlCommand("SELECT @leftover", connection);
-            (await check.ExecuteScalarAsync()).Should().Be(DBNull.Value);
-            await using var temp = new MySqlCommand("SELECT * FROM tmp_leftover", connection);
-            (await temp.Invoking(c => c.ExecuteScalarAsync()).Should().ThrowAsync<MySqlException>()).Which.Number.Should().Be(1146);
-        }
+        await using var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = @db", observer);
+        command.Parameters.AddWithValue("@db", database);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    [Fact]
-    public async Task PoolExhausted_WaitsThenFailsWithTypedError()
-    {
-        MariaDbServer.EnsureReachable();
-        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => { b.MaximumPoolSize = 2; b.ConnectionTimeout = 1; }));
-        await using var a = await dataSource.OpenConnectionAsync();
-        await using var b = await dataSource.OpenConnectionAsync();
-
-        var error = (await dataSource.Invoking(d => d.OpenConnectionAsync().AsTask()).Should().ThrowAsync<MySqlException>()).Which;
-
-        error.Kind.Should().Be(MySqlErrorKind.PoolExhausted);
-        error.Message.Should().Contain("MaximumPoolSize");
-    }
-
-    [Fact]
-    public async Task OpenTransaction_IsRolledBackWhenConnectionReturns()
-    {
-        var scratch = await MariaDbServer.CreateScratchDatabaseAsync("pooltx");
-        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => { b.Database = scratch; b.MaximumPoolSize = 1; }));
-        await using (var setup = await dataSource.OpenConnectionAsync())
-        {
-            await using var create = new MySqlCommand("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB", setup);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            await using var insert = new MySqlCommand("START TRANSACTION; INSERT INTO t VALUES (1)", connection);
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            await using var count = new MySqlCommand($"SELECT COUNT(*) FROM t; DROP DATABASE `{scratch}`", connection);
-            (await count.ExecuteScalarAsync()).Should().Be(0L);
-        }
-    }
-
-    [Fact]
-    public async Task ReturnedConnection_WhoseDatabaseWasChanged_ComesBackOnTheConfiguredDatabase()
-    {
-        var scratch = await MariaDbServer.CreateScratchDatabaseAsync("pooldb");
-        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b => b.MaximumPoolSize = 1));
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            await using var use = new MySqlCommand($"USE `{scratch}`; DROP DATABASE `{scratch}`", connection);
-            await use.ExecuteNonQueryAsync();
-        }
-
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            await using var check = new MySqlCommand("SELECT DATABASE()", connection);
-            (await check.ExecuteScalarAsync()).Should().Be(MariaDbServer.Database);
-        }
-    }
+    private static RepairEntry<long> Intent(long key, long version) =>
+        new(Guid.NewGuid(), "items", key, StoreRole.New, version, "pending secondary write", At);
 }

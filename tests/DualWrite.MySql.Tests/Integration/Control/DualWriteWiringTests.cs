@@ -48,7 +48,7 @@ public sealed class DualWriteWiringTests : PhaseControlTestBase
             result.Allowed.Should().BeTrue();
         }
 
-        await WaitUntilAsync(() => phases.GetPhase("orders") == MigrationPhase.DualWriteReadNew, TimeSpan.FromSeconds(30), "the flip to reach the phase source");
+        await Eventually.WaitUntilAsync(() => phases.GetPhase("orders") == MigrationPhase.DualWriteReadNew, "the flip to reach the phase source");
         (await store.GetAsync(1, Ct))!.Value.Should().Be("new");
 
         var stale = async () => await transitioner.TransitionAsync(
@@ -60,7 +60,7 @@ public sealed class DualWriteWiringTests : PhaseControlTestBase
         var back = await transitioner.TransitionAsync(
             new PhaseTransitionRequest("orders", MigrationPhase.DualWriteReadNew, MigrationPhase.DualWriteReadOld, PhaseTransitionKind.StepBack, "dualwrite:auto-rollback", "shadow mismatches"), Ct);
         back.Allowed.Should().BeTrue();
-        await WaitUntilAsync(() => phases.GetPhase("orders") == MigrationPhase.DualWriteReadOld, TimeSpan.FromSeconds(30), "the rollback to reach the phase source");
+        await Eventually.WaitUntilAsync(() => phases.GetPhase("orders") == MigrationPhase.DualWriteReadOld, "the rollback to reach the phase source");
         (await store.GetAsync(1, Ct))!.Value.Should().Be("old");
 
         var history = await Control().GetHistoryAsync("orders", Ct);

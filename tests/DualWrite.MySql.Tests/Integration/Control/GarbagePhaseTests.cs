@@ -1,6 +1,7 @@
 using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Control;
+using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
@@ -8,8 +9,6 @@ namespace DualWrite.MySql.Tests.Integration.Control;
 /// <summary>A value that is not a phase, written into the phase table by hand, never reroutes traffic.</summary>
 public sealed class GarbagePhaseTests : PhaseControlTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task GarbageAfterAGoodPhase_InstancesKeepTheLastGoodPhase_AndReportIt()
     {
@@ -22,7 +21,7 @@ public sealed class GarbagePhaseTests : PhaseControlTestBase
         second.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
 
         await ExecuteAsync($"UPDATE `{Tables.PhaseTable}` SET `phase` = 'ReadNewPlease', `revision` = `revision` + 1 WHERE `entity` = 'orders'");
-        await WaitUntilAsync(() => first.Phases.Health == PhaseSourceHealth.Stale && second.Phases.Health == PhaseSourceHealth.Stale, Patience, "both instances to notice the bad value");
+        await Eventually.WaitUntilAsync(() => first.Phases.Health == PhaseSourceHealth.Stale && second.Phases.Health == PhaseSourceHealth.Stale, "both instances to notice the bad value");
 
         foreach (var instance in new[] { first, second })
         {
@@ -38,7 +37,7 @@ public sealed class GarbagePhaseTests : PhaseControlTestBase
         (await repair.Should().ThrowAsync<PhaseControlException>()).Which.Error.Should().Be(PhaseControlError.InvalidStoredValue);
 
         await ExecuteAsync($"UPDATE `{Tables.PhaseTable}` SET `phase` = 'DualWriteReadOld', `revision` = `revision` + 1 WHERE `entity` = 'orders'");
-        await WaitUntilAsync(() => first.Phases.Health == PhaseSourceHealth.Healthy && second.Phases.Health == PhaseSourceHealth.Healthy, Patience, "both instances to recover");
+        await Eventually.WaitUntilAsync(() => first.Phases.Health == PhaseSourceHealth.Healthy && second.Phases.Health == PhaseSourceHealth.Healthy, "both instances to recover");
         first.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
     }
 

@@ -12,8 +12,6 @@ namespace DualWrite.MySql.Tests.Integration.Control;
 /// <summary>The phase table as a configuration source: what it serves, when it signals, and how it fails.</summary>
 public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Rows_AreServedAsVariantFlags_InTheMicrosoftSchema()
     {
@@ -124,7 +122,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
             await control.EnsureSchemaAsync(CancellationToken.None);
             await control.InitializeAsync("orders", "test", CancellationToken.None);
 
-            await WaitUntilAsync(() => instance.Provider.LastError is null && instance.Configuration.GetSection(PhaseFlagSchema.FeatureFlagsPath).GetChildren().Any(), Patience, "the table to be read");
+            await Eventually.WaitUntilAsync(() => instance.Provider.LastError is null && instance.Configuration.GetSection(PhaseFlagSchema.FeatureFlagsPath).GetChildren().Any(), "the table to be read");
             instance.Phases.GetPhase("orders").Should().Be(MigrationPhase.OldOnly);
         }
         finally
@@ -146,7 +144,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
         await ExecuteAsync($"RENAME TABLE `{Tables.PhaseTable}` TO `{Tables.PhaseTable}_away`");
         try
         {
-            await WaitUntilAsync(() => instance.Provider.ConsecutiveFailures >= 3, Patience, "polls to fail");
+            await Eventually.WaitUntilAsync(() => instance.Provider.ConsecutiveFailures >= 3, "polls to fail");
         }
         finally
         {
@@ -156,10 +154,10 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
         instance.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
         instance.Phases.Health.Should().Be(PhaseSourceHealth.Healthy, "the flags themselves did not change");
         logs.Logger.Warnings.Should().ContainSingle(e => e.Id.Id == 2101).Which.Message.Should().Contain(Tables.PhaseTable).And.NotContain(MariaDbServer.Password);
-        await WaitUntilAsync(() => instance.Provider.ConsecutiveFailures == 0, Patience, "polls to work again");
+        await Eventually.WaitUntilAsync(() => instance.Provider.ConsecutiveFailures == 0, "polls to work again");
         instance.Provider.LastError.Should().BeNull();
         await control.AdvanceAsync("orders", "test", "go on", CancellationToken.None);
-        await WaitUntilAsync(() => instance.Phases.GetPhase("orders") == MigrationPhase.DualWriteReadOld, Patience, "the next flip");
+        await Eventually.WaitUntilAsync(() => instance.Phases.GetPhase("orders") == MigrationPhase.DualWriteReadOld, "the next flip");
     }
 
     [Fact]
@@ -178,7 +176,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
     {
         clock.Now += TimeSpan.FromMilliseconds(250);
         clock.Fire();
-        await WaitUntilAsync(() => provider.LastSuccessfulPoll == clock.Now, Patience, "the poll");
+        await Eventually.WaitUntilAsync(() => provider.LastSuccessfulPoll == clock.Now, "the poll");
     }
 
     private sealed class CapturingLoggerFactory : ILoggerFactory

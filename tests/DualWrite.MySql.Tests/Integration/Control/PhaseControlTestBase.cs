@@ -50,19 +50,4 @@ public abstract class PhaseControlTestBase : IAsyncLifetime
         await using var command = new MySqlCommand($"SELECT COUNT(*) FROM `{Tables.AuditTable}`", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>Waits, polling, until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
-    protected static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}.");
-            }
-
-            await Task.Delay(2);
-        }
-    }
 }

@@ -147,7 +147,7 @@ public sealed class MySqlOutboxTests : StoreTestBase
         await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
         await Store.WriteWithIntentAsync(new(1, 5, "a"), Intent(1, 5), callback.Run, Ct);
 
-        await Scratch.ExecuteAsync($"KILL {transaction.Connection.ServerThreadId}");
+        await Scratch.ExecuteAsync($"KILL {transaction.Connection.ServerThread}");
         var commit = async () => await transaction.CommitAsync(Ct);
 
         await commit.Should().ThrowAsync<MySqlException>();

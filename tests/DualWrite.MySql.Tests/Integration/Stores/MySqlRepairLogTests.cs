@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.MySql.Stores;
+using DualWrite.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
@@ -8,7 +9,7 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 public sealed class MySqlRepairLogTests : StoreTestBase
 {
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FixedTimeProvider _time = new(At.AddHours(1));
+    private readonly ManualTimerProvider _time = new() { Now = At.AddHours(1) };
     private MySqlRepairLog<long> _log = null!;
 
     public MySqlRepairLogTests()
@@ -131,6 +132,29 @@ public sealed class MySqlRepairLogTests : StoreTestBase
 
         await act.Should().ThrowAsync<ArgumentException>();
         (await Scratch.CountAsync("SELECT COUNT(*) FROM dualwrite_repair_log")).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(MySqlGuidFormat.Default)]
+    [InlineData(MySqlGuidFormat.None)]
+    [InlineData(MySqlGuidFormat.Char32)]
+    public async Task Entries_RoundTrip_WhateverGuidFormatTheApplicationsDataSourceUses(MySqlGuidFormat format)
+    {
+        // The id column is CHAR(36): MySqlConnector reads it as a Guid by default, as text under the other formats.
+        await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b =>
+        {
+            b.Database = Scratch.Database;
+            b.GuidFormat = format;
+        }));
+        var log = new MySqlRepairLog<long>(dataSource, k => k.ToString(System.Globalization.CultureInfo.InvariantCulture), long.Parse, _time);
+        var entry = Entry("orders", 1);
+
+        await log.AppendAsync(entry, Ct);
+        await log.AppendAsync(entry, Ct);
+
+        (await log.ReadPendingAsync("orders", 10, Ct)).Should().Equal(entry);
+        await log.CompleteAsync(entry, Ct);
+        (await log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class MySqlStoreTransactionTests : StoreTestBase
     {
         var calls = new List<string>();
         await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
-        await StoreScratch.ExecuteAsync(transaction.Connection, "INSERT INTO audit (note) VALUES ('placed')");
+        await StoreScratch.ExecuteAsync(transaction, "INSERT INTO audit (note) VALUES ('placed')");
         await Store.UpsertAsync(new(1, 5, "a"), Ct);
         await Store.DeleteAsync(2, 5, Ct);
         (await Store.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"), "reads in the transaction see its writes");
@@ -80,7 +80,7 @@ public sealed class MySqlStoreTransactionTests : StoreTestBase
         var ran = false;
         await using (var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct))
         {
-            await StoreScratch.ExecuteAsync(transaction.Connection, "INSERT INTO audit (note) VALUES ('placed')");
+            await StoreScratch.ExecuteAsync(transaction, "INSERT INTO audit (note) VALUES ('placed')");
             await Store.UpsertAsync(new(1, 5, "a"), Ct);
             transaction.RegisterAfterCommit(_ =>
             {
@@ -167,7 +167,7 @@ public sealed class MySqlStoreTransactionTests : StoreTestBase
         await using var transaction = await MySqlStoreTransaction.BeginAsync(Scratch.DataSource, Ct);
         await Store.UpsertAsync(new(1, 5, "a"), Ct);
 
-        await StoreScratch.ExecuteAsync(transaction.Connection, "UPDATE items SET payload = 'b' WHERE id = 1");
+        await StoreScratch.ExecuteAsync(transaction, "UPDATE items SET payload = 'b' WHERE id = 1");
         await transaction.CommitAsync(Ct);
 
         (await Store.GetAsync(1, Ct))!.Version.Should().BeGreaterThan(5);

@@ -19,11 +19,18 @@ public sealed class StoreScratch : IAsyncDisposable
 
     public MySqlDataSource DataSource { get; }
 
-    /// <summary>Creates the database; fails with how to start MariaDB when it is not running.</summary>
-    public static async Task<StoreScratch> CreateAsync(string prefix)
+    /// <summary>
+    /// Creates the database and a data source over it, with <paramref name="configure"/>'s settings (pool size, say)
+    /// on top of the defaults; fails with how to start MariaDB when it is not running.
+    /// </summary>
+    public static async Task<StoreScratch> CreateAsync(string prefix, Action<MySqlConnectionStringBuilder>? configure = null)
     {
         var database = await MariaDbServer.CreateScratchDatabaseAsync(prefix);
-        return new StoreScratch(database, new MySqlDataSource(MariaDbServer.ConnectionString(b => b.Database = database)));
+        return new StoreScratch(database, new MySqlDataSource(MariaDbServer.ConnectionString(b =>
+        {
+            b.Database = database;
+            configure?.Invoke(b);
+        })));
     }
 
     /// <summary>The mapping the conformance suite uses: a BIGINT key column and a text value column.</summary>
@@ -64,6 +71,17 @@ public sealed class StoreScratch : IAsyncDisposable
     public static async Task<int> ExecuteAsync(MySqlConnection connection, string sql, params object?[] positional)
     {
         await using var command = Command(connection, sql, positional);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Runs the application's own statement inside <paramref name="transaction"/>, on its connection; MySqlConnector
+    /// wants the open transaction on every command of that connection.
+    /// </summary>
+    public static async Task<int> ExecuteAsync(MySqlStoreTransaction transaction, string sql, params object?[] positional)
+    {
+        await using var command = Command(transaction.Connection, sql, positional);
+        command.Transaction = transaction.Transaction;
         return await command.ExecuteNonQueryAsync();
     }
 

@@ -147,12 +147,14 @@ public sealed class StoreTriggerTests : StoreTestBase
     [Fact]
     public async Task StoreWrites_LeaveTheSessionFlagCleared_EvenWithoutConnectionReset()
     {
-        // One pooled session without reset: whatever a store write leaves in it, the next user inherits.
+        // One pooled session without reset: whatever a store write leaves in it, the next user inherits. User
+        // variables allowed, so that the check below can read the flag (the store's own SQL works either way).
         await using var dataSource = new MySqlDataSource(MariaDbServer.ConnectionString(b =>
         {
             b.Database = Scratch.Database;
             b.ConnectionReset = false;
             b.MaximumPoolSize = 1;
+            b.AllowUserVariables = true;
         }));
         var store = new MySqlVersionedStore<long, string>(dataSource, StoreScratch.Mapping("items"), new MySqlRepairLog<long>(dataSource, k => k.ToString(System.Globalization.CultureInfo.InvariantCulture), long.Parse));
         await Scratch.ExecuteAsync("CREATE UNIQUE INDEX payload_unique ON items (payload(20))");
