@@ -9,10 +9,13 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 /// </summary>
 public sealed class StoreScratch : IAsyncDisposable
 {
-    private StoreScratch(string database, MySqlDataSource dataSource)
+    private readonly bool _onFaultServer;
+
+    private StoreScratch(string database, MySqlDataSource dataSource, bool onFaultServer)
     {
         Database = database;
         DataSource = dataSource;
+        _onFaultServer = onFaultServer;
     }
 
     public string Database { get; }
@@ -21,16 +24,18 @@ public sealed class StoreScratch : IAsyncDisposable
 
     /// <summary>
     /// Creates the database and a data source over it, with <paramref name="configure"/>'s settings (pool size, say)
-    /// on top of the defaults; fails with how to start MariaDB when it is not running.
+    /// on top of the defaults; fails with how to start MariaDB when it is not running. With
+    /// <paramref name="onFaultServer"/>, on <see cref="MariaDbFaultServer"/>, for tests that kill the server.
     /// </summary>
-    public static async Task<StoreScratch> CreateAsync(string prefix, Action<MySqlConnectionStringBuilder>? configure = null)
+    public static async Task<StoreScratch> CreateAsync(string prefix, Action<MySqlConnectionStringBuilder>? configure = null, bool onFaultServer = false)
     {
-        var database = await MariaDbServer.CreateScratchDatabaseAsync(prefix);
+        var database = onFaultServer ? await MariaDbFaultServer.CreateScratchDatabaseAsync(prefix) : await MariaDbServer.CreateScratchDatabaseAsync(prefix);
         return new StoreScratch(database, new MySqlDataSource(MariaDbServer.ConnectionString(b =>
         {
             b.Database = database;
+            b.Port = onFaultServer ? MariaDbFaultServer.Port : MariaDbServer.Port;
             configure?.Invoke(b);
-        })));
+        })), onFaultServer);
     }
 
     /// <summary>The mapping the conformance suite uses: a BIGINT key column and a text value column.</summary>
@@ -98,7 +103,7 @@ public sealed class StoreScratch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
-        await using var connection = await MariaDbServer.OpenAsync();
+        await using var connection = _onFaultServer ? await MariaDbFaultServer.OpenAsync() : await MariaDbServer.OpenAsync();
         await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS `{Database}`");
     }
 
