@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
 # Runs a benchmark harness against the local servers, installing the peer tools it compares with.
-#   eng/bench.sh read [--rows N] [--runs N]     our client vs `mariadb --quick -N` on sysbench's sbtest1
+#   eng/bench.sh read [--rows N] [--runs N]     the source reader (MySqlConnector + MySqlColumnReader) vs `mariadb --quick -N` on sysbench's sbtest1
 #   eng/bench.sh binlog [--time S] [--runs N]   our binlog reader vs `mariadb-binlog --read-from-remote-server`
 #   eng/bench.sh decorator [BenchmarkDotNet args]  the dual-write decorator vs direct store calls, per phase (in memory)
-#   eng/bench.sh backfill [--rows N] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader, `mariadb --quick`, psql \copy;
-#                                                  then the binlog catch-up under sysbench oltp_write_only
+#   eng/bench.sh backfill [--rows N] [--runs N] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader, `mariadb --quick`,
+#                                                  psql \copy, alternated N times (default 5); then the binlog catch-up under sysbench oltp_write_only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   # In-memory and file-based harnesses need no servers.
-  decorator|fuzz-binlog) if [ "$1" = backfill ]; then
-  # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, see src/DualWrite.Cli).
-  dotnet build -c Release -v q -nologo tests/DualWrite.Benchmarks >/dev/null
-  DOTNET_TieredCompilation=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"
-fi
-exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@" ;;
+  decorator|fuzz-binlog) exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@" ;;
 esac
 eng/services.sh up all
 eval "$(eng/services.sh env)"

@@ -24,10 +24,41 @@ internal static class BackfillBenchmark
         await using var target = NpgsqlDataSource.Create(pg);
         var (runner, plan) = await LoadAsync(target);
 
-        Console.WriteLine($"Importing {rows:N0} rows of sbtest.sbtest1 into PostgreSQL; peers and bounds in the same run.");
-        var scan = BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT * FROM sbtest1' > /dev/null").TotalSeconds;
-        Console.WriteLine($"  mariadb --quick scan to /dev/null     {scan,7:0.00} s");
+        var runs = BenchEnvironment.IntOption(args, "--runs", 5);
+        Console.WriteLine($"Importing {rows:N0} rows of sbtest.sbtest1 into PostgreSQL, {runs} run(s); each runs the peers and bounds, then ours.");
+        Console.WriteLine($"{"run",4} {"scan s",8} {"\\copy s",8} {"pgloader s",10} {"ours s",8} {"ours rows/s",12} {"vs \\copy",9} {"vs pgloader",11}");
+        var results = new List<(double Scan, double Copy, double? PgLoader, double Ours)>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var result = await OneRunAsync(runner, target, rows);
+            results.Add(result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{run,4} {result.Scan,8:0.00} {result.Copy,8:0.00} {(result.PgLoader is { } l ? l.ToString("0.00", CultureInfo.InvariantCulture) : "failed"),10} {result.Ours,8:0.00} {rows / result.Ours,12:N0} {result.Copy / result.Ours * 100,8:0}% {(result.PgLoader is { } p ? (p / result.Ours).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-"),11}"));
+        }
 
+        Console.WriteLine();
+        Console.WriteLine($"parallelism {plan.Plan.Backfill.Parallelism}, chunk {plan.Plan.Backfill.ChunkSize:N0}; medians over {runs} run(s), with min and max:");
+        Console.WriteLine("  ours vs \\copy bound: " + Summary([.. results.Select(r => r.Copy / r.Ours * 100)], "0", "%") + " of its rate (target ≥ 80%)");
+        var versusPgLoader = results.Where(r => r.PgLoader is not null).Select(r => r.PgLoader!.Value / r.Ours).ToList();
+        if (versusPgLoader.Count > 0)
+        {
+            Console.WriteLine("  ours vs pgloader: " + Summary(versusPgLoader, "0.00", "x") + " faster (target ≥ 3x)");
+        }
+
+        Console.WriteLine("  ours: " + Summary([.. results.Select(r => rows / r.Ours)], "N0", " rows/s"));
+
+        if (args.Contains("--catch-up"))
+        {
+            await CatchUpAsync(runner, BenchEnvironment.IntOption(args, "--time", 15), rows);
+        }
+
+        return 0;
+    }
+
+    /// <summary>One alternation: the scan, the <c>\copy</c> bound and pgloader, then our snapshot, each from a settled target.</summary>
+    private static async Task<(double Scan, double Copy, double? PgLoader, double Ours)> OneRunAsync(BackfillRunner runner, NpgsqlDataSource target, int rows)
+    {
+        var scan = BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT * FROM sbtest1' > /dev/null").TotalSeconds;
         var dump = Path.Combine(Path.GetTempPath(), "dualwrite-bench-sbtest1.tsv");
         BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT * FROM sbtest1' > {dump}");
         await ExecuteAsync(target, "DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy; " +
@@ -35,14 +66,12 @@ internal static class BackfillBenchmark
         await SettleAsync(target);
         var copy = Psql($"\\copy bench_copy.sbtest1 (id, k, c, pad) FROM '{dump}'");
         File.Delete(dump);
-        Console.WriteLine($"  psql \\copy of the same rows           {copy,7:0.00} s");
 
         double? pgloader = null;
         try
         {
             await SettleAsync(target);
             pgloader = PgLoader();
-            Console.WriteLine($"  pgloader                              {pgloader,7:0.00} s");
         }
         catch (InvalidOperationException ex)
         {
@@ -54,26 +83,20 @@ internal static class BackfillBenchmark
         var report = await runner.RunAsync(new BackfillOptions { Resnapshot = true, CatchUp = null, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
         var ours = watch.Elapsed.TotalSeconds;
         var copied = report.Tables.Sum(t => t.Rows);
-        Console.WriteLine($"  dualwrite backfill (snapshot)         {ours,7:0.00} s  ({copied:N0} rows, parallelism {plan.Plan.Backfill.Parallelism}, chunk {plan.Plan.Backfill.ChunkSize:N0})");
         if (copied != rows)
         {
             throw new InvalidOperationException($"the backfill copied {copied} rows, expected {rows}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"rows/s: ours {rows / ours:N0}, \\copy {rows / copy:N0}, scan {rows / scan:N0}" + (pgloader is { } p ? $", pgloader {rows / p:N0}" : ""));
-        Console.WriteLine($"ours vs \\copy bound: {copy / ours * 100:0}% of its rate (target ≥ 80%)");
-        if (pgloader is { } l)
-        {
-            Console.WriteLine($"ours vs pgloader: {l / ours:0.00}x faster (target ≥ 3x)");
-        }
+        return (scan, copy, pgloader, ours);
+    }
 
-        if (args.Contains("--catch-up"))
-        {
-            await CatchUpAsync(runner, BenchEnvironment.IntOption(args, "--time", 15), rows);
-        }
-
-        return 0;
+    /// <summary>"median (min – max)" of <paramref name="values"/>.</summary>
+    internal static string Summary(IReadOnlyList<double> values, string format, string unit)
+    {
+        var sorted = values.Order().ToList();
+        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return string.Create(CultureInfo.InvariantCulture, $"median {median.ToString(format, CultureInfo.InvariantCulture)}{unit} (min {sorted[0].ToString(format, CultureInfo.InvariantCulture)}{unit}, max {sorted[^1].ToString(format, CultureInfo.InvariantCulture)}{unit})");
     }
 
     private static async Task CatchUpAsync(BackfillRunner runner, int seconds, int rows)
