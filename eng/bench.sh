@@ -3,8 +3,9 @@
 #   eng/bench.sh read [--rows N] [--runs N]     the source reader (MySqlConnector + MySqlColumnReader) vs `mariadb --quick -N` on sysbench's sbtest1
 #   eng/bench.sh binlog [--time S] [--runs N]   our binlog reader vs `mariadb-binlog --read-from-remote-server`
 #   eng/bench.sh decorator [BenchmarkDotNet args]  the dual-write decorator vs direct store calls, per phase (in memory)
-#   eng/bench.sh backfill [--rows N] [--runs N] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader, `mariadb --quick`,
-#                                                  psql \copy, alternated N times (default 5); then the binlog catch-up under sysbench oltp_write_only
+#   eng/bench.sh backfill [--rows N] [--runs N] [--only-ours] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader,
+#                                                  `mariadb --quick`, psql \copy, alternated N times (default 5; --only-ours: our snapshot
+#                                                  alone, with its CPU time); then the binlog catch-up under sysbench oltp_write_only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
