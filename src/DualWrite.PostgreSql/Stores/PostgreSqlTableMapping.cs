@@ -1,3 +1,5 @@
+using DualWrite.PostgreSql.Tables;
+
 namespace DualWrite.PostgreSql.Stores;
 
 /// <summary>
@@ -11,10 +13,10 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
     where TKey : notnull
 {
     /// <summary>The version column's name unless one is given.</summary>
-    public const string DefaultVersionColumn = "_dw_version";
+    public const string DefaultVersionColumn = VersionedTable.DefaultVersionColumn;
 
     /// <summary>What the tombstone table's name adds to the table's name.</summary>
-    public const string TombstoneSuffix = "__dw_tombstones";
+    public const string TombstoneSuffix = VersionedTable.TombstoneSuffix;
 
     /// <summary>Creates and validates a mapping.</summary>
     /// <param name="table">The table, spelled as the server stores it (names are quoted, so case matters).</param>
@@ -40,28 +42,8 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(keyComparer);
 
-        // The tombstone table's name must fit the limit too.
-        RequireIdentifier(table, "table", nameof(table), PgNames.MaxIdentifierBytes - TombstoneSuffix.Length);
-        if (schema is not null)
-        {
-            RequireIdentifier(schema, "schema", nameof(schema), PgNames.MaxIdentifierBytes);
-        }
-
-        RequireIdentifier(versionColumn, "version column", nameof(versionColumn), PgNames.MaxIdentifierBytes);
-        if (key.Columns.Count == 0)
-        {
-            throw new ArgumentException($"The mapping of table '{table}' needs at least one key column.", nameof(key));
-        }
-
-        // Quoted names are case-sensitive in PostgreSQL, so "Id" and "id" are two columns.
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        AddColumns(seen, key.Columns, "key", table, nameof(key));
-        AddColumns(seen, value.Columns, "value", table, nameof(value));
-        if (seen.TryGetValue(versionColumn, out var role))
-        {
-            throw new ArgumentException($"Version column '{versionColumn}' of table '{table}' is also a {role} column.", nameof(versionColumn));
-        }
-
+        // The versioned table checks every name once, for the store and the backfill alike.
+        Versioned = new VersionedTable(schema, table, [.. key.Columns.Concat(value.Columns).Select(c => new VersionedColumn(c))], [.. Enumerable.Range(0, key.Columns.Count)], versionColumn);
         Table = table;
         Schema = schema;
         Key = key;
@@ -75,6 +57,9 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
 
     /// <summary>The table.</summary>
     public string Table { get; }
+
+    /// <summary>The table as every writer writes it.</summary>
+    internal VersionedTable Versioned { get; }
 
     /// <summary>The side table holding tombstones: <see cref="Table"/> followed by <see cref="TombstoneSuffix"/>.</summary>
     public string TombstoneTable => Table + TombstoneSuffix;
@@ -99,30 +84,4 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
 
     /// <summary>The value's column values, checked to be one per value column.</summary>
     internal object?[] ValueValues(TValue value) => Value.CheckedColumns(value, isKey: false, ToString(), nameof(value));
-
-    private static void AddColumns(Dictionary<string, string> seen, IReadOnlyList<string> columns, string role, string table, string parameter)
-    {
-        foreach (var column in columns)
-        {
-            RequireIdentifier(column, role + " column", parameter, PgNames.MaxIdentifierBytes);
-            if (!seen.TryAdd(column, role))
-            {
-                throw new ArgumentException($"Column '{column}' of table '{table}' is mapped twice (as {seen[column]} and as {role}).", parameter);
-            }
-        }
-    }
-
-    private static void RequireIdentifier(string? name, string what, string parameter, int maxBytes)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new ArgumentException($"The {what} name is blank.", parameter);
-        }
-
-        // The server would cut a longer name short (and so address another object) and rejects NUL outright.
-        if (PgNames.ByteLength(name) > maxBytes || name.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The {what} name '{name}' is not usable: at most {maxBytes} bytes in UTF-8, no NUL.", parameter);
-        }
-    }
 }

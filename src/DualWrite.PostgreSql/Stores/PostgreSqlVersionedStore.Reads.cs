@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using DualWrite.Core.Stores;
 
+using DualWrite.PostgreSql.Tables;
+
 namespace DualWrite.PostgreSql.Stores;
 
 /// <content>
@@ -71,7 +73,7 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
         }
     }
 
-    private static PgStatement ScanStatement(StoreSql sql, object?[]? lower, string lowerComparison, object?[]? upper, int batchSize)
+    private static PgStatement ScanStatement(TableSql sql, object?[]? lower, string lowerComparison, object?[]? upper, int batchSize)
     {
         var statement = new PgStatement();
         var conditions = new List<string>();

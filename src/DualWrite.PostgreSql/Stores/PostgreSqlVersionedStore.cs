@@ -1,4 +1,5 @@
 using DualWrite.Core.Stores;
+using DualWrite.PostgreSql.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +24,6 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue> : IVersionedS
     private readonly PostgreSqlTableMapping<TKey, TValue> _mapping;
     private readonly ILogger _logger;
     private readonly int _bulkBatchSize = 1000;
-    private StoreSql? _sql;
 
     /// <summary>Creates a store; call <see cref="EnsureSchemaAsync"/> once before use.</summary>
     /// <param name="dataSource">The database holding the table.</param>
@@ -74,46 +74,12 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue> : IVersionedS
         return WriteAsync(key, value: null, version, cancellationToken);
     }
 
-    /// <summary>
-    /// One guarded write: the key's lock, then the merge, in one batch that the server runs as one transaction.
-    /// <paramref name="value"/> holds the value's column values, or is null for a tombstone.
-    /// </summary>
+    /// <summary>One guarded write through the table (<see cref="VersionedTable.WriteAsync"/>); <paramref name="value"/> null is a tombstone.</summary>
     private async ValueTask<WriteResult> WriteAsync(TKey key, object?[]? value, long version, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var keyValues = _mapping.KeyValues(key);
-        return await RunAsync(
-            async (connection, sql, ct) =>
-            {
-                var lockKeys = new PgStatement();
-                lockKeys.Append(sql.LockKeys(sql.RecordSource(lockKeys, keyValues, value, value is null, version)));
-                var merge = new PgStatement();
-                merge.Append(sql.Merge(
-                    sql.RecordSource(merge, keyValues, value, value is null, version),
-                    "SELECT _applied, _ver = GREATEST(_prev, _stored) FROM decided"));
-
-                // A batch without an explicit transaction is one implicit transaction on the server: the lock is held
-                // until the merge commits, and the merge, a statement of its own, reads what the lock's previous
-                // holder committed (READ COMMITTED takes a fresh snapshot per statement).
-                var batch = new NpgsqlBatch(connection) { BatchCommands = { lockKeys.ToBatchCommand(), merge.ToBatchCommand() } };
-                await using (batch.ConfigureAwait(false))
-                {
-                    var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        await reader.NextResultAsync(ct).ConfigureAwait(false);
-                        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException("The guarded write returned no decision.");
-                        }
-
-                        return reader.GetBoolean(0) ? WriteResult.Applied
-                            : reader.GetBoolean(1) ? WriteResult.IgnoredSameVersion
-                            : WriteResult.IgnoredOlderVersion;
-                    }
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
+        return await RunAsync((connection, _, ct) => _mapping.Versioned.WriteAsync(connection, keyValues, value, version, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -121,16 +87,16 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue> : IVersionedS
     /// serialization failure (nothing of the attempt was committed), and turns schema errors into
     /// <see cref="PostgreSqlStoreException"/>.
     /// </summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, StoreSql, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, TableSql, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var sql = await GetSqlAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
+                    var sql = await _mapping.Versioned.SqlAsync(connection, cancellationToken).ConfigureAwait(false);
                     return await work(connection, sql, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -141,7 +107,7 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue> : IVersionedS
             catch (PostgresException ex) when (StoreErrors.Translate(ex, DisplayName) is { } translated)
             {
                 // The table changed under the store: read its shape again next time.
-                Volatile.Write(ref _sql, null);
+                _mapping.Versioned.Invalidate();
                 throw translated;
             }
         }

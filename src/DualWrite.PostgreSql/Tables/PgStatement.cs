@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DualWrite.PostgreSql.Stores;
+namespace DualWrite.PostgreSql.Tables;
 
 /// <summary>
 /// The text of one statement and its positional parameters (<c>$1</c>, <c>$2</c>, …). Every value is bound as a

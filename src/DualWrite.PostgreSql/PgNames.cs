@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace DualWrite.PostgreSql.Stores;
+namespace DualWrite.PostgreSql;
 
-/// <summary>Quoting of generated identifiers: every name the store puts into SQL goes through here.</summary>
-internal static class PgNames
+/// <summary>Quoting of generated PostgreSQL identifiers: every name DualWrite puts into PostgreSQL SQL goes through here.</summary>
+public static class PgNames
 {
     /// <summary>PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and silently drops the rest.</summary>
     public const int MaxIdentifierBytes = 63;
@@ -18,6 +18,7 @@ internal static class PgNames
     /// <summary>How messages name a table: <c>schema.name</c>, or the name alone.</summary>
     public static string Display(string? schema, string name) => schema is null ? name : schema + "." + name;
 
+    /// <summary>The identifier's length in UTF-8 bytes, which is what PostgreSQL's limit counts.</summary>
     public static int ByteLength(string identifier) => Encoding.UTF8.GetByteCount(identifier);
 
     /// <summary>FNV-1a over the UTF-8 text, 32 bits: the same number in every process and release (advisory lock classes).</summary>

@@ -1,14 +1,24 @@
-namespace DualWrite.PostgreSql.Stores;
+namespace DualWrite.PostgreSql.Tables;
 
 /// <summary>One column of a table as the catalog describes it.</summary>
 /// <param name="Name">The column's name.</param>
 /// <param name="SqlType">The type as <c>format_type</c> writes it, usable in a cast or a column definition (<c>character varying(20)</c>).</param>
 /// <param name="CopyType">The type without modifiers, as binary COPY names it to Npgsql (<c>character varying</c>).</param>
 /// <param name="Collation">The column's collation when it is not its type's default, quoted for a <c>COLLATE</c> clause.</param>
-internal sealed record ColumnShape(string Name, string SqlType, string CopyType, string? Collation)
+/// <param name="TravelsAsText">Whether its values are sent as text and cast by the server (a numeric wider than <see cref="decimal"/>).</param>
+internal sealed record ColumnShape(string Name, string SqlType, string CopyType, string? Collation, bool TravelsAsText = false)
 {
     /// <summary>The type and collation, as a column definition in another table states them.</summary>
     public string Definition => SqlType + (Collation is null ? "" : " COLLATE " + Collation);
+
+    /// <summary>The column's type in a staging table: the real one, or <c>text</c> for a value that travels as text.</summary>
+    public string StagingDefinition => TravelsAsText ? "text" : Definition;
+
+    /// <summary>The type binary COPY writes the value as.</summary>
+    public string StagingCopyType => TravelsAsText ? "text" : CopyType;
+
+    /// <summary>A staged value <paramref name="expression"/> as the column's own type.</summary>
+    public string FromStaging(string expression) => TravelsAsText ? expression + "::" + SqlType : expression;
 }
 
 /// <summary>

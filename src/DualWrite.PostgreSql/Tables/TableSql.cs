@@ -1,19 +1,19 @@
 using System.Globalization;
 
-namespace DualWrite.PostgreSql.Stores;
+namespace DualWrite.PostgreSql.Tables;
 
 /// <summary>
-/// The SQL a <see cref="PostgreSqlVersionedStore{TKey, TValue}"/> sends, built from its mapping and the table's shape:
-/// every identifier quoted once here, every value a parameter cast to its column's type.
+/// The SQL of a <see cref="VersionedTable"/>, built from its columns and the table's shape: every identifier quoted
+/// once here, every value a parameter cast to its column's type.
 /// </summary>
 /// <remarks>
 /// Statements that carry records read them from a source relation with the store's own column names — <c>k0…</c>
 /// for the key, <c>v0…</c> for the value, <c>_ord</c> (arrival order), <c>_tomb</c> and <c>_ver</c> — so that no
 /// application column name can clash with a name the store needs.
 /// </remarks>
-internal sealed class StoreSql
+internal sealed class TableSql
 {
-    public StoreSql(string schema, string table, string tombstoneTable, IReadOnlyList<ColumnShape> keys, IReadOnlyList<ColumnShape> values, string versionColumn)
+    public TableSql(string schema, string table, string tombstoneTable, IReadOnlyList<ColumnShape> keys, IReadOnlyList<ColumnShape> values, string versionColumn)
     {
         Live = PgNames.Qualify(schema, table);
         Tombstones = PgNames.Qualify(schema, tombstoneTable);
@@ -82,13 +82,13 @@ internal sealed class StoreSql
         return "SELECT " + string.Join(", ", columns);
     }
 
-    /// <summary>The bulk load's staging table: the source columns, typed like the live table's.</summary>
-    public string CreateStaging(string staging)
+    /// <summary>A merge's staging table: the source columns, typed like the live table's (text where a value travels as text).</summary>
+    public string CreateStaging(string staging, bool ifNotExists)
     {
-        var columns = KeyColumns.Select((c, i) => "k" + Num(i) + " " + c.Definition)
-            .Concat(ValueColumns.Select((c, i) => "v" + Num(i) + " " + c.Definition))
+        var columns = KeyColumns.Select((c, i) => "k" + Num(i) + " " + c.StagingDefinition)
+            .Concat(ValueColumns.Select((c, i) => "v" + Num(i) + " " + c.StagingDefinition))
             .Append("_ord integer NOT NULL").Append("_tomb boolean NOT NULL").Append("_ver bigint NOT NULL");
-        return $"CREATE TEMPORARY TABLE {staging} ({string.Join(", ", columns)}) ON COMMIT DELETE ROWS";
+        return $"CREATE TEMPORARY TABLE {(ifNotExists ? "IF NOT EXISTS " : "")}{staging} ({string.Join(", ", columns)}) ON COMMIT DELETE ROWS";
     }
 
     /// <summary>The COPY statement that fills the staging table, columns in <see cref="CreateStaging"/> order.</summary>
@@ -105,7 +105,10 @@ internal sealed class StoreSql
     /// overlapping key sets cannot deadlock. Hashes are the key types' own (equal keys hash alike).
     /// </summary>
     public string LockKeys(string source) =>
-        $"SELECT pg_advisory_xact_lock({Num(LockClass)}, l.h) FROM (SELECT DISTINCT hash_record(ROW({SourceKeys})) AS h FROM ({source}) AS s) AS l ORDER BY l.h";
+        $"SELECT pg_advisory_xact_lock({Num(LockClass)}, l.h) FROM (SELECT DISTINCT hash_record(ROW({TypedSourceKeys})) AS h FROM ({source}) AS s) AS l ORDER BY l.h";
+
+    /// <summary>The source's key columns as the key columns' own types (the lock hash must not depend on how a key travelled).</summary>
+    private string TypedSourceKeys => string.Join(", ", KeyColumns.Select((c, i) => c.FromStaging("k" + Num(i))));
 
     /// <summary>
     /// The guarded write of every record in the source, as one statement. Records of one key count as written in
@@ -117,6 +120,8 @@ internal sealed class StoreSql
     /// <param name="summary">The final select over <c>decided</c> (each record with <c>_applied</c>, <c>_prev</c> and <c>_stored</c>).</param>
     public string Merge(string source, string summary)
     {
+        // Values that travelled as text become the columns' types before anything compares or writes them.
+        source = $"SELECT {string.Join(", ", KeyColumns.Select((c, i) => c.FromStaging("t.k" + Num(i)) + " AS k" + Num(i)).Concat(ValueColumns.Select((c, i) => c.FromStaging("t.v" + Num(i)) + " AS v" + Num(i))))}, t._ord, t._tomb, t._ver FROM ({source}) AS t";
         var partition = string.Join(", ", Enumerable.Range(0, Keys.Length).Select(i => "s.k" + Num(i)));
         var valueTargets = string.Concat(Values.Select(v => ", " + v));
         var valueSources = string.Concat(Enumerable.Range(0, Values.Length).Select(i => ", v" + Num(i)));
