@@ -93,7 +93,6 @@ public sealed class BackfillRunner
         var source = new MySqlDataSource(_sourceConnectionString);
         await using var disposeSource = source.ConfigureAwait(false);
         var checkpoints = new Checkpoints(_plan.Name, _controlSchema);
-        var writers = _tables.Select((t, i) => (Table: t, Writer: new TargetWriter(t, i))).ToList();
         var resumed = new HashSet<string>(StringComparer.Ordinal);
         BinlogPosition? catchUpFrom;
         var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -171,7 +170,7 @@ public sealed class BackfillRunner
             var printer = PrintProgressAsync(options.ProgressInterval, printing.Token);
             try
             {
-                await new CatchUp(_plan, writers, _sourceConnectionString, source, _target, checkpoints, Progress, _log)
+                await new CatchUp(_plan, _tables, _sourceConnectionString, source, _target, checkpoints, Progress, _log)
                     .RunAsync(from, stop, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -217,9 +216,7 @@ public sealed class BackfillRunner
                 }
 
                 var progress = Progress.Tables[item.Table.Entity];
-                // A writer keeps per-connection state (its staging table), so each copier, with its own connection, gets its own.
-                var writer = new TargetWriter(item.Table, 0);
-                await new SnapshotCopier(item.Table, writer, checkpoints, source, _target, throttle, progress)
+                await new SnapshotCopier(item.Table, checkpoints, source, _target, throttle, progress)
                     .CopyAsync(item.Range, failed.Token).ConfigureAwait(false);
                 lock (remaining)
                 {

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql.Replication.Rows;
+using DualWrite.PostgreSql.Tables;
 using DualWrite.MySql.Replication;
 using DualWrite.MySql;
 using MySqlConnector;
@@ -39,12 +40,12 @@ internal sealed class CatchUp
     private readonly Checkpoints _checkpoints;
     private readonly BackfillProgress _progress;
     private readonly TextWriter _log;
-    private readonly Dictionary<string, (TableSpec Table, TargetWriter Writer)> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TableSpec> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConditionalWeakTable<TableMap, int[]> _imageIndexes = [];
 
     public CatchUp(
         MigrationPlan plan,
-        IReadOnlyList<(TableSpec Table, TargetWriter Writer)> tables,
+        IReadOnlyList<TableSpec> tables,
         string sourceConnectionString,
         MySqlDataSource source,
         NpgsqlDataSource target,
@@ -59,9 +60,9 @@ internal sealed class CatchUp
         _checkpoints = checkpoints;
         _progress = progress;
         _log = log;
-        foreach (var entry in tables)
+        foreach (var table in tables)
         {
-            _tables[Name(entry.Table.Source.Database, entry.Table.Source.Name)] = entry;
+            _tables[Name(table.Source.Database, table.Source.Name)] = table;
         }
     }
 
@@ -129,7 +130,7 @@ internal sealed class CatchUp
             _progress.AppliedPosition = applied;
             while (true)
             {
-                var batch = new Dictionary<TableSpec, Dictionary<string, TargetRow>>();
+                var batch = new Dictionary<TableSpec, Dictionary<string, VersionedRow>>();
                 var changes = 0;
                 long oldest = 0;
                 BinlogTransaction? last = null;
@@ -205,13 +206,13 @@ internal sealed class CatchUp
         }
     }
 
-    private void Collect(Dictionary<TableSpec, Dictionary<string, TargetRow>> batch, RowChange change, BinlogPosition position)
+    private void Collect(Dictionary<TableSpec, Dictionary<string, VersionedRow>> batch, RowChange change, BinlogPosition position)
     {
-        var (table, _) = _tables[Name(change.Table.Schema, change.Table.Table)];
+        var table = _tables[Name(change.Table.Schema, change.Table.Table)];
         var indexes = _imageIndexes.GetValue(change.Table, map => ImageIndexes(table, map));
         if (!batch.TryGetValue(table, out var rows))
         {
-            batch[table] = rows = new Dictionary<string, TargetRow>(StringComparer.Ordinal);
+            batch[table] = rows = new Dictionary<string, VersionedRow>(StringComparer.Ordinal);
         }
 
         var positionVersion = BinlogVersion.Of(position);
@@ -227,7 +228,7 @@ internal sealed class CatchUp
         }
     }
 
-    private async Task CommitAsync(NpgsqlConnection connection, Dictionary<TableSpec, Dictionary<string, TargetRow>> batch, BinlogPosition position, CancellationToken cancellationToken)
+    private async Task CommitAsync(NpgsqlConnection connection, Dictionary<TableSpec, Dictionary<string, VersionedRow>> batch, BinlogPosition position, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
@@ -236,7 +237,7 @@ internal sealed class CatchUp
             {
                 if (rows.Count > 0)
                 {
-                    await _tables[Name(table.Source.Database, table.Source.Name)].Writer.MergeAsync(connection, [.. rows.Values], cancellationToken).ConfigureAwait(false);
+                    await table.Target.MergeAsync(connection, transaction, [.. rows.Values], cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -247,7 +248,7 @@ internal sealed class CatchUp
 
     private async Task OnSchemaChangeAsync(SchemaChange ddl, CancellationToken cancellationToken)
     {
-        foreach (var (table, _) in _tables.Values.Where(t => ddl.Affects(t.Table.Source.Database, t.Table.Source.Name)))
+        foreach (var table in _tables.Values.Where(t => ddl.Affects(t.Source.Database, t.Source.Name)))
         {
             var statement = ddl.Sql.Length > 300 ? ddl.Sql[..300] + "…" : ddl.Sql;
             if (_plan.Ddl == DdlPolicy.Stop)
@@ -327,7 +328,13 @@ internal sealed class CatchUp
     private static string Key(TableSpec table, int[] indexes, object?[] image) =>
         KeyCodec.Encode(table.KeyColumns.Select(k => image[indexes[k]]).ToArray());
 
-    private static TargetRow ToRow(TableSpec table, int[] indexes, object?[] image, long positionVersion, bool deleted)
+    /// <summary>
+    /// The change as a row for the target. Its version is the version column's value when the plan names one, else the
+    /// transaction's binlog position. A delete with a version column is one version past the row it deletes: the
+    /// tombstone the MySQL store's trigger (or the store itself, at a newer version) records for the same delete, so a
+    /// delete the target already holds from the application is ignored and one that bypassed the application lands.
+    /// </summary>
+    private static VersionedRow ToRow(TableSpec table, int[] indexes, object?[] image, long positionVersion, bool deleted)
     {
         var values = new object?[table.Columns.Count];
         for (var i = 0; i < values.Length; i++)
@@ -335,8 +342,8 @@ internal sealed class CatchUp
             values[i] = deleted && !table.KeyColumns.Contains(i) ? null : table.Columns[i].Convert(image[indexes[i]]);
         }
 
-        var version = table.Version is null ? positionVersion : Convert.ToInt64(image[indexes[^1]], CultureInfo.InvariantCulture);
-        return new TargetRow(values, version, deleted);
+        var version = table.Version is null ? positionVersion : Convert.ToInt64(image[indexes[^1]], CultureInfo.InvariantCulture) + (deleted ? 1 : 0);
+        return new VersionedRow(values, version, deleted);
     }
 
     private static string Name(string schema, string table) => schema + "\u0001" + table;

@@ -19,7 +19,6 @@ namespace DualWrite.Backfill.Engine;
 /// </summary>
 internal sealed class SnapshotCopier(
     TableSpec table,
-    TargetWriter writer,
     Checkpoints checkpoints,
     MySqlDataSource source,
     NpgsqlDataSource target,
@@ -95,7 +94,7 @@ internal sealed class SnapshotCopier(
                     var transaction = await pg.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
-                        var importer = await writer.BeginChunkAsync(pg, cancellationToken).ConfigureAwait(false);
+                        var importer = await table.Target.BeginFreshCopyAsync(pg, cancellationToken).ConfigureAwait(false);
                         var rows = 0;
                         object?[] lastKey = [];
                         try
@@ -128,7 +127,7 @@ internal sealed class SnapshotCopier(
                             throw;
                         }
 
-                        await writer.EndChunkAsync(pg, importer, cancellationToken).ConfigureAwait(false);
+                        await table.Target.EndFreshCopyAsync(pg, importer, cancellationToken).ConfigureAwait(false);
                         await checkpoints.RecordChunkAsync(pg, table.Entity, range.RangeNo, KeyCodec.Encode(lastKey), rows, snapshot, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         wroteAny = true;

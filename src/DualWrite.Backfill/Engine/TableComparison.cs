@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DualWrite.MySql.Values;
 using DualWrite.MySql;
+using DualWrite.PostgreSql;
 using MySqlConnector;
 using Npgsql;
 
@@ -91,9 +92,9 @@ internal static class TableComparison
     {
         // Look the page's keys up through unnest of one array per key column, joined back to the table.
         var keys = table.Keys.ToList();
-        var select = string.Join(", ", table.Columns.Select(c => "t." + Sql.Pg(c.Target) + (c.Type.StagedAsText ? "::text" : "")));
+        var select = string.Join(", ", table.Columns.Select(c => "t." + PgNames.Quote(c.Target) + (c.Type.StagedAsText ? "::text" : "")));
         var unnest = string.Join(", ", keys.Select((k, i) => $"@k{i}::{k.Type.Sql}[]"));
-        var join = string.Join(" AND ", keys.Select((k, i) => $"t.{Sql.Pg(k.Target)} = u.k{i}"));
+        var join = string.Join(" AND ", keys.Select((k, i) => $"t.{PgNames.Quote(k.Target)} = u.k{i}"));
         using var command = new NpgsqlCommand(
             $"SELECT {select} FROM unnest({unnest}) AS u({string.Join(", ", keys.Select((_, i) => $"k{i}"))}) JOIN {table.TargetName} t ON {join}", pg);
         for (var i = 0; i < keys.Count; i++)

@@ -1,3 +1,5 @@
+using DualWrite.PostgreSql;
+using DualWrite.PostgreSql.Tables;
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
@@ -44,17 +46,18 @@ internal sealed record TableSpec(
 {
     public string SourceName => MySqlNames.Quote(Source.Database) + "." + MySqlNames.Quote(Source.Name);
 
-    public string TargetName => Sql.Pg(TargetSchema, TargetTable);
+    private VersionedTable? _target;
 
-    public string TombstoneName => Sql.Pg(TargetSchema, TargetTable + "__dw_tombstones");
+    /// <summary>The target table as every writer writes it: the snapshot, the catch-up and the decorator's store alike.</summary>
+    public VersionedTable Target => _target ??= new VersionedTable(
+        TargetSchema, TargetTable, [.. Columns.Select(c => new VersionedColumn(c.Target, c.Type.StagedAsText))], KeyColumns);
+
+    public string TargetName => PgNames.Qualify(TargetSchema, TargetTable);
 
     /// <summary>The source columns a snapshot selects and a row image is read by: the mapped ones, then the version column.</summary>
     public IEnumerable<SourceColumn> SelectedColumns => Columns.Select(c => c.Source).Concat(Version is null ? [] : [Version]);
 
     public IEnumerable<ColumnSpec> Keys => KeyColumns.Select(i => Columns[i]);
-
-    /// <summary>Whether every column can go straight into the target by binary COPY.</summary>
-    public bool DirectCopy => Columns.All(c => !c.Type.StagedAsText);
 
     public override string ToString() => $"{Source.Database}.{Source.Name} → {TargetSchema}.{TargetTable}";
 

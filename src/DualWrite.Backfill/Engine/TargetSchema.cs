@@ -1,4 +1,7 @@
 using System.Globalization;
+using DualWrite.PostgreSql;
+using DualWrite.PostgreSql.Stores;
+using DualWrite.PostgreSql.Tables;
 using Npgsql;
 
 namespace DualWrite.Backfill.Engine;
@@ -10,17 +13,14 @@ namespace DualWrite.Backfill.Engine;
 /// </summary>
 internal static class TargetSchema
 {
-    public const string VersionColumn = "_dw_version";
-    public const string DeletedColumn = "_dw_deleted";
+    public static string Ranges(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_ranges");
 
-    public static string Ranges(string schema) => Sql.Pg(schema, "dualwrite_backfill_ranges");
-
-    public static string Plans(string schema) => Sql.Pg(schema, "dualwrite_backfill_plans");
+    public static string Plans(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_plans");
 
     public static async Task EnsureControlTablesAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, $"""
-            CREATE SCHEMA IF NOT EXISTS {Sql.Pg(schema)};
+            CREATE SCHEMA IF NOT EXISTS {PgNames.Quote(schema)};
             CREATE TABLE IF NOT EXISTS {Ranges(schema)} (
               plan text NOT NULL, entity text NOT NULL, range_no integer NOT NULL,
               low_key text NULL, high_key text NULL, last_key text NULL,
@@ -35,29 +35,27 @@ internal static class TargetSchema
             """, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates the table and its tombstone table, or checks that an existing one has the mapped columns.</summary>
+    /// <summary>
+    /// Creates the target table and its tombstone table (<see cref="VersionedTable.CreateAsync"/>), or checks that an
+    /// existing one fits the mapping.
+    /// </summary>
+    /// <exception cref="BackfillException">An existing table lacks a mapped column, the version column or the key's unique index (<see cref="BackfillError.TargetMismatch"/>).</exception>
     public static async Task EnsureTableAsync(NpgsqlConnection connection, TableSpec table, CancellationToken cancellationToken)
     {
-        var existing = await ColumnsAsync(connection, table.TargetSchema, table.TargetTable, cancellationToken).ConfigureAwait(false);
-        if (existing.Count > 0)
+        var definitions = table.Columns.ToDictionary(
+            c => c.Target,
+            c => c.Type.Sql + (c.Source.IsNullable ? "" : " NOT NULL") +
+                (c.Type.Check is { } check ? $" CHECK ({string.Format(CultureInfo.InvariantCulture, check, PgNames.Quote(c.Target))})" : ""),
+            StringComparer.Ordinal);
+        try
         {
-            var missing = table.Columns.Select(c => c.Target).Append(VersionColumn).Where(c => !existing.Contains(c)).ToList();
-            if (missing.Count > 0)
-            {
-                throw new BackfillException(BackfillError.TargetMismatch,
-                    $"The target table {table.TargetSchema}.{table.TargetTable} exists without the column(s) {string.Join(", ", missing)}; drop it, or point the plan at another target table.");
-            }
+            await table.Target.CreateAsync(connection, definitions, cancellationToken).ConfigureAwait(false);
         }
-
-        var columns = table.Columns.Select(c =>
-            $"{Sql.Pg(c.Target)} {c.Type.Sql}{(c.Source.IsNullable ? "" : " NOT NULL")}" +
-            (c.Type.Check is { } check ? $" CHECK ({string.Format(CultureInfo.InvariantCulture, check, Sql.Pg(c.Target))})" : ""));
-        var keys = string.Join(", ", table.Keys.Select(k => Sql.Pg(k.Target)));
-        await ExecuteAsync(connection, $"""
-            CREATE SCHEMA IF NOT EXISTS {Sql.Pg(table.TargetSchema)};
-            CREATE TABLE IF NOT EXISTS {table.TargetName} ({string.Join(", ", columns)}, {Sql.Pg(VersionColumn)} bigint NOT NULL, PRIMARY KEY ({keys}));
-            CREATE TABLE IF NOT EXISTS {table.TombstoneName} ({string.Join(", ", table.Keys.Select(k => $"{Sql.Pg(k.Target)} {k.Type.Sql} NOT NULL"))}, {Sql.Pg(VersionColumn)} bigint NOT NULL, PRIMARY KEY ({keys}));
-            """, cancellationToken).ConfigureAwait(false);
+        catch (PostgreSqlStoreException ex) when (ex.Kind == PostgreSqlStoreErrorKind.SchemaMismatch)
+        {
+            throw new BackfillException(BackfillError.TargetMismatch,
+                $"The target table {table.TargetSchema}.{table.TargetTable} exists but does not fit the plan ({ex.Message}); drop it, or point the plan at another target table.", ex);
+        }
     }
 
     /// <summary>
@@ -66,9 +64,8 @@ internal static class TargetSchema
     /// </summary>
     public static async Task ResetAsync(NpgsqlConnection connection, string plan, TableSpec table, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(
-            $"DROP TABLE IF EXISTS {table.TargetName}, {table.TombstoneName}; DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity;",
-            connection);
+        await table.Target.DropAsync(connection, cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand($"DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity", connection);
         command.Parameters.AddWithValue("plan", plan);
         command.Parameters.AddWithValue("entity", table.Entity);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -86,21 +83,5 @@ internal static class TargetSchema
     {
         using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<HashSet<string>> ColumnsAsync(NpgsqlConnection connection, string schema, string table, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = @schema AND table_name = @table", connection);
-        command.Parameters.AddWithValue("schema", schema);
-        command.Parameters.AddWithValue("table", table);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
     }
 }
