@@ -32,10 +32,11 @@ public sealed partial class CliTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> ChangeAsync(PhaseTarget target, PhaseTransitionKind kind, string? to = null, string entity = "orders")
+    private static async Task<(int Exit, string Output)> ChangeAsync(PhaseTarget target, PhaseTransitionKind kind, string? to = null, string entity = "orders", string? plan = null)
     {
         var (console, output) = Capture();
-        var exit = await PhaseChangeCommand.RunAsync(new(target, entity, kind, to, "alice", $"{kind} for the test"), console, CancellationToken.None);
+        var exit = await PhaseChangeCommand.RunAsync(
+            new(target, entity, kind, to, "alice", $"{kind} for the test") { Plan = plan }, Environment.GetEnvironmentVariable, console, CancellationToken.None);
         return (exit, output.ToString());
     }
 
@@ -44,8 +45,9 @@ public sealed partial class CliTests
         {
             (await ChangeAsync(target, PhaseTransitionKind.Advance)).Should().Match<(int Exit, string Output)>(r =>
                 r.Exit == ExitCodes.Success && r.Output.Contains("applied orders: OldOnly -> Backfill (Advance), revision 2"));
+            (await ChangeAsync(target, PhaseTransitionKind.StepBack)).Exit.Should().Be(ExitCodes.Success);
             (await ChangeAsync(target, PhaseTransitionKind.Advance)).Exit.Should().Be(ExitCodes.Success);
-            (await ChangeAsync(target, PhaseTransitionKind.RollbackTo, "oldonly")).Output.Should().Contain("DualWriteReadOld -> OldOnly (RollbackTo)");
+            (await ChangeAsync(target, PhaseTransitionKind.RollbackTo, "oldonly")).Output.Should().Contain("Backfill -> OldOnly (RollbackTo)");
 
             var (console, output) = Capture();
             (await PhaseShowCommand.RunAsync(new(target, null), console, CancellationToken.None)).Should().Be(ExitCodes.Success);
@@ -55,7 +57,7 @@ public sealed partial class CliTests
             (await PhaseHistoryCommand.RunAsync(new(target, "orders"), console, CancellationToken.None)).Should().Be(ExitCodes.Success);
             var history = output.ToString();
             history.Should().Contain("Initialize").And.Contain("RollbackTo").And.Contain("Advance for the test");
-            history.Split('\n').Count(l => l.Contains("alice", StringComparison.Ordinal)).Should().Be(4);
+            history.Split('\n').Count(l => l.Contains("alice", StringComparison.Ordinal)).Should().Be(5);
         });
 
     [Fact]

@@ -54,7 +54,13 @@ internal sealed partial class PlanDocumentReader
         var backfill = Backfill(fields);
         var cdc = Cdc(fields);
         var ddl = Ddl(fields);
-        var gates = Names(fields, "gates", "gates")?.Select(g => g.Name).ToList() ?? [];
+        var gateNames = Names(fields, "gates", "gates") ?? [];
+        foreach (var (gate, location) in gateNames.Where(g => Gates.PlanGates.Unknown([g.Name]).Any()))
+        {
+            _problems.Add(new(location, "gates", $"no gate is called '{gate}'; the gates are {string.Join(", ", Gates.PlanGates.Known)}"));
+        }
+
+        var gates = gateNames.Select(g => g.Name).ToList();
         var entities = Entities(fields, root);
         return _problems.Count > 0
             ? null

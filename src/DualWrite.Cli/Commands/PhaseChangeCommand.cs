@@ -1,6 +1,8 @@
 using DualWrite.Core.Flags;
+using DualWrite.Backfill.Gates;
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Control;
+using MySqlConnector;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -15,10 +17,35 @@ public static class PhaseChangeCommand
     /// <param name="To">The phase to roll back to (RollbackTo only), by name, case-insensitive.</param>
     /// <param name="Actor">Who asks (audited).</param>
     /// <param name="Reason">Why (audited).</param>
-    public sealed record Arguments(PhaseTarget Target, string Entity, PhaseTransitionKind Kind, string? To, string Actor, string Reason);
+    public sealed record Arguments(PhaseTarget Target, string Entity, PhaseTransitionKind Kind, string? To, string Actor, string Reason)
+    {
+        /// <summary>The entity's migration plan (Advance only): its gates decide the move.</summary>
+        public string? Plan { get; init; }
+    }
 
     /// <summary>Runs the command; returns an exit code.</summary>
-    public static Task<int> RunAsync(Arguments arguments, IAnsiConsole console, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Arguments arguments, Func<string, string?> environment, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Plan is null)
+        {
+            return await RunAsync(arguments, [new PlanRequiredGate()], console, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return exitCode;
+        }
+
+        var source = new MySqlDataSource(sourceConnection);
+        await using (source.ConfigureAwait(false))
+        {
+            return await RunAsync(arguments, PlanGates.For(plan, source), console, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Task<int> RunAsync(Arguments arguments, IReadOnlyList<IPhaseGate> gates, IAnsiConsole console, CancellationToken cancellationToken)
     {
         MigrationPhase? to = null;
         if (arguments.Kind == PhaseTransitionKind.RollbackTo)
@@ -31,7 +58,7 @@ public static class PhaseChangeCommand
             }
         }
 
-        return PhaseCommandRunner.RunAsync(arguments.Target, console, async control =>
+        return PhaseCommandRunner.RunAsync(arguments.Target, gates, console, async control =>
         {
             var outcome = arguments.Kind switch
             {

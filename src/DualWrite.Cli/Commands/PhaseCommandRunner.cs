@@ -10,7 +10,11 @@ namespace DualWrite.Cli.Commands;
 public static class PhaseCommandRunner
 {
     /// <summary>Runs <paramref name="body"/> against the control tables of <paramref name="target"/>; returns an exit code.</summary>
-    public static async Task<int> RunAsync(PhaseTarget target, IAnsiConsole console, Func<MySqlPhaseControl, Task<int>> body, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(PhaseTarget target, IAnsiConsole console, Func<MySqlPhaseControl, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(target, [], console, body, cancellationToken);
+
+    /// <summary>Runs <paramref name="body"/> against the control tables of <paramref name="target"/>, forward moves passing <paramref name="gates"/>; returns an exit code.</summary>
+    public static async Task<int> RunAsync(PhaseTarget target, IReadOnlyList<IPhaseGate> gates, IAnsiConsole console, Func<MySqlPhaseControl, Task<int>> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(console);
@@ -28,8 +32,7 @@ public static class PhaseCommandRunner
             var dataSource = new MySqlDataSource(builder.ConnectionString);
             await using (dataSource.ConfigureAwait(false))
             {
-                // The CLI holds forward moves to no gates of its own yet; the planner still enforces the move rules.
-                var control = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner([], TimeProvider.System), tables);
+                var control = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner(gates, TimeProvider.System), tables);
                 return await body(control).ConfigureAwait(false);
             }
         }

@@ -63,6 +63,13 @@ public static class PhaseCommands
         var actor = actorOption();
         var reason = reasonOption();
         var command = new Command(name, description) { entity, actor, reason };
+        Option<string?>? plan = null;
+        if (kind == PhaseTransitionKind.Advance)
+        {
+            plan = new Option<string?>("--plan") { Description = "The entity's migration plan: its gates decide the move (needed to advance into a phase that writes both stores)." };
+            command.Options.Add(plan);
+        }
+
         Option<string>? to = null;
         if (kind == PhaseTransitionKind.RollbackTo)
         {
@@ -71,7 +78,11 @@ public static class PhaseCommands
         }
 
         command.SetAction((parse, ct) => PhaseChangeCommand.RunAsync(
-            new(target(parse), parse.GetValue(entity)!, kind, to is null ? null : parse.GetValue(to), parse.GetValue(actor)!, parse.GetValue(reason)!),
+            new(target(parse), parse.GetValue(entity)!, kind, to is null ? null : parse.GetValue(to), parse.GetValue(actor)!, parse.GetValue(reason)!)
+            {
+                Plan = plan is null ? null : parse.GetValue(plan),
+            },
+            Environment.GetEnvironmentVariable,
             AnsiConsole.Console,
             ct));
         return command;

@@ -11,10 +11,10 @@ public sealed class MySqlTableMapping<TKey, TValue>
     where TKey : notnull
 {
     /// <summary>The version column's name unless one is given.</summary>
-    public const string DefaultVersionColumn = "_dw_version";
+    public const string DefaultVersionColumn = MySqlVersioning.DefaultVersionColumn;
 
     /// <summary>What the tombstone table's name adds to the table's name.</summary>
-    public const string TombstoneSuffix = "__dw_tombstones";
+    public const string TombstoneSuffix = MySqlVersioning.TombstoneSuffix;
 
     // MySQL and MariaDB limit table, column and trigger names to 64 characters.
     private const int MaxIdentifierLength = 64;

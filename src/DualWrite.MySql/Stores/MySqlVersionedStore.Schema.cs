@@ -104,9 +104,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         foreach (var (suffix, timing, body) in new TriggerSql(_mapping.TombstoneTable, _mapping.Key.Columns, _mapping.VersionColumn).All())
         {
             var name = _mapping.Table + suffix;
-            // MariaDB keeps a body with its executable comments opened: the flag reads @dualwrite_writer there.
-            if (table.Triggers.TryGetValue(name, out var existing)
-                && (existing == body || existing == body.Replace(WriterFlag.Value, WriterFlag.Name, StringComparison.Ordinal)))
+            if (table.Triggers.TryGetValue(name, out var existing) && TriggerSql.Matches(existing, body))
             {
                 continue;
             }

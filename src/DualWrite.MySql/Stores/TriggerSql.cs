@@ -28,6 +28,13 @@ internal sealed class TriggerSql
         _version = MySqlNames.Quote(versionColumn);
     }
 
+    /// <summary>
+    /// Whether a trigger body the server reports is <paramref name="body"/>. MariaDB keeps a body with its executable
+    /// comments opened: the flag reads <c>@dualwrite_writer</c> there.
+    /// </summary>
+    public static bool Matches(string existing, string body) =>
+        existing == body || existing == body.Replace(WriterFlag.Value, WriterFlag.Name, StringComparison.Ordinal);
+
     /// <summary>The triggers: name suffix, timing and event, body.</summary>
     public IEnumerable<(string Suffix, string Timing, string Body)> All()
     {

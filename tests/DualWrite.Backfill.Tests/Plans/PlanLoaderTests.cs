@@ -41,7 +41,7 @@ public sealed class PlanLoaderTests
             backfill: { chunkSize: 10000, parallelism: 3, maxRowsPerSecond: 200, maxTargetLatency: 500ms }
             cdc: { batchSize: 400, lagBound: 2s }
             ddl: apply-compatible
-            gates: [stores-agree, lag-bound]
+            gates: [version-order]
             entities:
               - table: orders
                 name: order-entity
@@ -68,7 +68,7 @@ public sealed class PlanLoaderTests
         plan.Backfill.Should().Be(new BackfillSettings(10_000, 3, 200, TimeSpan.FromMilliseconds(500)));
         plan.Cdc.Should().Be(new CdcSettings(400, TimeSpan.FromSeconds(2)));
         plan.Ddl.Should().Be(DdlPolicy.ApplyCompatible);
-        plan.Gates.Should().Equal("stores-agree", "lag-bound");
+        plan.Gates.Should().Equal("version-order");
 
         var orders = plan.Entities[0];
         orders.Name.Should().Be("order-entity");
@@ -181,6 +181,16 @@ public sealed class PlanLoaderTests
             (5, 9, "source.port", "expected a whole number; found `lots`"),
             (10, 8, "gates", "expected a list of names; found a mapping"),
             (11, 11, "entities", "expected a list of tables; found `items`"));
+    }
+
+    [Fact]
+    public void UnknownGate_IsAProblemAtItsName()
+    {
+        var problem = SingleProblem(Connections + "\ngates: [version-order, stores-agre]\nentities: [{ table: items }]\n");
+
+        problem.Location.Should().Be(new PlanLocation("plan.yaml", 9, 24));
+        problem.Subject.Should().Be("gates");
+        problem.Message.Should().Be("no gate is called 'stores-agre'; the gates are version-order");
     }
 
     [Fact]
