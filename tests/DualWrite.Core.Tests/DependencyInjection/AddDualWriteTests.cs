@@ -5,6 +5,7 @@ using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

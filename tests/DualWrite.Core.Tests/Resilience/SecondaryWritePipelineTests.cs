@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Routing;
 using Polly.CircuitBreaker;
 
@@ -70,8 +71,8 @@ public sealed class SecondaryWritePipelineTests
     public async Task SlowSecondary_TimesOut_AndIsRepaired()
     {
         var slowNew = new SlowStore(new InMemoryVersionedStore<long, string>(), TimeSpan.FromSeconds(30));
-        var phases = new Core.Routing.InMemoryPhaseSource(MigrationPhase.DualWriteReadOld);
-        var log = new Core.Routing.InMemoryRepairLog<long>();
+        var phases = new InMemoryPhaseSource(MigrationPhase.DualWriteReadOld);
+        var log = new InMemoryRepairLog<long>();
         var old = new InMemoryVersionedStore<long, string>();
         var store = new Core.Routing.DualWriteStore<long, string>("orders", old, slowNew, phases, log, new()
         {
@@ -99,7 +100,7 @@ public sealed class SecondaryWritePipelineTests
         }
 
         var act = () => new Core.Routing.DualWriteStore<long, string>(
-            "orders", new InMemoryVersionedStore<long, string>(), new InMemoryVersionedStore<long, string>(), new Core.Routing.InMemoryPhaseSource(), new Core.Routing.InMemoryRepairLog<long>(), options);
+            "orders", new InMemoryVersionedStore<long, string>(), new InMemoryVersionedStore<long, string>(), new InMemoryPhaseSource(), new InMemoryRepairLog<long>(), options);
 
         act.Should().Throw<ArgumentException>().WithMessage($"*SecondaryWrites:{option}*");
     }

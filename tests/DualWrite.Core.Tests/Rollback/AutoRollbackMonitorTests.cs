@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Phases;
 
 namespace DualWrite.Core.Tests.Rollback;

@@ -2,6 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Resilience;
 using DualWrite.Core.Tests.Routing;
 using DualWrite.Testing;

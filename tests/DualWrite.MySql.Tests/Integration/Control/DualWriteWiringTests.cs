@@ -2,6 +2,7 @@ using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
 
-namespace DualWrite.Core.Routing;
+namespace DualWrite.Core.Testing;
 
 /// <summary>
 /// An <see cref="IPhaseTransitioner"/> over an <see cref="InMemoryPhaseSource"/>, keeping the audit trail in memory:

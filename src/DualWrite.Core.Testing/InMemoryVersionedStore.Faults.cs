@@ -1,4 +1,6 @@
-namespace DualWrite.Core.Stores;
+using DualWrite.Core.Stores;
+
+namespace DualWrite.Core.Testing;
 
 /// <content>Fault injection, so decorator and runner tests can simulate an unavailable or flaky store.</content>
 public sealed partial class InMemoryVersionedStore<TKey, TValue>

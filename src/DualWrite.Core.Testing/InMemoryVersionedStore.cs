@@ -1,4 +1,6 @@
-namespace DualWrite.Core.Stores;
+using DualWrite.Core.Stores;
+
+namespace DualWrite.Core.Testing;
 
 /// <summary>
 /// A thread-safe in-memory <see cref="IVersionedStore{TKey, TValue}"/> with fault injection.

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
 
-namespace DualWrite.Core.Routing;
+namespace DualWrite.Core.Testing;
 
 /// <summary>A settable, thread-safe <see cref="IPhaseSource"/> for tests and local development.</summary>
 public sealed class InMemoryPhaseSource : IPhaseSource

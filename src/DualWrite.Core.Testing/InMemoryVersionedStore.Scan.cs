@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using DualWrite.Core.Stores;
 
-namespace DualWrite.Core.Stores;
+namespace DualWrite.Core.Testing;
 
 /// <content>Ordered key-range scans, one short lock per batch like a keyset-paged query.</content>
 public sealed partial class InMemoryVersionedStore<TKey, TValue>

@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
+using DualWrite.Core.Routing;
 
-namespace DualWrite.Core.Routing;
+namespace DualWrite.Core.Testing;
 
 /// <summary>
 /// A thread-safe in-memory <see cref="IRepairLog{TKey}"/> with fault injection on appends.

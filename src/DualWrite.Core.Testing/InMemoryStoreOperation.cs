@@ -1,4 +1,6 @@
-namespace DualWrite.Core.Stores;
+using DualWrite.Core.Stores;
+
+namespace DualWrite.Core.Testing;
 
 /// <summary>The operation an <see cref="InMemoryVersionedStore{TKey, TValue}"/> fault hook is asked about.</summary>
 public enum InMemoryStoreOperation
