@@ -1,5 +1,5 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
 using static DualWrite.Core.Tests.Flags.FlagHarness;

@@ -1,7 +1,7 @@
 using DualWrite.Core.Phases;
 using Microsoft.Extensions.Logging;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 // Event ids 1100-1119 belong to the feature-flag phase source.
 public sealed partial class FeatureFlagPhaseSource

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 using Microsoft.FeatureManagement;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>
 /// An <see cref="IPhaseSource"/> over Microsoft.FeatureManagement: each entity's phase is the variant

@@ -1,4 +1,6 @@
-namespace DualWrite.Core.Options;
+using DualWrite.Core.Options;
+
+namespace DualWrite.Hosting.Options;
 
 /// <summary>
 /// The settings bound from the <c>DualWrite</c> configuration section: per-entity settings under

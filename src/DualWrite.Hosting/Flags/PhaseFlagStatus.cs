@@ -1,6 +1,6 @@
 using DualWrite.Core.Phases;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>What a phase source knows about one entity's flag, for health checks and dashboards.</summary>
 /// <param name="Entity">The entity.</param>

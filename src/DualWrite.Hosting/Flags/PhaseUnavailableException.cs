@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>
 /// An entity's phase is not known: its flag has never resolved to a valid phase in this process. Routing

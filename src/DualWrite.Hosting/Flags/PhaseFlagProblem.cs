@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>What is wrong with an entity's phase flag, when something is.</summary>
 public enum PhaseFlagProblem

@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>Settings of a <see cref="FeatureFlagPhaseSource"/>.</summary>
 public sealed class FeatureFlagPhaseSourceOptions

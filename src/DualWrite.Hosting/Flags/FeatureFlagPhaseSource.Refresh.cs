@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 public sealed partial class FeatureFlagPhaseSource
 {

@@ -1,6 +1,6 @@
 using DualWrite.Core.Phases;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>
 /// One entity's served phase and flag diagnosis at one moment. Immutable: a refresh swaps in a new one,

@@ -1,4 +1,4 @@
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>What the builder registered, for start-up validation and the background services.</summary>
 internal sealed class DualWriteRegistry

@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>Whether a phase source serves what its flags say.</summary>
 public enum PhaseSourceHealth

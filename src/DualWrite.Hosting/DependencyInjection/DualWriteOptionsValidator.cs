@@ -1,7 +1,7 @@
-using DualWrite.Core.Options;
+using DualWrite.Hosting.Options;
 using Microsoft.Extensions.Options;
 
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>Validates <see cref="DualWriteOptions"/> against what was registered; every problem is listed with its configuration path.</summary>
 internal sealed class DualWriteOptionsValidator(DualWriteRegistry registry) : IValidateOptions<DualWriteOptions>

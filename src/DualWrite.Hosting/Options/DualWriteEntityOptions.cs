@@ -1,8 +1,9 @@
+using DualWrite.Core.Options;
 using DualWrite.Core.Resilience;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Shadow;
 
-namespace DualWrite.Core.Options;
+namespace DualWrite.Hosting.Options;
 
 /// <summary>The settings of one migrated entity.</summary>
 public sealed class DualWriteEntityOptions

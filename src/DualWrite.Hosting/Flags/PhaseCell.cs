@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>One registered entity: its flag name and its current <see cref="PhaseCellState"/>.</summary>
 internal sealed class PhaseCell(string entity, string flagName)

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using DualWrite.Core.Phases;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>
 /// How an entity's phase is spelled as a Microsoft.FeatureManagement variant feature flag: one flag per

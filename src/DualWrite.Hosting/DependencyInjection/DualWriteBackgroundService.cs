@@ -1,15 +1,15 @@
 using DualWrite.Core.Diagnostics;
-using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
+using DualWrite.Hosting.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>Runs every entity's repair worker and, when a transitioner is registered, the automatic-rollback policy.</summary>
 internal sealed partial class DualWriteBackgroundService(IServiceProvider services, DualWriteRegistry registry) : BackgroundService

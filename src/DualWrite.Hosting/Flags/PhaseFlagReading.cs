@@ -1,6 +1,6 @@
 using DualWrite.Core.Phases;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 /// <summary>The outcome of reading one flag once: a phase, or what is wrong.</summary>
 internal readonly record struct PhaseFlagReading(MigrationPhase Phase, PhaseFlagProblem Problem, string? Detail)

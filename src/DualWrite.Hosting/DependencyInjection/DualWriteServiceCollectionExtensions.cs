@@ -1,14 +1,14 @@
 using DualWrite.Core.Diagnostics;
-using DualWrite.Core.Options;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
+using DualWrite.Hosting.Options;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>Registers DualWrite with a service collection.</summary>
 public static class DualWriteServiceCollectionExtensions

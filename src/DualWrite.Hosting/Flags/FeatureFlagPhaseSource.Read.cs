@@ -1,6 +1,6 @@
 using Microsoft.FeatureManagement;
 
-namespace DualWrite.Core.Flags;
+namespace DualWrite.Hosting.Flags;
 
 public sealed partial class FeatureFlagPhaseSource
 {

@@ -1,10 +1,10 @@
 using DualWrite.Core.Diagnostics;
-using DualWrite.Core.Flags;
-using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Hosting.Flags;
+using DualWrite.Hosting.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>Adds the phase source, the phase transitioner and the migrated entities to a service collection.</summary>
 public sealed class DualWriteBuilder

@@ -1,6 +1,6 @@
 using DualWrite.Core.Routing;
 
-namespace DualWrite.Core.DependencyInjection;
+namespace DualWrite.Hosting.DependencyInjection;
 
 /// <summary>One entity's repair worker, untyped, so one background service can drive them all.</summary>
 internal interface IRepairRunner
