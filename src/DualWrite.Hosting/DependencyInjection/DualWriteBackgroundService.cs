@@ -77,6 +77,6 @@ internal sealed partial class DualWriteBackgroundService(IServiceProvider servic
         }
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Repair pass for {Entity} failed; retrying")]
+    [LoggerMessage(EventId = HostingEventIds.RepairPassFailed, Level = LogLevel.Warning, Message = "Repair pass for {Entity} failed; retrying")]
     private static partial void LogRepairPassFailed(ILogger logger, string entity, Exception exception);
 }

@@ -1,4 +1,5 @@
 using DualWrite.Core.Phases;
+using DualWrite.Hosting;
 using DualWrite.Hosting.Flags;
 using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ public sealed class FeatureFlagPhaseSourceRefreshTests
         harness.Reload(FlagData(("orders", "DualWriteReadOld"), ("customers", "Backfill")));
         await WaitUntilAsync(() => harness.Source.GetPhase("orders") == MigrationPhase.DualWriteReadOld && harness.Source.GetPhase("customers") == MigrationPhase.Backfill);
 
-        harness.Logger.Entries.Count(e => e.Id.Id == 1100).Should().Be(5, "one line per phase seen: two first reads and three flips");
+        harness.Logger.Entries.Count(e => e.Id.Id == HostingEventIds.PhaseChanged).Should().Be(5, "one line per phase seen: two first reads and three flips");
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class FeatureFlagPhaseSourceRefreshTests
         await WaitUntilAsync(() => harness.Source.Health == PhaseSourceHealth.Healthy);
 
         harness.Source.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
-        harness.Logger.Entries.Should().Contain(e => e.Id.Id == 1103 && e.Level == LogLevel.Information);
+        harness.Logger.Entries.Should().Contain(e => e.Id.Id == HostingEventIds.PhaseFlagRecovered && e.Level == LogLevel.Information);
     }
 
     [Fact]
