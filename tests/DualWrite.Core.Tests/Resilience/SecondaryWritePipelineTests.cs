@@ -2,6 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Stores;
 using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Routing;
+using DualWrite.Testing;
 using Polly.CircuitBreaker;
 
 namespace DualWrite.Core.Tests.Resilience;
@@ -10,13 +11,15 @@ public sealed class SecondaryWritePipelineTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(1);
+
     [Fact]
     public async Task TransientSecondaryFailure_IsRetried_AndNeedsNoRepair()
     {
-        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 2, RetryBaseDelay = RetryDelay });
         h.New.FailNextWrites(2, new TimeoutException("blip"));
 
-        (await h.Store.UpsertAsync(new(1, 5, "a"), Ct)).Should().Be(WriteResult.Applied);
+        (await Eventually.AdvancingAsync(h.Time, RetryDelay, h.Store.UpsertAsync(new(1, 5, "a"), Ct).AsTask(), "the retried write")).Should().Be(WriteResult.Applied);
 
         (await h.New.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"));
         h.Log.PendingCount.Should().Be(0);
@@ -25,10 +28,10 @@ public sealed class SecondaryWritePipelineTests
     [Fact]
     public async Task FailuresBeyondTheRetries_GoToTheRepairLog()
     {
-        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 1, RetryBaseDelay = RetryDelay });
         h.New.FailNextWrites(2, new TimeoutException("down"));
 
-        (await h.Store.UpsertAsync(new(1, 5, "a"), Ct)).Should().Be(WriteResult.Applied);
+        (await Eventually.AdvancingAsync(h.Time, RetryDelay, h.Store.UpsertAsync(new(1, 5, "a"), Ct).AsTask(), "the retried write")).Should().Be(WriteResult.Applied);
 
         h.Log.PendingCount.Should().Be(1);
     }

@@ -2,7 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
 using DualWrite.Core.Testing;
-using DualWrite.Core.Tests.Phases;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Core.Tests.Routing;
 
@@ -43,7 +43,7 @@ internal sealed class DualWriteHarness
 
     public InMemoryRepairLog<long> Log { get; } = new();
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     public DualWriteStore<long, string> Store { get; }
 
