@@ -6,6 +6,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 
 namespace DualWrite.Benchmarks;
 

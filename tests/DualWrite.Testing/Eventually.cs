@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Testing;
 
@@ -31,5 +32,37 @@ public static class Eventually
 
             await Task.Delay(PollInterval);
         }
+    }
+
+    /// <summary>
+    /// Advances <paramref name="time"/> by <paramref name="step"/> until <paramref name="task"/> has completed, then
+    /// returns its result: for code that waits on the test's clock (a retry delay, a recheck) from a continuation the
+    /// test does not see, whose timer may not be set yet when the test first advances.
+    /// </summary>
+    public static async Task<T> AdvancingAsync<T>(FakeTimeProvider time, TimeSpan step, Task<T> task, string what, TimeSpan? timeout = null)
+    {
+        await AdvancingAsync(time, step, (Task)task, what, timeout);
+        return await task;
+    }
+
+    /// <summary>Advances <paramref name="time"/> by <paramref name="step"/> until <paramref name="task"/> has completed.</summary>
+    public static async Task AdvancingAsync(FakeTimeProvider time, TimeSpan step, Task task, string what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(task);
+        var limit = timeout ?? DefaultTimeout;
+        var watch = Stopwatch.StartNew();
+        while (!task.IsCompleted)
+        {
+            if (watch.Elapsed > limit)
+            {
+                throw new TimeoutException($"Timed out after {limit.TotalSeconds:0.#} s advancing the clock for {what}.");
+            }
+
+            time.Advance(step);
+            await Task.WhenAny(task, Task.Delay(PollInterval));
+        }
+
+        await task;
     }
 }

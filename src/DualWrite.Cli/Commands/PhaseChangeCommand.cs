@@ -1,6 +1,6 @@
-using DualWrite.Core.Flags;
 using DualWrite.Backfill.Gates;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;
 using MySqlConnector;
 using Spectre.Console;

@@ -165,12 +165,12 @@ public sealed partial class AutoRollbackMonitor
     private static string Describe(string what, double rate, double limit, long part, long whole, string unit, string window) =>
         string.Create(CultureInfo.InvariantCulture, $"{what} {rate * 100:0.0}% above the objective {limit * 100:0.0}% ({part} of {whole} {unit} in the last {window} s)");
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Automatic rollback of {Entity} from {From} to {To}: {Reason}")]
+    [LoggerMessage(EventId = DualWriteEventIds.AutomaticRollback, Level = LogLevel.Warning, Message = "Automatic rollback of {Entity} from {From} to {To}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string entity, MigrationPhase from, MigrationPhase to, string reason);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "{Entity} breaks an objective in DualWriteReadNew ({Reason}) but is not stepped back automatically: it came back from NewOnly, so the old store may lack writes until it is resynchronised")]
+    [LoggerMessage(EventId = DualWriteEventIds.AutoRollbackHeldBack, Level = LogLevel.Warning, Message = "{Entity} breaks an objective in DualWriteReadNew ({Reason}) but is not stepped back automatically: it came back from NewOnly, so the old store may lack writes until it is resynchronised")]
     private static partial void LogHeldBack(ILogger logger, string entity, string reason);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Automatic-rollback evaluation failed; retrying at the next interval")]
+    [LoggerMessage(EventId = DualWriteEventIds.AutoRollbackEvaluationFailed, Level = LogLevel.Error, Message = "Automatic-rollback evaluation failed; retrying at the next interval")]
     private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
 }

@@ -24,7 +24,7 @@ public sealed class QueryRouter
     }
 
     /// <summary>The store that serves reads for <paramref name="entity"/> now.</summary>
-    /// <exception cref="Flags.PhaseUnavailableException">The entity's phase has never been read.</exception>
+    /// <exception cref="InvalidOperationException">The phase source knows no phase for the entity (the feature-flag source's <c>PhaseUnavailableException</c>: its flag has never been read).</exception>
     public StoreRole ReadsFrom(string entity) => _phases.GetPhase(entity).Routing().Reads;
 
     /// <summary>Picks <paramref name="old"/> or <paramref name="new"/> (a query, a connection, a repository) by where <paramref name="entity"/> is read now.</summary>

@@ -1,6 +1,6 @@
-using MySqlConnector;
-using DualWrite.Core.Flags;
+using DualWrite.Hosting.Flags;
 using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
 namespace DualWrite.MySql.Control;
 

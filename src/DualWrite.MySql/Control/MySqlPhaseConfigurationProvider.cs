@@ -1,7 +1,7 @@
-using DualWrite.Core.Flags;
+using DualWrite.Hosting.Flags;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Control;

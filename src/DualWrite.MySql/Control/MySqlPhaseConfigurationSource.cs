@@ -4,7 +4,7 @@ namespace DualWrite.MySql.Control;
 
 /// <summary>
 /// A configuration source that serves the MySQL phase table as Microsoft.FeatureManagement variant flags
-/// (one per entity, see <see cref="DualWrite.Core.Flags.PhaseFlagSchema"/>), polled in the background.
+/// (one per entity, see <see cref="DualWrite.Hosting.Flags.PhaseFlagSchema"/>), polled in the background.
 /// Add it with <see cref="MySqlPhaseConfigurationExtensions.AddDualWritePhasesFromMySql(IConfigurationBuilder, string, Action{MySqlPhaseConfigurationOptions}?)"/>.
 /// </summary>
 public sealed class MySqlPhaseConfigurationSource : IConfigurationSource

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Control;

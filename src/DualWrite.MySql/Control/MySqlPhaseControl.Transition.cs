@@ -1,5 +1,5 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Control;

@@ -1,7 +1,7 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
-using Microsoft.Extensions.Logging.Abstractions;
+using DualWrite.Hosting.Flags;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Control;

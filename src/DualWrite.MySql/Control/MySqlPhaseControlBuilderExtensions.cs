@@ -1,7 +1,7 @@
-using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Phases;
-using DualWrite.MySql.Control;
+using DualWrite.Hosting.DependencyInjection;
 using DualWrite.MySql;
+using DualWrite.MySql.Control;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;

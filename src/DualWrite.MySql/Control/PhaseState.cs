@@ -1,5 +1,5 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 
 namespace DualWrite.MySql.Control;
 

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
-using DualWrite.Core.DependencyInjection;
-using DualWrite.Core.Options;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Hosting.DependencyInjection;
+using DualWrite.Hosting.Options;
+using DualWrite.MySql;
 using DualWrite.MySql.Control;
 using DualWrite.MySql.Stores;
-using DualWrite.MySql;
 using DualWrite.PostgreSql.Stores;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DualWrite.Backfill.Engine;
 using DualWrite.Core.Phases;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
 using DualWrite.MySql.Stores;

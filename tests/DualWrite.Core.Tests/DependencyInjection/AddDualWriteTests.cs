@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
-using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Diagnostics;
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
+using DualWrite.Hosting.DependencyInjection;
+using DualWrite.Hosting.Flags;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -56,7 +57,7 @@ public sealed class AddDualWriteTests
 
         store.Should().BeOfType<DualWriteStore<long, string>>();
         (await rig.New.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"));
-        host.Services.GetRequiredService<IOptions<Options.DualWriteOptions>>().Value.For("orders").SecondaryWrites.MaxRetryAttempts.Should().Be(0);
+        host.Services.GetRequiredService<IOptions<Hosting.Options.DualWriteOptions>>().Value.For("orders").SecondaryWrites.MaxRetryAttempts.Should().Be(0);
         await host.StopAsync(Ct);
     }
 
@@ -172,7 +173,7 @@ public sealed class AddDualWriteTests
     {
         using var host = new Rig().Build(Settings(("DualWrite:Entities:orders:ShadowReads:SampleRatio", "0.5")));
 
-        var act = () => host.Services.GetRequiredService<IOptions<Options.DualWriteOptions>>().Value;
+        var act = () => host.Services.GetRequiredService<IOptions<Hosting.Options.DualWriteOptions>>().Value;
 
         act.Should().Throw<InvalidOperationException>().Which.ToString().Should().Contain("SampleRatio");
     }

@@ -1,5 +1,5 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using static DualWrite.Core.Tests.Flags.FlagHarness;
 
 namespace DualWrite.Core.Tests.Flags;

@@ -1,7 +1,9 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting;
+using DualWrite.Hosting.Flags;
 using DualWrite.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using static DualWrite.Core.Tests.Flags.FlagHarness;
 
 namespace DualWrite.Core.Tests.Flags;
@@ -23,7 +25,7 @@ public sealed class FeatureFlagPhaseSourceRefreshTests
         harness.Reload(FlagData(("orders", "DualWriteReadOld"), ("customers", "Backfill")));
         await WaitUntilAsync(() => harness.Source.GetPhase("orders") == MigrationPhase.DualWriteReadOld && harness.Source.GetPhase("customers") == MigrationPhase.Backfill);
 
-        harness.Logger.Entries.Count(e => e.Id.Id == 1100).Should().Be(5, "one line per phase seen: two first reads and three flips");
+        harness.Logger.Entries.Count(e => e.Id.Id == HostingEventIds.PhaseChanged).Should().Be(5, "one line per phase seen: two first reads and three flips");
     }
 
     [Fact]
@@ -62,7 +64,7 @@ public sealed class FeatureFlagPhaseSourceRefreshTests
         await WaitUntilAsync(() => harness.Source.Health == PhaseSourceHealth.Healthy);
 
         harness.Source.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
-        harness.Logger.Entries.Should().Contain(e => e.Id.Id == 1103 && e.Level == LogLevel.Information);
+        harness.Logger.Entries.Should().Contain(e => e.Id.Id == HostingEventIds.PhaseFlagRecovered && e.Level == LogLevel.Information);
     }
 
     [Fact]
@@ -97,20 +99,26 @@ public sealed class FeatureFlagPhaseSourceRefreshTests
     [Fact]
     public async Task Timer_RereadsFlags_EvenWithoutAReloadSignal()
     {
-        var clock = new ManualTimerProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var manager = new StubFeatureManager();
         manager.Set("DualWrite.orders", "DualWriteReadOld");
         using var source = new FeatureFlagPhaseSource(manager, null, new FeatureFlagPhaseSourceOptions(), clock);
-        clock.Periods.Should().Equal(TimeSpan.FromMilliseconds(250));
         source.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
 
+        // The default interval is 250 ms: the timer is not due a tick earlier, and it fires again every 250 ms.
         manager.Set("DualWrite.orders", "DualWriteReadNew");
+        clock.Advance(TimeSpan.FromMilliseconds(249));
         source.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld, "nothing has refreshed yet");
-        clock.Now += TimeSpan.FromMilliseconds(250);
-        clock.Fire();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
         await WaitUntilAsync(() => source.GetPhase("orders") == MigrationPhase.DualWriteReadNew);
-        source.GetStatus("orders")!.ReadAt.Should().Be(clock.Now);
+        source.GetStatus("orders")!.ReadAt.Should().Be(clock.GetUtcNow());
+
+        manager.Set("DualWrite.orders", "NewOnly");
+        clock.Advance(TimeSpan.FromMilliseconds(250));
+
+        await WaitUntilAsync(() => source.GetPhase("orders") == MigrationPhase.NewOnly);
+        source.GetStatus("orders")!.ReadAt.Should().Be(clock.GetUtcNow());
     }
 
     [Fact]

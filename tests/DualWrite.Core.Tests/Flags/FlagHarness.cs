@@ -1,4 +1,4 @@
-using DualWrite.Core.Flags;
+using DualWrite.Hosting.Flags;
 using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.FeatureManagement;

@@ -1,4 +1,5 @@
 using DualWrite.Core.Phases;
+using Microsoft.Extensions.Time.Testing;
 using static DualWrite.Core.Phases.MigrationPhase;
 
 namespace DualWrite.Core.Tests.Phases;
@@ -6,7 +7,7 @@ namespace DualWrite.Core.Tests.Phases;
 public sealed class PhaseTransitionPlannerTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Noon);
+    private readonly FakeTimeProvider _clock = new(Noon);
 
     [Fact]
     public async Task Advance_AllGatesPass_IsAllowed_WithAuditRecord()
@@ -137,7 +138,7 @@ public sealed class PhaseTransitionPlannerTests
     {
         var gate = new StubGate("slow", (_, _) =>
         {
-            _clock.Now = Noon.AddMinutes(5);
+            _clock.Advance(TimeSpan.FromMinutes(5));
             return ValueTask.FromResult(GateResult.Pass());
         });
         var planner = new PhaseTransitionPlanner([gate], _clock);

@@ -1,6 +1,8 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Routing;
+using DualWrite.Testing;
 using Polly.CircuitBreaker;
 
 namespace DualWrite.Core.Tests.Resilience;
@@ -9,13 +11,15 @@ public sealed class SecondaryWritePipelineTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(1);
+
     [Fact]
     public async Task TransientSecondaryFailure_IsRetried_AndNeedsNoRepair()
     {
-        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 2, RetryBaseDelay = RetryDelay });
         h.New.FailNextWrites(2, new TimeoutException("blip"));
 
-        (await h.Store.UpsertAsync(new(1, 5, "a"), Ct)).Should().Be(WriteResult.Applied);
+        (await Eventually.AdvancingAsync(h.Time, RetryDelay, h.Store.UpsertAsync(new(1, 5, "a"), Ct).AsTask(), "the retried write")).Should().Be(WriteResult.Applied);
 
         (await h.New.GetAsync(1, Ct)).Should().Be(new VersionedRecord<long, string>(1, 5, "a"));
         h.Log.PendingCount.Should().Be(0);
@@ -24,10 +28,10 @@ public sealed class SecondaryWritePipelineTests
     [Fact]
     public async Task FailuresBeyondTheRetries_GoToTheRepairLog()
     {
-        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 1, RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld, o => o.SecondaryWrites = new() { MaxRetryAttempts = 1, RetryBaseDelay = RetryDelay });
         h.New.FailNextWrites(2, new TimeoutException("down"));
 
-        (await h.Store.UpsertAsync(new(1, 5, "a"), Ct)).Should().Be(WriteResult.Applied);
+        (await Eventually.AdvancingAsync(h.Time, RetryDelay, h.Store.UpsertAsync(new(1, 5, "a"), Ct).AsTask(), "the retried write")).Should().Be(WriteResult.Applied);
 
         h.Log.PendingCount.Should().Be(1);
     }
@@ -70,8 +74,8 @@ public sealed class SecondaryWritePipelineTests
     public async Task SlowSecondary_TimesOut_AndIsRepaired()
     {
         var slowNew = new SlowStore(new InMemoryVersionedStore<long, string>(), TimeSpan.FromSeconds(30));
-        var phases = new Core.Routing.InMemoryPhaseSource(MigrationPhase.DualWriteReadOld);
-        var log = new Core.Routing.InMemoryRepairLog<long>();
+        var phases = new InMemoryPhaseSource(MigrationPhase.DualWriteReadOld);
+        var log = new InMemoryRepairLog<long>();
         var old = new InMemoryVersionedStore<long, string>();
         var store = new Core.Routing.DualWriteStore<long, string>("orders", old, slowNew, phases, log, new()
         {
@@ -99,7 +103,7 @@ public sealed class SecondaryWritePipelineTests
         }
 
         var act = () => new Core.Routing.DualWriteStore<long, string>(
-            "orders", new InMemoryVersionedStore<long, string>(), new InMemoryVersionedStore<long, string>(), new Core.Routing.InMemoryPhaseSource(), new Core.Routing.InMemoryRepairLog<long>(), options);
+            "orders", new InMemoryVersionedStore<long, string>(), new InMemoryVersionedStore<long, string>(), new InMemoryPhaseSource(), new InMemoryRepairLog<long>(), options);
 
         act.Should().Throw<ArgumentException>().WithMessage($"*SecondaryWrites:{option}*");
     }

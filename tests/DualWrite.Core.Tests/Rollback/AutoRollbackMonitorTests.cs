@@ -1,7 +1,8 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
-using DualWrite.Core.Tests.Phases;
+using DualWrite.Core.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Core.Tests.Rollback;
 
@@ -21,7 +22,7 @@ public sealed class AutoRollbackMonitorTests
             Window = Slo.Find("orders")!;
         }
 
-        public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero));
+        public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero));
 
         public AutoRollbackOptions Options { get; }
 
@@ -63,7 +64,7 @@ public sealed class AutoRollbackMonitorTests
         record.Kind.Should().Be(PhaseTransitionKind.StepBack);
         record.Actor.Should().Be(AutoRollbackMonitor.Actor);
         record.Reason.Should().Contain("secondary error rate").And.Contain("20.0%").And.Contain("20 of 100");
-        record.At.Should().Be(rig.Time.Now);
+        record.At.Should().Be(rig.Time.GetUtcNow());
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class AutoRollbackMonitorTests
         rig.SecondaryWrites(ok: 0, failed: 20);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty("the cooldown has not passed");
 
-        rig.Time.Now += rig.Options.Cooldown;
+        rig.Time.Advance(rig.Options.Cooldown);
         rig.SecondaryWrites(ok: 0, failed: 20);
         await rig.Monitor.EvaluateOnceAsync(Ct);
         rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
@@ -161,7 +162,7 @@ public sealed class AutoRollbackMonitorTests
         var rig = new Rig(MigrationPhase.DualWriteReadOld);
         rig.SecondaryWrites(ok: 0, failed: 100);
 
-        rig.Time.Now += rig.Options.Window + TimeSpan.FromSeconds(1);
+        rig.Time.Advance(rig.Options.Window + TimeSpan.FromSeconds(1));
 
         rig.Window.Snapshot().SecondaryWrites.Should().Be(0);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty();

@@ -1,6 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
-using DualWrite.Core.Tests.Phases;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Core.Tests.Rollback;
 
@@ -9,7 +9,7 @@ public sealed class SloWindowTests
     [Fact]
     public void ANewPhase_ClearsTheCounts_AndRemembersWhereItCameFrom()
     {
-        var slo = new SloMonitor(new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero)));
+        var slo = new SloMonitor(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero)));
         slo.Register("orders", new AutoRollbackOptions());
         var window = slo.Find("orders")!;
         window.ObservePhase(MigrationPhase.NewOnly);

@@ -1,7 +1,8 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
-using DualWrite.Core.Tests.Phases;
+using DualWrite.Core.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Core.Tests.Routing;
 
@@ -42,7 +43,7 @@ internal sealed class DualWriteHarness
 
     public InMemoryRepairLog<long> Log { get; } = new();
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     public DualWriteStore<long, string> Store { get; }
 

@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using static DualWrite.Core.Tests.Routing.DualWriteHarness;
 
 namespace DualWrite.Core.Tests.Routing;
@@ -23,7 +24,7 @@ public sealed class DualWriteStoreFailureTests
         entry.Target.Should().Be(secondary);
         entry.Version.Should().Be(3);
         entry.Reason.Should().Contain("TimeoutException").And.Contain("secondary down");
-        entry.FailedAt.Should().Be(h.Time.Now);
+        entry.FailedAt.Should().Be(h.Time.GetUtcNow());
         (await h.StoreFor(secondary).GetAsync(7, Ct)).Should().BeNull();
 
         (await h.Worker.RunOnceAsync(Ct)).Should().Be(new RepairRunResult(1, 0));
@@ -202,7 +203,7 @@ public sealed class DualWriteStoreFailureTests
     {
         var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld);
         await h.Store.UpsertAsync(new(1, 4, "a"), Ct);
-        var entry = new RepairEntry<long>(Guid.NewGuid(), Entity, 1, StoreRole.New, 4, "test", h.Time.Now);
+        var entry = new RepairEntry<long>(Guid.NewGuid(), Entity, 1, StoreRole.New, 4, "test", h.Time.GetUtcNow());
         await h.Log.AppendAsync(entry, Ct);
         await h.Log.AppendAsync(entry, Ct);
         await h.Log.AppendAsync(entry with { Id = Guid.NewGuid() }, Ct);
@@ -216,8 +217,8 @@ public sealed class DualWriteStoreFailureTests
     {
         var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld);
         await h.Old.UpsertAsync(new(2, 2, "older than the entry"), Ct);
-        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 1, StoreRole.New, 4, "test", h.Time.Now), Ct);
-        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 2, StoreRole.New, 4, "test", h.Time.Now), Ct);
+        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 1, StoreRole.New, 4, "test", h.Time.GetUtcNow()), Ct);
+        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), Entity, 2, StoreRole.New, 4, "test", h.Time.GetUtcNow()), Ct);
 
         (await h.Worker.RunOnceAsync(Ct)).Should().Be(new RepairRunResult(0, 2));
         h.Log.PendingCount.Should().Be(2);
@@ -227,7 +228,7 @@ public sealed class DualWriteStoreFailureTests
     public async Task Worker_OnlyDrainsItsOwnEntity()
     {
         var h = new DualWriteHarness(MigrationPhase.DualWriteReadOld);
-        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), "customers", 1, StoreRole.New, 4, "test", h.Time.Now), Ct);
+        await h.Log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), "customers", 1, StoreRole.New, 4, "test", h.Time.GetUtcNow()), Ct);
 
         (await h.Worker.RunOnceAsync(Ct)).Should().Be(new RepairRunResult(0, 0));
         h.Log.PendingCount.Should().Be(1);

@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using static DualWrite.Core.Tests.Routing.DualWriteHarness;
 
 namespace DualWrite.Core.Tests.Routing;

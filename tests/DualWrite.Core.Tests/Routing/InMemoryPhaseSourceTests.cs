@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
+using DualWrite.Core.Testing;
 
 namespace DualWrite.Core.Tests.Routing;
 

@@ -1,6 +1,7 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
+using DualWrite.Core.Testing;
+using DualWrite.Hosting.Flags;
 
 namespace DualWrite.Core.Tests.Routing;
 

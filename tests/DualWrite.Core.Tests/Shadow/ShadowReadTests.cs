@@ -2,6 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Rollback;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.Core.Tests.Resilience;
 using DualWrite.Core.Tests.Routing;
 using DualWrite.Testing;
@@ -12,13 +13,15 @@ public sealed class ShadowReadTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
+    private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(1);
+
     private static (DualWriteHarness Harness, SloWindow Window, CapturingLogger Logger) Rig(MigrationPhase phase, bool logValues = false)
     {
         var logger = new CapturingLogger();
         var window = new SloMonitor().Register(DualWriteHarness.Entity, new AutoRollbackOptions());
         var h = new DualWriteHarness(phase, o =>
         {
-            o.ShadowReads = new() { SampleRate = 1, RecheckDelay = TimeSpan.FromMilliseconds(1), LogValues = logValues };
+            o.ShadowReads = new() { SampleRate = 1, RecheckDelay = Recheck, LogValues = logValues };
             o.Objectives = window;
             o.Logger = logger;
         });
@@ -34,7 +37,7 @@ public sealed class ShadowReadTests
         await h.Store.UpsertAsync(new(1, 5, "a"), Ct);
 
         await h.Store.GetAsync(1, Ct);
-        await h.Store.WhenShadowReadsIdleAsync();
+        await Eventually.AdvancingAsync(h.Time, Recheck, h.Store.WhenShadowReadsIdleAsync(), "the shadow reads and their rechecks");
 
         window.Snapshot().ShadowComparisons.Should().Be(1);
         window.Snapshot().ShadowMismatches.Should().Be(0);
@@ -48,7 +51,7 @@ public sealed class ShadowReadTests
         await h.New.UpsertAsync(new(42, 5, "secret-new"), Ct);
 
         (await h.Store.GetAsync(42, Ct))!.Value.Should().Be("secret-old");
-        await h.Store.WhenShadowReadsIdleAsync();
+        await Eventually.AdvancingAsync(h.Time, Recheck, h.Store.WhenShadowReadsIdleAsync(), "the shadow reads and their rechecks");
 
         window.Snapshot().ShadowMismatches.Should().Be(1);
         var message = logger.Messages.Should().ContainSingle(m => m.Contains("mismatch", StringComparison.Ordinal)).Subject;
@@ -63,7 +66,7 @@ public sealed class ShadowReadTests
         await h.New.UpsertAsync(new(42, 6, "right"), Ct);
 
         await h.Store.GetAsync(42, Ct);
-        await h.Store.WhenShadowReadsIdleAsync();
+        await Eventually.AdvancingAsync(h.Time, Recheck, h.Store.WhenShadowReadsIdleAsync(), "the shadow reads and their rechecks");
 
         logger.Messages.Should().Contain(m => m.Contains("left", StringComparison.Ordinal) && m.Contains("right", StringComparison.Ordinal));
     }
@@ -76,7 +79,7 @@ public sealed class ShadowReadTests
         await h.Store.UpsertAsync(new(1, 5, "a"), Ct);
 
         await h.Store.GetAsync(1, Ct);
-        await h.Store.WhenShadowReadsIdleAsync();
+        await Eventually.AdvancingAsync(h.Time, Recheck, h.Store.WhenShadowReadsIdleAsync(), "the shadow reads and their rechecks");
 
         window.Snapshot().ShadowMismatches.Should().Be(0);
     }
@@ -91,7 +94,7 @@ public sealed class ShadowReadTests
         await h.Old.UpsertAsync(new(1, 5, "a"), Ct);
 
         await h.Store.GetAsync(1, Ct);
-        await h.Store.WhenShadowReadsIdleAsync();
+        await Eventually.AdvancingAsync(h.Time, Recheck, h.Store.WhenShadowReadsIdleAsync(), "the shadow reads and their rechecks");
 
         window.Snapshot().ShadowComparisons.Should().Be(0);
     }

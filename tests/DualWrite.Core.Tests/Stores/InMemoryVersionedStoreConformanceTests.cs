@@ -1,5 +1,6 @@
 using DualWrite.Conformance;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 
 namespace DualWrite.Core.Tests.Stores;
 

@@ -1,4 +1,5 @@
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 
 namespace DualWrite.PostgreSql.Tests.Integration;
 

@@ -1,4 +1,4 @@
-using DualWrite.Core.Flags;
+using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,8 @@
-using DualWrite.Core.DependencyInjection;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
+using DualWrite.Hosting.DependencyInjection;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
 using Microsoft.Extensions.Logging;

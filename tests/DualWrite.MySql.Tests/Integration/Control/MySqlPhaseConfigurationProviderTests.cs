@@ -1,10 +1,11 @@
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.FeatureManagement;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
@@ -61,7 +62,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
     {
         var control = Control();
         await control.InitializeAsync("orders", "test", CancellationToken.None);
-        var clock = new ManualTimerProvider();
+        var clock = new FakeTimeProvider();
         using var root = (ConfigurationRoot)new ConfigurationBuilder()
             .AddDualWritePhasesFromMySql(MariaDbServer.ConnectionString(), o => { o.Tables = Tables; o.TimeProvider = clock; })
             .Build();
@@ -171,12 +172,11 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
         (await control.GetPhasesAsync(CancellationToken.None)).Should().ContainSingle().Which.Entity.Should().Be("orders");
     }
 
-    /// <summary>Fires the poll timer and waits until the poll it started has finished.</summary>
-    private static async Task PollOnceAsync(ManualTimerProvider clock, MySqlPhaseConfigurationProvider provider)
+    /// <summary>Advances the clock by one poll interval, which fires the poll timer, and waits until the poll it started has finished.</summary>
+    private static async Task PollOnceAsync(FakeTimeProvider clock, MySqlPhaseConfigurationProvider provider)
     {
-        clock.Now += TimeSpan.FromMilliseconds(250);
-        clock.Fire();
-        await Eventually.WaitUntilAsync(() => provider.LastSuccessfulPoll == clock.Now, "the poll");
+        clock.Advance(MySqlPhaseConfigurationOptions.DefaultPollInterval);
+        await Eventually.WaitUntilAsync(() => provider.LastSuccessfulPoll == clock.GetUtcNow(), "the poll");
     }
 
     private sealed class CapturingLoggerFactory : ILoggerFactory

@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Control;
 using DualWrite.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
 
@@ -12,16 +13,16 @@ public sealed class PhaseAuditTests : PhaseControlTestBase
     [Fact]
     public async Task Transitions_IncludingARollback_AreAuditedWithEverything()
     {
-        var clock = new ManualTimerProvider { Now = Start };
+        var clock = new FakeTimeProvider(Start);
         var reconciliation = new Gate("reconciliation", GateResult.Pass("0 differences"));
         var control = Control(clock, reconciliation);
 
         (await control.InitializeAsync("orders", "alice", CancellationToken.None)).Should().BeTrue();
-        clock.Now = Start.AddMinutes(1).AddTicks(1234567);
+        clock.SetUtcNow(Start.AddMinutes(1).AddTicks(1234567));
         (await control.AdvanceAsync("orders", "alice", "snapshot import starts", CancellationToken.None)).Applied.Should().BeTrue();
-        clock.Now = Start.AddMinutes(2);
+        clock.SetUtcNow(Start.AddMinutes(2));
         (await control.AdvanceAsync("orders", "bob", "backfill caught up", CancellationToken.None)).Applied.Should().BeTrue();
-        clock.Now = Start.AddMinutes(3);
+        clock.SetUtcNow(Start.AddMinutes(3));
         var rollback = await control.TransitionAsync("orders", MigrationPhase.OldOnly, PhaseTransitionKind.RollbackTo, "carol", "new store errors", CancellationToken.None);
 
         rollback.Applied.Should().BeTrue();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.Core.Flags;
 using DualWrite.Core.Phases;
+using DualWrite.Hosting.Flags;
 using DualWrite.Testing;
 using Microsoft.Extensions.Primitives;
 using Xunit.Abstractions;

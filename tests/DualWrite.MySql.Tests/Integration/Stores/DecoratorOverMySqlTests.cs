@@ -1,6 +1,7 @@
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.MySql.Stores;
 
 namespace DualWrite.MySql.Tests.Integration.Stores;

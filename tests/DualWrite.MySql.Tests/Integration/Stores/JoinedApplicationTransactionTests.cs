@@ -3,6 +3,7 @@ using Dapper;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
+using DualWrite.Core.Testing;
 using DualWrite.MySql.Stores;
 using DualWrite.Testing;
 

@@ -2,6 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.MySql.Stores;
 using DualWrite.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Stores;
 
@@ -9,7 +10,7 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 public sealed class MySqlRepairLogTests : StoreTestBase
 {
     private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimerProvider _time = new() { Now = At.AddHours(1) };
+    private readonly FakeTimeProvider _time = new(At.AddHours(1));
     private MySqlRepairLog<long> _log = null!;
 
     public MySqlRepairLogTests()
@@ -61,7 +62,7 @@ public sealed class MySqlRepairLogTests : StoreTestBase
         await _log.AppendAsync(entry, Ct);
 
         await _log.CompleteAsync(entry, Ct);
-        _time.Now = _time.Now.AddHours(1);
+        _time.Advance(TimeSpan.FromHours(1));
         await _log.CompleteAsync(entry, Ct);
 
         (await _log.ReadPendingAsync("orders", 10, Ct)).Should().BeEmpty();

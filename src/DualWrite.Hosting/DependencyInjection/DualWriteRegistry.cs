@@ -1,0 +1,13 @@
+namespace DualWrite.Hosting.DependencyInjection;
+
+/// <summary>What the builder registered, for start-up validation and the background services.</summary>
+internal sealed class DualWriteRegistry
+{
+    public List<string> Entities { get; } = [];
+
+    public List<Func<IServiceProvider, IRepairRunner>> RepairRunners { get; } = [];
+
+    public bool HasPhaseSource { get; set; }
+
+    public bool HasPhaseTransitioner { get; set; }
+}
