@@ -21,6 +21,22 @@ public static class PgNames
     /// <summary>The identifier's length in UTF-8 bytes, which is what PostgreSQL's limit counts.</summary>
     public static int ByteLength(string identifier) => Encoding.UTF8.GetByteCount(identifier);
 
+    /// <summary>Rejects a name the server would not keep as given: blank, longer than <paramref name="maxBytes"/> in UTF-8, or with a NUL.</summary>
+    /// <exception cref="ArgumentException">The name is not usable; the message says what the name is for.</exception>
+    internal static void RequireIdentifier(string? name, string what, string parameter, int maxBytes)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"The {what} name is blank.", parameter);
+        }
+
+        // The server would cut a longer name short (and so address another object) and rejects NUL outright.
+        if (ByteLength(name) > maxBytes || name.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The {what} name '{name}' is not usable: at most {maxBytes} bytes in UTF-8, no NUL.", parameter);
+        }
+    }
+
     /// <summary>FNV-1a over the UTF-8 text, 32 bits: the same number in every process and release (advisory lock classes).</summary>
     public static int StableHash(string text)
     {

@@ -1,9 +1,9 @@
 namespace DualWrite.PostgreSql.Stores;
 
 /// <summary>
-/// A store operation failed because its table is not set up for it: the table is missing or its shape does not fit
-/// the mapping. The message names the table and says what to do; the server's error, if any, is the inner exception.
-/// Nothing was written when this is thrown.
+/// A store or repair-log operation failed because its table is not set up for it (the table is missing or its shape
+/// does not fit the mapping), or because a repair entry's id is taken by another entry. The message names the table
+/// and says what to do; the server's error, if any, is the inner exception. Nothing was written when this is thrown.
 /// </summary>
 public sealed class PostgreSqlStoreException : Exception
 {

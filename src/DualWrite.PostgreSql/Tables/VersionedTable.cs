@@ -43,13 +43,13 @@ public sealed partial class VersionedTable
         ArgumentNullException.ThrowIfNull(keyColumns);
 
         // The tombstone table's name must fit the limit too.
-        RequireIdentifier(table, "table", nameof(table), PgNames.MaxIdentifierBytes - TombstoneSuffix.Length);
+        PgNames.RequireIdentifier(table, "table", nameof(table), PgNames.MaxIdentifierBytes - TombstoneSuffix.Length);
         if (schema is not null)
         {
-            RequireIdentifier(schema, "schema", nameof(schema), PgNames.MaxIdentifierBytes);
+            PgNames.RequireIdentifier(schema, "schema", nameof(schema), PgNames.MaxIdentifierBytes);
         }
 
-        RequireIdentifier(versionColumn, "version column", nameof(versionColumn), PgNames.MaxIdentifierBytes);
+        PgNames.RequireIdentifier(versionColumn, "version column", nameof(versionColumn), PgNames.MaxIdentifierBytes);
         if (keyColumns.Count == 0)
         {
             throw new ArgumentException($"The mapping of table '{table}' needs at least one key column.", nameof(keyColumns));
@@ -65,7 +65,7 @@ public sealed partial class VersionedTable
         for (var i = 0; i < columns.Count; i++)
         {
             var role = keyColumns.Contains(i) ? "key" : "value";
-            RequireIdentifier(columns[i].Name, role + " column", nameof(columns), PgNames.MaxIdentifierBytes);
+            PgNames.RequireIdentifier(columns[i].Name, role + " column", nameof(columns), PgNames.MaxIdentifierBytes);
             if (!seen.TryAdd(columns[i].Name, role))
             {
                 throw new ArgumentException($"Column '{columns[i].Name}' of table '{table}' is mapped twice (as {seen[columns[i].Name]} and as {role}).", nameof(columns));
@@ -116,18 +116,4 @@ public sealed partial class VersionedTable
 
     /// <summary>The non-key values of a row's values.</summary>
     internal object?[] ValuesOf(IReadOnlyList<object?> values) => [.. _valueIndexes.Select(i => values[i])];
-
-    private static void RequireIdentifier(string? name, string what, string parameter, int maxBytes)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new ArgumentException($"The {what} name is blank.", parameter);
-        }
-
-        // The server would cut a longer name short (and so address another object) and rejects NUL outright.
-        if (PgNames.ByteLength(name) > maxBytes || name.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The {what} name '{name}' is not usable: at most {maxBytes} bytes in UTF-8, no NUL.", parameter);
-        }
-    }
 }

@@ -71,6 +71,18 @@ public sealed class StoreScratch : IAsyncDisposable
         return store;
     }
 
+    /// <summary>A repair log in the scratch schema over the scratch data source, keys in invariant decimal.</summary>
+    public PostgreSqlRepairLog<long> RepairLog(TimeProvider? time = null, string table = PostgreSqlRepairLog<long>.DefaultTable, Func<long, string>? formatKey = null) =>
+        new(DataSource, formatKey ?? (key => key.ToString(CultureInfo.InvariantCulture)), text => long.Parse(text, CultureInfo.InvariantCulture), time, table, Schema);
+
+    /// <summary>Creates <paramref name="table"/> (id bigint, payload text), the repair log, and an outbox store over both, with their schemas in place.</summary>
+    public async Task<PostgreSqlOutboxStore<long, string>> CreateOutboxStoreAsync(string table)
+    {
+        var log = RepairLog();
+        await log.EnsureSchemaAsync(CancellationToken.None);
+        return new PostgreSqlOutboxStore<long, string>(await CreateStoreAsync(table), log);
+    }
+
     public async Task<int> ExecuteAsync(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);
