@@ -30,7 +30,4 @@ internal static class DualWriteEventIds
 
     /// <summary>An evaluation of the objectives failed.</summary>
     public const int AutoRollbackEvaluationFailed = 1302;
-
-    /// <summary>An objective broke in DualWriteReadNew after NewOnly; the step back is left to the operator.</summary>
-    public const int AutoRollbackHeldBack = 1303;
 }

@@ -7,6 +7,13 @@ namespace DualWrite.Core.Phases;
 /// <param name="Reads">The store that serves reads.</param>
 public readonly record struct PhaseRouting(MigrationPhase Phase, StoreRole WriteAuthority, bool WritesSecondary, StoreRole Reads)
 {
+    /// <summary>
+    /// Whether each write, instead of writing the other store, leaves an intent for it in the repair log, which the
+    /// repair worker applies in the background: NewOnly keeps the old store current this way, so stepping back is
+    /// instant, while the application waits for the new store alone.
+    /// </summary>
+    public bool FeedsSecondary => Phase == MigrationPhase.NewOnly;
+
     /// <summary>The store that is not authoritative for writes (written second when <see cref="WritesSecondary"/>).</summary>
     public StoreRole Secondary => WriteAuthority.Other();
 }

@@ -12,9 +12,9 @@ namespace DualWrite.Core.Rollback;
 /// entity writes both stores or only the new one, moves it one phase back through the <see cref="IPhaseTransitioner"/>,
 /// which audits the move like an operator's. Counts never carry across a phase change: the entity's window is cleared
 /// whenever the decorator or the policy sees it in a new phase (<see cref="SloWindow.ObservePhase"/>). After its own
-/// rollback the entity is also left alone for its cooldown. An entity whose window entered DualWriteReadNew from
-/// NewOnly is never stepped back further by the policy: the old store lacks the writes made in NewOnly until it is
-/// resynchronised, and reading it again before then would serve stale rows.
+/// rollback the entity is also left alone for its cooldown. Every step back is safe to take: NewOnly feeds the old
+/// store through the repair log (<see cref="PhaseRouting.FeedsSecondary"/>), and until an entry is applied, reads of its
+/// key take the newer of both stores.
 /// </summary>
 public sealed partial class AutoRollbackMonitor
 {
@@ -92,14 +92,6 @@ public sealed partial class AutoRollbackMonitor
                 continue;
             }
 
-            if (phase == MigrationPhase.DualWriteReadNew && window.EnteredFrom == MigrationPhase.NewOnly)
-            {
-                // Writes made in NewOnly reached only the new store: reading the old store again now would serve
-                // stale rows. The old store must be resynchronised first, which is the operator's step.
-                LogHeldBack(_logger, entity, breach);
-                continue;
-            }
-
             var request = new PhaseTransitionRequest(entity, phase, phase - 1, PhaseTransitionKind.StepBack, Actor, breach);
             var result = await _transitioner.TransitionAsync(request, cancellationToken).ConfigureAwait(false);
             results.Add(result);
@@ -167,9 +159,6 @@ public sealed partial class AutoRollbackMonitor
 
     [LoggerMessage(EventId = DualWriteEventIds.AutomaticRollback, Level = LogLevel.Warning, Message = "Automatic rollback of {Entity} from {From} to {To}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string entity, MigrationPhase from, MigrationPhase to, string reason);
-
-    [LoggerMessage(EventId = DualWriteEventIds.AutoRollbackHeldBack, Level = LogLevel.Warning, Message = "{Entity} breaks an objective in DualWriteReadNew ({Reason}) but is not stepped back automatically: it came back from NewOnly, so the old store may lack writes until it is resynchronised")]
-    private static partial void LogHeldBack(ILogger logger, string entity, string reason);
 
     [LoggerMessage(EventId = DualWriteEventIds.AutoRollbackEvaluationFailed, Level = LogLevel.Error, Message = "Automatic-rollback evaluation failed; retrying at the next interval")]
     private static partial void LogEvaluationFailed(ILogger logger, Exception exception);

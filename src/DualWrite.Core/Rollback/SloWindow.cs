@@ -19,7 +19,6 @@ public sealed class SloWindow
     private readonly Counts[] _slots = new Counts[Slots];
     private readonly long[] _slotIds = new long[Slots];
     private int _phase = -1;
-    private MigrationPhase? _enteredFrom;
 
     internal SloWindow(string entity, TimeSpan window, TimeSpan? latencyThreshold, TimeProvider time)
     {
@@ -111,18 +110,6 @@ public sealed class SloWindow
         }
     }
 
-    /// <summary>The phase seen before <see cref="Phase"/>; null when only one phase was seen.</summary>
-    public MigrationPhase? EnteredFrom
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _enteredFrom;
-            }
-        }
-    }
-
     /// <summary>Notes the phase a call ran in; a phase other than the last one seen clears the counts.</summary>
     public void ObservePhase(MigrationPhase phase)
     {
@@ -140,7 +127,6 @@ public sealed class SloWindow
 
             if (_phase >= 0)
             {
-                _enteredFrom = (MigrationPhase)_phase;
                 Array.Fill(_slotIds, -1);
                 Array.Clear(_slots);
             }

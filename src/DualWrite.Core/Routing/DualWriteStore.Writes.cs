@@ -6,6 +6,9 @@ namespace DualWrite.Core.Routing;
 /// <content>The write path: authoritative store first, then the secondary, then the repair log on failure.</content>
 public sealed partial class DualWriteStore<TKey, TValue>
 {
+    /// <summary>The reason on the entries NewOnly leaves for the old store.</summary>
+    internal const string FedReason = "old store fed from NewOnly";
+
     /// <summary>Writes <paramref name="record"/> (a tombstone is a delete) by the current phase; see the type's remarks.</summary>
     /// <returns>What the authoritative store did; the secondary's outcome never changes the result.</returns>
     /// <exception cref="SecondaryWriteUnrecordedException">The secondary write failed and could not be recorded for repair.</exception>
@@ -31,7 +34,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
     private async ValueTask<WriteResult> WriteAsync(VersionedRecord<TKey, TValue> record, CancellationToken cancellationToken)
     {
         var routing = CurrentRouting();
-        if (routing.WritesSecondary && Store(routing.WriteAuthority) is IOutboxStore<TKey, TValue> outbox)
+        if ((routing.WritesSecondary || routing.FeedsSecondary) && Store(routing.WriteAuthority) is IOutboxStore<TKey, TValue> outbox)
         {
             return await WriteThroughOutboxAsync(outbox, record, routing, cancellationToken).ConfigureAwait(false);
         }
@@ -41,15 +44,21 @@ public sealed partial class DualWriteStore<TKey, TValue>
 
         // An older version lost to a newer write, which carried its own secondary write. The same version is a
         // retry, perhaps of a call whose secondary write failed unrecorded, so the secondary is written again.
-        if (!routing.WritesSecondary || result == WriteResult.IgnoredOlderVersion)
+        if (!(routing.WritesSecondary || routing.FeedsSecondary) || result == WriteResult.IgnoredOlderVersion)
         {
+            return result;
+        }
+
+        if (routing.FeedsSecondary)
+        {
+            await RecordForRepairAsync(record, routing.Secondary, FedReason, failure: null).ConfigureAwait(false);
             return result;
         }
 
         var failure = await TryWriteSecondaryAsync(record, routing.Secondary, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
-            await RecordForRepairAsync(record, routing.Secondary, failure).ConfigureAwait(false);
+            await RecordForRepairAsync(record, routing.Secondary, $"{failure.GetType().Name}: {failure.Message}", failure).ConfigureAwait(false);
         }
 
         return result;
@@ -58,11 +67,14 @@ public sealed partial class DualWriteStore<TKey, TValue>
     /// <summary>
     /// The outbox path: the record and an intent naming the secondary commit together; once committed, the secondary
     /// is written and the intent completed. A failure or crash after the commit leaves the intent pending for repair.
+    /// Where the phase only feeds the secondary (<see cref="PhaseRouting.FeedsSecondary"/>), the intent is left for the
+    /// repair worker.
     /// </summary>
     private async ValueTask<WriteResult> WriteThroughOutboxAsync(
         IOutboxStore<TKey, TValue> outbox, VersionedRecord<TKey, TValue> record, PhaseRouting routing, CancellationToken cancellationToken)
     {
-        var intent = NewRepairEntry(record, routing.Secondary, "secondary write pending");
+        var fed = routing.FeedsSecondary;
+        var intent = NewRepairEntry(record, routing.Secondary, fed ? FedReason : "secondary write pending");
         var start = _time.GetTimestamp();
         var failed = true;
         try
@@ -72,6 +84,12 @@ public sealed partial class DualWriteStore<TKey, TValue>
                 intent,
                 async ct =>
                 {
+                    if (fed)
+                    {
+                        _metrics?.RecordRepairAppend(Entity);
+                        return;
+                    }
+
                     var failure = await TryWriteSecondaryAsync(record, intent.Target, ct).ConfigureAwait(false);
                     if (failure is null)
                     {
@@ -149,10 +167,18 @@ public sealed partial class DualWriteStore<TKey, TValue>
         return new RepairEntry<TKey>(Guid.CreateVersion7(now), Entity, record.Key, target, record.Version, reason, now);
     }
 
-    private async ValueTask RecordForRepairAsync(VersionedRecord<TKey, TValue> record, StoreRole target, Exception secondaryFailure)
+    /// <summary>
+    /// Appends an entry saying <paramref name="target"/> still lacks <paramref name="record"/>: after
+    /// <paramref name="failure"/> of its secondary write, or (with none) because the phase feeds that store through the log.
+    /// </summary>
+    private async ValueTask RecordForRepairAsync(VersionedRecord<TKey, TValue> record, StoreRole target, string reason, Exception? failure)
     {
-        LogSecondaryFailed(_logger, Entity, target, record.Version, secondaryFailure);
-        var entry = NewRepairEntry(record, target, $"{secondaryFailure.GetType().Name}: {secondaryFailure.Message}");
+        if (failure is not null)
+        {
+            LogSecondaryFailed(_logger, Entity, target, record.Version, failure);
+        }
+
+        var entry = NewRepairEntry(record, target, reason);
         // Kept whatever the caller's transaction does next: a rolled-back entry would lose the repair.
         using var outside = AmbientTransactions.Suppress();
         try
@@ -165,10 +191,11 @@ public sealed partial class DualWriteStore<TKey, TValue>
         catch (Exception logFailure)
 #pragma warning restore CA1031
         {
-            throw new SecondaryWriteUnrecordedException(
-                $"The write of {Entity} key '{record.Key}' version {record.Version} reached the authoritative store, but the {target} store failed ({secondaryFailure.Message}) and the repair log could not record it ({logFailure.Message}).",
-                secondaryFailure,
-                logFailure);
+            var why = failure is null ? "is fed through the repair log" : $"failed ({failure.Message})";
+            var message = $"The write of {Entity} key '{record.Key}' version {record.Version} reached the authoritative store, but the {target} store {why} and the repair log could not record it ({logFailure.Message}).";
+            throw failure is null
+                ? new SecondaryWriteUnrecordedException(message, logFailure)
+                : new SecondaryWriteUnrecordedException(message, failure, logFailure);
         }
     }
 }

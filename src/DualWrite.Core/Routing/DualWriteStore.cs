@@ -41,9 +41,9 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     /// <param name="oldStore">The store being migrated away from.</param>
     /// <param name="newStore">The store being migrated to; it must order keys as <paramref name="oldStore"/> does.</param>
     /// <param name="phases">Where the entity's phase is read on every call.</param>
-    /// <param name="repairLog">Where failed secondary writes are recorded; an outbox store's own log.</param>
+    /// <param name="repairLog">Where failed secondary writes (and, in NewOnly, the old store's pending writes) are recorded; an outbox store's own log, or a <see cref="DirectedRepairLog{TKey}"/> when both stores are outboxes.</param>
     /// <param name="options">Resilience, shadow reads, clock, metrics and logging; defaults when null.</param>
-    /// <exception cref="ArgumentException">A store is an <see cref="IOutboxStore{TKey, TValue}"/> whose log is not <paramref name="repairLog"/>, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">A store is an <see cref="IOutboxStore{TKey, TValue}"/> whose log is not the one <paramref name="repairLog"/> keeps its intents in, or the options are invalid.</exception>
     public DualWriteStore(
         string entity,
         IVersionedStore<TKey, TValue> oldStore,
@@ -58,8 +58,8 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
         ArgumentNullException.ThrowIfNull(phases);
         ArgumentNullException.ThrowIfNull(repairLog);
         options ??= new();
-        EnsureSameLog(oldStore, repairLog, nameof(oldStore));
-        EnsureSameLog(newStore, repairLog, nameof(newStore));
+        EnsureOwnLog(oldStore, repairLog, StoreRole.New, nameof(oldStore));
+        EnsureOwnLog(newStore, repairLog, StoreRole.Old, nameof(newStore));
         var errors = new Options.OptionErrors();
         options.SecondaryWrites.Validate("SecondaryWrites", errors);
         options.ShadowReads.Validate("ShadowReads", errors);
@@ -128,11 +128,14 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     public ValueTask<long> BulkLoadAsync(IAsyncEnumerable<VersionedRecord<TKey, TValue>> records, CancellationToken cancellationToken) =>
         Store(CurrentRouting().WriteAuthority).BulkLoadAsync(records, cancellationToken);
 
-    private static void EnsureSameLog(IVersionedStore<TKey, TValue> store, IRepairLog<TKey> repairLog, string parameter)
+    /// <summary>An outbox store writes intents toward the other store (<paramref name="intentsToward"/>) into its own log; that must be where the decorator looks for them.</summary>
+    private static void EnsureOwnLog(IVersionedStore<TKey, TValue> store, IRepairLog<TKey> repairLog, StoreRole intentsToward, string parameter)
     {
-        if (store is IOutboxStore<TKey, TValue> outbox && !ReferenceEquals(outbox.RepairLog, repairLog))
+        if (store is IOutboxStore<TKey, TValue> outbox && !ReferenceEquals(outbox.RepairLog, DirectedRepairLog<TKey>.Toward(repairLog, intentsToward)))
         {
-            throw new ArgumentException("An outbox store writes its intents into its own repair log; pass that log as the decorator's repair log, or the repair worker will never see them.", parameter);
+            throw new ArgumentException(
+                $"An outbox store writes its intents into its own repair log; pass that log as the decorator's repair log (or, when both stores are outboxes, a DirectedRepairLog whose log toward the {intentsToward} store is it), or the repair worker will never see them.",
+                parameter);
         }
     }
 

@@ -122,27 +122,18 @@ public sealed class AutoRollbackMonitorTests
     }
 
     [Fact]
-    public async Task AfterAStepBackFromNewOnly_DualWriteReadNewIsNeverRolledBackFurther()
+    public async Task AfterAStepBackFromNewOnly_DualWriteReadNewIsSteppedBackAsUsual()
     {
+        // NewOnly fed the old store through the repair log, so reading it again is as safe as after any other phase.
         var rig = new Rig(MigrationPhase.NewOnly);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty();
         rig.Phases.SetPhase("orders", MigrationPhase.DualWriteReadNew);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty();
 
         rig.SecondaryWrites(ok: 0, failed: 50);
-        for (var i = 0; i < 50; i++)
-        {
-            rig.Window.RecordShadowComparison(mismatch: true);
-        }
 
-        (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().BeEmpty("the old store may lack NewOnly's writes until it is resynchronised");
-        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadNew);
-
-        // Once it has moved on (forward again, here) the policy acts as usual.
-        rig.Phases.SetPhase("orders", MigrationPhase.NewOnly);
-        await rig.Monitor.EvaluateOnceAsync(Ct);
-        rig.SecondaryWrites(ok: 0, failed: 50);
         (await rig.Monitor.EvaluateOnceAsync(Ct)).Should().ContainSingle().Which.Allowed.Should().BeTrue();
+        rig.Phases.GetPhase("orders").Should().Be(MigrationPhase.DualWriteReadOld);
     }
 
     [Theory]

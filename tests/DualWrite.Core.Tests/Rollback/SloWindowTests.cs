@@ -7,7 +7,7 @@ namespace DualWrite.Core.Tests.Rollback;
 public sealed class SloWindowTests
 {
     [Fact]
-    public void ANewPhase_ClearsTheCounts_AndRemembersWhereItCameFrom()
+    public void ANewPhase_ClearsTheCounts()
     {
         var slo = new SloMonitor(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero)));
         slo.Register("orders", new AutoRollbackOptions());
@@ -17,12 +17,10 @@ public sealed class SloWindowTests
         window.ObservePhase(MigrationPhase.NewOnly);
 
         window.Snapshot().ShadowMismatches.Should().Be(1, "the same phase keeps its counts");
-        window.EnteredFrom.Should().BeNull();
 
         window.ObservePhase(MigrationPhase.DualWriteReadNew);
 
         window.Snapshot().ShadowMismatches.Should().Be(0);
         window.Phase.Should().Be(MigrationPhase.DualWriteReadNew);
-        window.EnteredFrom.Should().Be(MigrationPhase.NewOnly);
     }
 }

@@ -11,7 +11,6 @@ public sealed class DualWriteStoreRoutingTests
     [InlineData(MigrationPhase.Backfill, true, false)]
     [InlineData(MigrationPhase.DualWriteReadOld, true, true)]
     [InlineData(MigrationPhase.DualWriteReadNew, true, true)]
-    [InlineData(MigrationPhase.NewOnly, false, true)]
     public async Task Upsert_LandsWhereThePhaseWrites(MigrationPhase phase, bool inOld, bool inNew)
     {
         var h = new DualWriteHarness(phase);
