@@ -2,8 +2,9 @@
 # The main job: starts a local MariaDB and PostgreSQL (installing them when missing), then
 #  1. loads a small sample schema, inspects it with `dualwrite mysql inspect`, makes a few live
 #     changes and shows them as the binlog reader decodes them (`dualwrite cdc tail`);
-#  2. runs the sample orders service's migration through all five phases and back under live
-#     traffic (docs/sample-orders.md);
+#  2. runs the sample orders service's migration from MariaDB to PostgreSQL through all five phases
+#     and back under live traffic and a plain-SQL writer beside it (docs/sample-orders.md), then
+#     dumps both sides with the stock clients and compares them (eng/dump-compare.sh);
 #  3. moves a live table into PostgreSQL: sysbench's sbtest1 is imported from consistent snapshots
 #     and caught up from the binlog while `sysbench oltp_write_only` keeps writing, then compared row
 #     by row; the sample orders table follows (docs/backfill.md).
@@ -65,6 +66,9 @@ dualwrite cdc tail --database "$demo_db" --from "$start" --stop-at-end
 echo
 echo "The sample orders service, migrated through all five phases and back while its clients keep working:"
 dotnet src/DualWrite.Samples.Orders/bin/Release/net10.0/dualwrite-sample-orders.dll
+echo
+echo "Both sides of the sample orders table, dumped by the stock clients (mariadb, psql) and compared:"
+eng/dump-compare.sh dualwrite_sample_old dualwrite_sample_new
 
 echo
 echo "== A live table moved into PostgreSQL =="

@@ -54,6 +54,16 @@ TLS_DIR="$DUALWRITE_SERVICES_DIR/tls"
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
 
+# Closes every descriptor above stderr in the current (sub)shell: a server started from it then keeps
+# none of its caller's open for its whole life (a lock a test runner holds, a pipe a harness reads).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -109,7 +119,7 @@ mariadb_up() {
   rm -f "$MY_SOCK"
   local user_opt=()
   [ "$(id -u)" -eq 0 ] && user_opt=(--user=root)
-  setsid mariadbd --no-defaults "${user_opt[@]}" \
+  ( close_inherited_fds; exec setsid mariadbd --no-defaults "${user_opt[@]}" \
     --datadir="$MY_DIR/data" --socket="$MY_SOCK" --pid-file="$MY_PID" \
     --port="$MY_PORT" --bind-address="$DUALWRITE_MYSQL_HOST" \
     --log-error="$MY_DIR/error.log" \
@@ -120,7 +130,7 @@ mariadb_up() {
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    </dev/null >/dev/null 2>&1 &
+    </dev/null >/dev/null 2>&1 ) &
   for _ in $(seq 1 120); do
     mariadb_running && break
     sleep 0.5
@@ -184,8 +194,8 @@ postgres_up() {
       >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
   fi
   log "starting PostgreSQL on $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT"
-  as_pg "'$bin/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -t 60 \
-    -o \"-p $DUALWRITE_PG_PORT -k $PG_DIR -c listen_addresses=$DUALWRITE_PG_HOST -c fsync=off -c max_connections=300\" start" >/dev/null \
+  ( close_inherited_fds; as_pg "'$bin/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -t 60 \
+    -o \"-p $DUALWRITE_PG_PORT -k $PG_DIR -c listen_addresses=$DUALWRITE_PG_HOST -c fsync=off -c max_connections=300\" start" >/dev/null ) \
     || { tail -n 30 "$PG_DIR/server.log" >&2 || true; die "PostgreSQL did not start"; }
   local pw="${DUALWRITE_PG_PASSWORD//\'/\'\'}"
   local psql=("$bin/psql" -h "$PG_DIR" -p "$DUALWRITE_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)

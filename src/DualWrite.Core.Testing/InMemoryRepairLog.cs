@@ -94,6 +94,17 @@ public sealed class InMemoryRepairLog<TKey> : IRepairLog<TKey>
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_pending.Exists(e => e.Entity == entity && e.Target == target));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);

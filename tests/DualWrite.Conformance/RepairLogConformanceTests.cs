@@ -130,6 +130,21 @@ public abstract partial class RepairLogConformanceTests<TLog> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HasPendingToward_MatchesEntityAndTarget_WhateverTheKey_UntilCompleted()
+    {
+        var entry = Entry("orders", 1);
+        (await Log.HasPendingTowardAsync("orders", StoreRole.New, Ct)).Should().BeFalse("the log is empty");
+        await Log.AppendAsync(entry, Ct);
+
+        (await Log.HasPendingTowardAsync("orders", StoreRole.New, Ct)).Should().BeTrue();
+        (await Log.HasPendingTowardAsync("orders", StoreRole.Old, Ct)).Should().BeFalse();
+        (await Log.HasPendingTowardAsync("customers", StoreRole.New, Ct)).Should().BeFalse();
+
+        await Log.CompleteAsync(entry, Ct);
+        (await Log.HasPendingTowardAsync("orders", StoreRole.New, Ct)).Should().BeFalse("its only entry is completed");
+    }
+
+    [Fact]
     public async Task HasPending_StaysTrue_WhileAnyEntryOfTheKeyIsPending()
     {
         var first = Entry("orders", 1);

@@ -46,7 +46,16 @@ public sealed class SampleMigrationTests
             report.CheckedKeys.Should().BeGreaterThan(0, "the traffic's acknowledged writes are checked");
             report.RoundTrip.Compared.Should().BeGreaterThanOrEqualTo(options.SeedOrders);
             report.AuditEntries.Should().Be(9, "the registration and the eight moves are audited, and nothing else moved the phase");
-            output.ToString().Should().Contain("backfill old→new").And.Contain("resync new→old").And.Contain("OK: five phases and back");
+            report.Steps.Where(s => s.From != MigrationPhase.OldOnly).Should().OnlyContain(s => s.OutOfBandWrites > 0, "the back-office job writes with plain SQL in every phase");
+            report.OutOfBandNotArrived.Should().BeEmpty("the catch-up carries every plain-SQL change into PostgreSQL, in every phase");
+            report.EndComparison.Agree.Should().BeTrue();
+            report.Tables.Should().ContainSingle().Which.Equal.Should().BeTrue("the backfill's row-by-row comparison finds both sides equal");
+            output.ToString().Should().Contain("backfill: ").And.Contain("old store fed from NewOnly").And.Contain("OK: five phases and back");
+
+            // The same end state, seen by the stock clients alone.
+            var (exitCode, dump) = await RunAsync("bash", Path.Combine(MariaDbServer.RepositoryRoot(), "eng", "dump-compare.sh"), options.OldDatabase, options.NewSchema);
+            exitCode.Should().Be(0, dump);
+            dump.Should().Contain("dumps identical");
         }
         finally
         {
@@ -55,6 +64,21 @@ public sealed class SampleMigrationTests
             await using var drop = postgres.CreateCommand($"DROP SCHEMA IF EXISTS \"{options.NewSchema}\" CASCADE");
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]

@@ -63,6 +63,10 @@ public sealed class DirectedRepairLog<TKey> : IRepairLog<TKey>
         For(target).HasPendingAsync(entity, key, target, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken) =>
+        For(target).HasPendingTowardAsync(entity, target, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);

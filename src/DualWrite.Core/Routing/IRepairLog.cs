@@ -21,6 +21,9 @@ public interface IRepairLog<TKey>
     /// <summary>Whether any pending entry says <paramref name="target"/> may lack a write of <paramref name="key"/>.</summary>
     ValueTask<bool> HasPendingAsync(string entity, TKey key, StoreRole target, CancellationToken cancellationToken);
 
+    /// <summary>Whether any pending entry of <paramref name="entity"/> names <paramref name="target"/>, whatever its key (the target is behind somewhere).</summary>
+    ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken);
+
     /// <summary>Marks <paramref name="entry"/> done; completing an entry that is no longer pending does nothing.</summary>
     ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken);
 }

@@ -19,6 +19,7 @@ public sealed class RepairWorker<TKey, TValue>
     private readonly IVersionedStore<TKey, TValue> _new;
     private readonly IRepairLog<TKey> _repairLog;
     private readonly int _batchSize;
+    private readonly int _parallelism;
 
     /// <summary>Creates a worker for <paramref name="entity"/> over the same stores and log as its <see cref="DualWriteStore{TKey, TValue}"/>.</summary>
     /// <param name="entity">The entity whose entries are drained.</param>
@@ -26,23 +27,27 @@ public sealed class RepairWorker<TKey, TValue>
     /// <param name="newStore">The store being migrated to.</param>
     /// <param name="repairLog">The log to drain.</param>
     /// <param name="batchSize">How many pending entries one pass reads.</param>
+    /// <param name="parallelism">How many entries of a pass are repaired at once.</param>
     public RepairWorker(
         string entity,
         IVersionedStore<TKey, TValue> oldStore,
         IVersionedStore<TKey, TValue> newStore,
         IRepairLog<TKey> repairLog,
-        int batchSize = 500)
+        int batchSize = 500,
+        int parallelism = 4)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entity);
         ArgumentNullException.ThrowIfNull(oldStore);
         ArgumentNullException.ThrowIfNull(newStore);
         ArgumentNullException.ThrowIfNull(repairLog);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parallelism);
         _entity = entity;
         _old = oldStore;
         _new = newStore;
         _repairLog = repairLog;
         _batchSize = batchSize;
+        _parallelism = parallelism;
     }
 
     /// <summary>Repairs one batch of pending entries; a failing entry stays pending and does not stop the others.</summary>
@@ -50,15 +55,18 @@ public sealed class RepairWorker<TKey, TValue>
     {
         var pending = await _repairLog.ReadPendingAsync(_entity, _batchSize, cancellationToken).ConfigureAwait(false);
         int repaired = 0, failing = 0;
-        foreach (var entry in pending)
+
+        // Entries are independent: each copies its key's current record under the version guard, so the order in
+        // which they land does not matter, and several at once keep up with a write rate one at a time could not.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(pending, parallel, async (entry, ct) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             bool done;
             try
             {
-                done = await RepairAsync(entry, cancellationToken).ConfigureAwait(false);
+                done = await RepairAsync(entry, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 throw;
             }
@@ -71,14 +79,14 @@ public sealed class RepairWorker<TKey, TValue>
 
             if (done)
             {
-                await _repairLog.CompleteAsync(entry, cancellationToken).ConfigureAwait(false);
-                repaired++;
+                await _repairLog.CompleteAsync(entry, ct).ConfigureAwait(false);
+                Interlocked.Increment(ref repaired);
             }
             else
             {
-                failing++;
+                Interlocked.Increment(ref failing);
             }
-        }
+        }).ConfigureAwait(false);
 
         return new RepairRunResult(repaired, failing);
     }

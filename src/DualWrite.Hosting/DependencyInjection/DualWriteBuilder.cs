@@ -106,6 +106,7 @@ public sealed class DualWriteBuilder
 
         _registry.Entities.Add(entity);
         Services.AddKeyedSingleton(entity, (sp, _) => new EntityParts<TKey, TValue>(oldStore(sp), newStore(sp), repairLog(sp)));
+        _registry.RouterWatches.Add((sp, router) => router.Watch(entity, sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity).RepairLog));
         Services.AddKeyedSingleton(entity, (sp, _) =>
         {
             var parts = sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity);

@@ -45,7 +45,16 @@ public static class DualWriteServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DualWriteOptions>, DualWriteOptionsValidator>();
         services.TryAddSingleton(sp => new DualWriteMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new SloMonitor(sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new QueryRouter(sp.GetRequiredService<IPhaseSource>()));
+        services.TryAddSingleton(sp =>
+        {
+            var router = new QueryRouter(sp.GetRequiredService<IPhaseSource>());
+            foreach (var watch in registry.RouterWatches)
+            {
+                watch(sp, router);
+            }
+
+            return router;
+        });
         services.AddHostedService<DualWriteBackgroundService>();
         return new DualWriteBuilder(services, registry);
     }

@@ -129,22 +129,39 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
     {
         ArgumentNullException.ThrowIfNull(entity);
         var keyText = FormatKey(key);
-        return await RunAsync(
-            async connection =>
-            {
-                var batch = new SqlBatch()
-                    .Append($"SELECT 1 FROM {_sqlTable} WHERE `entity` = ").Value(entity)
-                    .Append(" AND `entry_key` = ").Value(keyText)
-                    .Append(" AND `target` = ").Value(target.ToString())
-                    .Append(" AND `completed_at` IS NULL LIMIT 1");
-                var command = batch.ToCommand(connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-                }
-            },
+        return await AnyAsync(
+            () => new SqlBatch()
+                .Append($"SELECT 1 FROM {_sqlTable} WHERE `entity` = ").Value(entity)
+                .Append(" AND `entry_key` = ").Value(keyText)
+                .Append(" AND `target` = ").Value(target.ToString())
+                .Append(" AND `completed_at` IS NULL LIMIT 1"),
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        // The pending-age index (entity, completed_at, ...) finds the pending rows; there are few.
+        return await AnyAsync(
+            () => new SqlBatch()
+                .Append($"SELECT 1 FROM {_sqlTable} WHERE `entity` = ").Value(entity)
+                .Append(" AND `completed_at` IS NULL AND `target` = ").Value(target.ToString())
+                .Append(" LIMIT 1"),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the query <paramref name="query"/> builds returns a row.</summary>
+    private ValueTask<bool> AnyAsync(Func<SqlBatch> query, CancellationToken cancellationToken) => RunAsync(
+        async connection =>
+        {
+            var command = query().ToCommand(connection);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }
+        },
+        cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)

@@ -126,16 +126,20 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
         statement.Append(
             $"SELECT EXISTS (SELECT 1 FROM {_sqlTable} WHERE entity = {statement.Bind(entity, "text")} AND entry_key = {statement.Bind(FormatKey(key), "text")} " +
             $"AND target = {statement.Bind(target.ToString(), "text")} AND completed_at IS NULL)");
-        return await RunAsync(
-            async connection =>
-            {
-                var command = statement.ToCommand(connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
+        return await ExistsAsync(statement, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken)
+    {
+        CheckText(entity, "entity", int.MaxValue, nameof(entity));
+        var statement = new PgStatement();
+
+        // The pending_age index is partial (pending rows only), so this reads the few pending rows of the entity at most.
+        statement.Append(
+            $"SELECT EXISTS (SELECT 1 FROM {_sqlTable} WHERE entity = {statement.Bind(entity, "text")} " +
+            $"AND target = {statement.Bind(target.ToString(), "text")} AND completed_at IS NULL)");
+        return await ExistsAsync(statement, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -159,6 +163,18 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Runs a <c>SELECT EXISTS (...)</c>.</summary>
+    private Task<bool> ExistsAsync(PgStatement statement, CancellationToken cancellationToken) => RunAsync(
+        async connection =>
+        {
+            var command = statement.ToCommand(connection);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+            }
+        },
+        cancellationToken);
 
     /// <summary>Runs <paramref name="operation"/> on a pooled connection, naming the table in setup errors.</summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken)

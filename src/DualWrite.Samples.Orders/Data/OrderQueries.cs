@@ -39,7 +39,7 @@ public sealed class OrderQueries
     /// <returns>The orders, and which store answered.</returns>
     public async Task<(IReadOnlyList<(OrderKey Key, Order Order)> Orders, StoreRole From)> ByCustomerAsync(long customerId, decimal minimumTotal, CancellationToken cancellationToken)
     {
-        var from = _router.ReadsFrom(OrderTable.Entity);
+        var from = await _router.ReadsFromAsync(OrderTable.Entity, cancellationToken).ConfigureAwait(false);
         var parameters = new { customerId, minimumTotal };
         IEnumerable<OrderRow> rows;
         if (from == StoreRole.Old)

@@ -1,29 +1,25 @@
 using DualWrite.PostgreSql.Stores;
 using DualWrite.Samples.Orders.Domain;
+using Npgsql;
 
 namespace DualWrite.Samples.Orders.Data;
 
 /// <summary>
-/// The <c>orders</c> table in the new store, PostgreSQL: the types the backfill's mapping gives the MySQL columns
-/// (ENUM → text with a CHECK, DECIMAL(12,2) → numeric(12,2), DATETIME(6) → timestamp(6), JSON → jsonb, BLOB → bytea),
-/// and how they map to <see cref="OrderKey"/> and <see cref="Order"/>.
+/// The <c>orders</c> table in the new store, PostgreSQL, as the backfill creates it from the MySQL table (ENUM → text,
+/// DECIMAL(12,2) → numeric(12,2), DATETIME(6) → timestamp(6), JSON → jsonb, BLOB → bytea; docs/backfill.md), and how its
+/// columns map to <see cref="OrderKey"/> and <see cref="Order"/>.
 /// </summary>
 public static class PgOrderTable
 {
     /// <summary>The table name.</summary>
     public const string Name = "orders";
 
-    /// <summary>The column types, for <see cref="PostgreSqlVersionedStore{TKey, TValue}.CreateTableAsync"/>.</summary>
-    public static IReadOnlyDictionary<string, string> ColumnTypes { get; } = new Dictionary<string, string>
-    {
-        ["customer_id"] = "bigint",
-        ["order_no"] = "integer",
-        ["status"] = "text CHECK (status IN ('New', 'Paid', 'Shipped'))",
-        ["total"] = "numeric(12,2)",
-        ["placed_at"] = "timestamp(6)",
-        ["details"] = "jsonb",
-        ["receipt"] = "bytea",
-    };
+    /// <summary>
+    /// The repair log of the entries toward the old store, in <paramref name="schema"/>: the new store's outbox writes the
+    /// intents of its writes there, in the same transaction (the MySQL log holds those toward the new store).
+    /// </summary>
+    public static PostgreSqlRepairLog<OrderKey> RepairLog(NpgsqlDataSource dataSource, string schema) =>
+        new(dataSource, key => key.ToString(), OrderKey.Parse, schema: schema);
 
     /// <summary>The store mapping over <c>orders</c> in <paramref name="schema"/>.</summary>
     public static PostgreSqlTableMapping<OrderKey, Order> Mapping(string schema) => new(

@@ -102,7 +102,7 @@ public sealed class OrderTraffic
                     var orderNo = nextOrderNo[customer] = nextOrderNo.GetValueOrDefault(customer) + 1;
                     var key = new OrderKey(customer, orderNo);
                     what = $"place {key}";
-                    var details = string.Create(CultureInfo.InvariantCulture, $"{{\"items\": [{{\"sku\": \"SKU-{random.Next(1000):D3}\", \"qty\": {random.Next(1, 5)}}}]}}");
+                    var details = string.Create(CultureInfo.InvariantCulture, $"{{\"items\": [{{\"qty\": {random.Next(1, 5)}, \"sku\": \"SKU-{random.Next(1000):D3}\"}}]}}");
                     var placedAt = TruncateToMicroseconds(DateTime.UtcNow);
                     ledger[key] = await _repository.PlaceAsync(key, random.Next(100, 100_000) / 100m, details, placedAt, cancellationToken).ConfigureAwait(false);
                     keys.Add(key);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using DualWrite.Backfill.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
@@ -24,10 +25,13 @@ namespace DualWrite.Samples.Orders.Migration;
 /// Runs the orders service's migration from MariaDB to PostgreSQL through all five phases and back while live
 /// traffic runs: the service is wired as an application would be (its own <see cref="MySqlDataSource"/> and
 /// <see cref="NpgsqlDataSource"/> in the container, <c>AddDualWrite</c>, phases from the MySQL phase table through
-/// feature flags on the same pool), and an operator moves the phase with <see cref="MySqlPhaseControl"/>. A full copy
-/// stands in for the bulk import and a second, version-guarded copy for the change-feed catch-up; moves that make
-/// the new store the one read are gated on both stores agreeing; stepping back past DualWriteReadNew first copies back
-/// what only the new store has.
+/// feature flags on the same pool), and an operator moves the phase with <see cref="MySqlPhaseControl"/>. In Backfill
+/// the real backfill imports a snapshot and catches up from the binlog (<see cref="SampleBackfill"/>); its catch-up
+/// then runs as the backstop through every phase, carrying what a back-office job writes with plain SQL beside the
+/// application (<see cref="OutOfBandWriter"/>). Both stores are transactional outboxes, so each keeps its intents in
+/// its own database (<see cref="DirectedRepairLog{TKey}"/>); NewOnly feeds the old store through the repair log, so
+/// every step back is instant. Forward moves pass the plan's gates (the version order) and, into the phases that read
+/// the new store, a full comparison of both stores.
 /// </summary>
 public sealed class SampleMigration
 {
@@ -38,7 +42,9 @@ public sealed class SampleMigration
 
     /// <summary>How long an instance may take to see a phase move before the run gives up (the bound is 1 s; this is a safety net).</summary>
     private static readonly TimeSpan PhaseSeenWithin = TimeSpan.FromSeconds(30);
-    private const int CopyBatch = 1000;
+
+    /// <summary>The back-office job's pause between statements.</summary>
+    private static readonly TimeSpan OutOfBandPause = TimeSpan.FromMilliseconds(5);
 
     private readonly SampleOptions _options;
     private readonly TextWriter _out;
@@ -66,22 +72,31 @@ public sealed class SampleMigration
         await using var disposeDataSource = dataSource.ConfigureAwait(false);
         var postgres = NpgsqlDataSource.Create(_options.PostgreSqlConnectionString);
         await using var disposePostgres = postgres.ConfigureAwait(false);
-        var log = OrderTable.RepairLog(dataSource);
-        var oldStore = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(_options.OldDatabase), log);
-        var newStore = new PostgreSqlVersionedStore<OrderKey, Order>(postgres, PgOrderTable.Mapping(_options.NewSchema));
-        await log.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var towardNew = OrderTable.RepairLog(dataSource);
+        var towardOld = PgOrderTable.RepairLog(postgres, _options.NewSchema);
+        var log = new DirectedRepairLog<OrderKey>(towardNew, towardOld);
+        var oldStore = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(_options.OldDatabase), towardNew);
+        var newTable = new PostgreSqlVersionedStore<OrderKey, Order>(postgres, PgOrderTable.Mapping(_options.NewSchema));
+        var newStore = new PostgreSqlOutboxStore<OrderKey, Order>(newTable, towardOld);
+        await towardNew.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await towardOld.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await oldStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await newStore.CreateTableAsync(PgOrderTable.ColumnTypes, cancellationToken).ConfigureAwait(false);
-        await newStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await SeedAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        var backfill = await SampleBackfill.CreateAsync(_options.ConnectionString, _options.OldDatabase, postgres, _options.NewSchema, cancellationToken).ConfigureAwait(false);
 
         var setup = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner([], TimeProvider.System));
         await setup.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await setup.InitializeAsync(Entity, Operator, cancellationToken).ConfigureAwait(false);
 
-        var comparison = new StoreComparison<OrderKey, Order>(oldStore, newStore, Order.ContentComparer, TimeSpan.FromMilliseconds(300));
-        var gate = new StoresAgreeGate<OrderKey, Order>(comparison);
-        using var host = BuildHost(dataSource, postgres, oldStore, newStore, log, gate);
+        // Writes in flight when two records differ have landed once the catch-up has applied what the source logged
+        // by then and the decorator's secondary writes are done (they take milliseconds).
+        var comparison = new StoreComparison<OrderKey, Order>(oldStore, newStore, Order.ContentComparer, async ct =>
+        {
+            await backfill.DrainAsync(ct).ConfigureAwait(false);
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        });
+        var gates = new List<IPhaseGate>(backfill.Gates(dataSource)) { new StoresAgreeGate<OrderKey, Order>(comparison) };
+        using var host = BuildHost(dataSource, postgres, oldStore, newStore, log, gates);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var phases = host.Services.GetRequiredService<IPhaseSource>();
         var control = host.Services.GetRequiredService<MySqlPhaseControl>();
@@ -89,10 +104,14 @@ public sealed class SampleMigration
         var repository = new OrderRepository(host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(Entity), dataSource, queries);
 
         var traffic = new OrderTraffic(repository, _options.Clients, _options.Seed);
+        var outOfBand = new OutOfBandWriter(dataSource, Math.Max(_options.SeedOrders / 5, 1), _options.Seed);
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = traffic.RunAsync(stopTraffic.Token);
+        var writing = outOfBand.RunAsync(OutOfBandPause, stopTraffic.Token);
         var steps = new List<StepReport>();
-        _out.WriteLine($"{"phase",-18} {"ops",7} {"ops/s",7} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"stale",5}   next move");
+        var notArrived = new List<string>();
+        var catchUpRunning = false;
+        _out.WriteLine($"{"phase",-18} {"ops",7} {"ops/s",7} {"p50 ms",7} {"p99 ms",7} {"errors",6} {"stale",5} {"sql",5}   next move");
         var moves = new (PhaseTransitionKind Kind, MigrationPhase To)[]
         {
             (PhaseTransitionKind.Advance, MigrationPhase.Backfill),
@@ -106,13 +125,23 @@ public sealed class SampleMigration
         };
 
         ComparisonResult<OrderKey>? roundTrip = null;
+        IReadOnlyList<ComparisonReport> tables;
+        ComparisonResult<OrderKey> final;
+        var current = MigrationPhase.OldOnly;
+        var sqlAtStart = 0L;
         try
         {
-            var current = MigrationPhase.OldOnly;
             foreach (var (kind, to) in moves)
             {
                 await DwellAsync(traffic, cancellationToken).ConfigureAwait(false);
                 var notes = new List<string>();
+
+                // What the back-office job wrote in this phase must be in the new store once the catch-up runs.
+                if (catchUpRunning)
+                {
+                    notes.Add(await CheckArrivalAsync(outOfBand, oldStore, newStore, backfill, notArrived, current, cancellationToken).ConfigureAwait(false));
+                }
+
                 var request = new PhaseTransitionRequest(Entity, current, to, kind, Operator,
                     kind == PhaseTransitionKind.Advance ? $"sample: {current} → {to}" : $"sample: back to {to}");
                 PhaseTransitionResult outcome;
@@ -133,34 +162,34 @@ public sealed class SampleMigration
                         string.Join("; ", outcome.FailedGates.Select(g => $"{g.GateName}: {g.Result.Reason}")));
                 }
 
-                notes.AddRange(outcome.Gates.Where(_ => to.Routing().Reads == StoreRole.New).Select(g => $"gate {g.GateName}: {g.Result.Reason}"));
+                notes.AddRange(outcome.Gates.Where(_ => kind == PhaseTransitionKind.Advance && to >= MigrationPhase.DualWriteReadOld).Select(g => $"gate {g.GateName}: {g.Result.Reason}"));
                 var propagation = await WaitForPhaseAsync(phases, to, cancellationToken).ConfigureAwait(false);
                 var stretch = traffic.NextStretch();
+                var sql = outOfBand.Writes - sqlAtStart;
+                sqlAtStart += sql;
                 notes.Insert(0, string.Create(CultureInfo.InvariantCulture, $"{(kind == PhaseTransitionKind.Advance ? "advance" : "step back")} to {to}, seen after {propagation.TotalMilliseconds:0} ms"));
 
-                // After the flip has reached the application: fill the new store (the bulk import), then catch up
-                // what was written to the old store alone meanwhile (the change feed's part).
                 if (to == MigrationPhase.Backfill && kind == PhaseTransitionKind.Advance)
                 {
-                    notes.Add(await CopyAsync("backfill old→new", oldStore, newStore, cancellationToken).ConfigureAwait(false));
+                    // After the flip has reached the application: the snapshot import, then the catch-up from the
+                    // snapshot's position, which from now on runs until the end. The decorator's PostgreSQL store then
+                    // checks the table the import created.
+                    notes.Add(await backfill.StartAsync(cancellationToken).ConfigureAwait(false));
+                    catchUpRunning = true;
+                    await newTable.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
                 }
-                else if (to == MigrationPhase.DualWriteReadOld && kind == PhaseTransitionKind.Advance)
+                else if (current == MigrationPhase.NewOnly)
                 {
-                    notes.Add(await CopyAsync("catch-up old→new", oldStore, newStore, cancellationToken).ConfigureAwait(false));
+                    var fed = await towardOld.ReadPendingAsync(Entity, 10_000, cancellationToken).ConfigureAwait(false);
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"old store fed from NewOnly: {fed.Count} writes still pending at the step back, read through from the new store until applied"));
                 }
-                else if (to == MigrationPhase.DualWriteReadNew && kind == PhaseTransitionKind.StepBack)
-                {
-                    // Writes made in NewOnly reached only the new store. Now that every write reaches both stores again,
-                    // copy those back, so the old store is whole before it is read again.
-                    notes.Add(await CopyAsync("resync new→old", newStore, oldStore, cancellationToken).ConfigureAwait(false));
-                }
-                else if (to == MigrationPhase.DualWriteReadOld)
+                else if (to == MigrationPhase.DualWriteReadOld && kind == PhaseTransitionKind.StepBack)
                 {
                     roundTrip = await comparison.CompareAsync(cancellationToken).ConfigureAwait(false);
                     notes.Add(string.Create(CultureInfo.InvariantCulture, $"stores compared: {roundTrip.Compared} keys, {roundTrip.DifferingCount} differ"));
                 }
 
-                steps.Add(Report(current, stretch, to, kind, propagation, notes));
+                steps.Add(Report(current, stretch, sql, to, kind, propagation, notes));
                 current = to;
             }
 
@@ -170,42 +199,110 @@ public sealed class SampleMigration
         {
             await stopTraffic.CancelAsync().ConfigureAwait(false);
             await running.ConfigureAwait(false);
+            await writing.ConfigureAwait(false);
         }
 
-        var last = traffic.NextStretch();
-        PrintStretch(MigrationPhase.OldOnly, last, "done");
-        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var last = traffic.NextStretch();
+            PrintStretch(current, last, outOfBand.Writes - sqlAtStart, "done: traffic and back-office job stopped");
+            _out.WriteLine($"{"",78}{await CheckArrivalAsync(outOfBand, oldStore, newStore, backfill, notArrived, current, cancellationToken).ConfigureAwait(false)}");
 
-        var (checkedKeys, lost, placementsNotOnce) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
-        var pending = await log.ReadPendingAsync(Entity, 1000, cancellationToken).ConfigureAwait(false);
-        var history = await control.GetHistoryAsync(Entity, cancellationToken).ConfigureAwait(false);
-        var report = new SampleReport(
-            steps,
-            last,
-            checkedKeys,
-            lost,
-            placementsNotOnce,
-            roundTrip ?? throw new SampleMigrationException("The run never came back to DualWriteReadOld to compare the stores."),
-            pending.Count,
-            history.Count,
-            total.Elapsed);
-        PrintSummary(report);
-        return report;
+            // The end state, once nothing is in flight: the repair log drained, the binlog applied.
+            await WaitForRepairsAsync(log, cancellationToken).ConfigureAwait(false);
+            await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
+            tables = await backfill.CompareAsync(cancellationToken).ConfigureAwait(false);
+            final = await comparison.CompareAsync(cancellationToken).ConfigureAwait(false);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+            var (checkedKeys, lost, placementsNotOnce) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
+            var pending = await log.ReadPendingAsync(Entity, 1000, cancellationToken).ConfigureAwait(false);
+            var history = await control.GetHistoryAsync(Entity, cancellationToken).ConfigureAwait(false);
+            var report = new SampleReport(
+                steps,
+                last,
+                checkedKeys,
+                lost,
+                placementsNotOnce,
+                roundTrip ?? throw new SampleMigrationException("The run never came back to DualWriteReadOld to compare the stores."),
+                final,
+                tables,
+                outOfBand.Writes,
+                notArrived,
+                pending.Count,
+                history.Count,
+                total.Elapsed);
+            PrintSummary(report, outOfBand.Deadlocks);
+            return report;
+        }
+        finally
+        {
+            await backfill.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the back-office job's last change reached the new store: its version in the old store is read, the
+    /// catch-up drained up to the source's head, and the new store must then hold that version or a newer one.
+    /// </summary>
+    private static async Task<string> CheckArrivalAsync(
+        OutOfBandWriter writer,
+        IVersionedStore<OrderKey, Order> oldStore,
+        IVersionedStore<OrderKey, Order> newStore,
+        SampleBackfill backfill,
+        List<string> notArrived,
+        MigrationPhase phase,
+        CancellationToken cancellationToken)
+    {
+        if (writer.LastKey is not { } last)
+        {
+            return "back-office job: no change yet";
+        }
+
+        var key = new OrderKey(last.CustomerId, last.OrderNo);
+        var written = await oldStore.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var took = await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
+        var arrived = await newStore.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (written is not null && (arrived is null || arrived.Version < written.Version))
+        {
+            notArrived.Add(string.Create(CultureInfo.InvariantCulture, $"{key} in {phase}: version {written.Version} in the old store, {arrived?.Version.ToString(CultureInfo.InvariantCulture) ?? "none"} in the new one"));
+            return $"back-office job: its last change ({key}) did NOT reach the new store";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"back-office job: its last change ({key}) is in the new store, binlog applied to the head in {took.TotalMilliseconds:0} ms");
+    }
+
+    private static async Task WaitForRepairsAsync(IRepairLog<OrderKey> log, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while ((await log.ReadPendingAsync(Entity, 1, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            if (watch.Elapsed > PhaseSeenWithin)
+            {
+                throw new SampleMigrationException($"The repair log still had pending entries {PhaseSeenWithin.TotalSeconds:0} s after the traffic stopped.");
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private IHost BuildHost(
         MySqlDataSource dataSource,
         NpgsqlDataSource postgres,
         MySqlVersionedStore<OrderKey, Order> oldStore,
-        PostgreSqlVersionedStore<OrderKey, Order> newStore,
-        MySqlRepairLog<OrderKey> log,
-        StoresAgreeGate<OrderKey, Order> gate)
+        PostgreSqlOutboxStore<OrderKey, Order> newStore,
+        IRepairLog<OrderKey> log,
+        IEnumerable<IPhaseGate> gates)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddSingleton(postgres);
         builder.Configuration.AddDualWritePhasesFromMySql(dataSource);
-        builder.Services.AddSingleton<IPhaseGate>(gate);
+        foreach (var gate in gates)
+        {
+            builder.Services.AddSingleton(gate);
+        }
+
         builder.Services
             .AddDualWrite(options =>
             {
@@ -284,14 +381,6 @@ public sealed class SampleMigration
         _out.WriteLine();
     }
 
-    private async Task<string> CopyAsync(string what, IVersionedStore<OrderKey, Order> source, IVersionedStore<OrderKey, Order> target, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        var copied = await StoreCopier.CopyNewerAsync(source, target, KeyRange<OrderKey>.All, CopyBatch, cancellationToken).ConfigureAwait(false);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{what}: {copied.Read} read, {copied.Applied} applied in {watch.Elapsed.TotalSeconds:0.00} s ({copied.Read / Math.Max(watch.Elapsed.TotalSeconds, 0.001):0} rows/s)");
-    }
-
     private static async Task<TimeSpan> WaitForPhaseAsync(IPhaseSource phases, MigrationPhase phase, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -318,22 +407,22 @@ public sealed class SampleMigration
         }
     }
 
-    private StepReport Report(MigrationPhase phase, TrafficStats stats, MigrationPhase to, PhaseTransitionKind kind, TimeSpan propagation, IReadOnlyList<string> notes)
+    private StepReport Report(MigrationPhase phase, TrafficStats stats, long outOfBand, MigrationPhase to, PhaseTransitionKind kind, TimeSpan propagation, IReadOnlyList<string> notes)
     {
-        PrintStretch(phase, stats, notes[0]);
+        PrintStretch(phase, stats, outOfBand, notes[0]);
         foreach (var note in notes.Skip(1))
         {
-            _out.WriteLine($"{"",70}{note}");
+            _out.WriteLine($"{"",78}{note}");
         }
 
-        return new StepReport(phase, to, kind, stats, propagation, notes);
+        return new StepReport(phase, to, kind, stats, outOfBand, propagation, notes);
     }
 
-    private void PrintStretch(MigrationPhase phase, TrafficStats stats, string next) =>
+    private void PrintStretch(MigrationPhase phase, TrafficStats stats, long outOfBand, string next) =>
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{phase,-18} {stats.Operations,7} {stats.Operations / Math.Max(stats.Elapsed.TotalSeconds, 0.001),7:0} {stats.LatencyMs(0.5),7:0.0} {stats.LatencyMs(0.99),7:0.0} {stats.Failures,6} {stats.StaleReads,5}   {next}"));
+            $"{phase,-18} {stats.Operations,7} {stats.Operations / Math.Max(stats.Elapsed.TotalSeconds, 0.001),7:0} {stats.LatencyMs(0.5),7:0.0} {stats.LatencyMs(0.99),7:0.0} {stats.Failures,6} {stats.StaleReads,5} {outOfBand,5}   {next}"));
 
-    private void PrintSummary(SampleReport report)
+    private void PrintSummary(SampleReport report, long deadlocks)
     {
         _out.WriteLine();
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Operations: {report.Operations}, failed: {report.Failures}, stale reads: {report.StaleReads}."));
@@ -343,7 +432,19 @@ public sealed class SampleMigration
         }
 
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Acknowledged writes checked in the old store after the round trip: {report.CheckedKeys} keys, {report.LostWrites.Count} lost; placements not recorded exactly once in order_events: {report.PlacementsNotOnce.Count}."));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Back-office job (plain SQL beside the application): {report.OutOfBandWrites} changes ({deadlocks} deadlock victims retried), {report.OutOfBandNotArrived.Count} missing from the new store after the catch-up."));
+        foreach (var missing in report.OutOfBandNotArrived)
+        {
+            _out.WriteLine($"  missing: {missing}");
+        }
+
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores compared on the way back in DualWriteReadOld: {report.RoundTrip.Compared} keys, {report.RoundTrip.DifferingCount} differences."));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At the end, stores compared record by record: {report.EndComparison.Compared} keys, {report.EndComparison.DifferingCount} differences{(report.EndComparison.Agree ? "" : ", e.g. " + string.Join(", ", report.EndComparison.Differing.Take(5)))}."));
+        foreach (var table in report.Tables)
+        {
+            _out.WriteLine($"At the end, the backfill's row-by-row comparison: {table}.");
+        }
+
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Repair log: {report.PendingRepairs} entries pending. Phase audit: {report.AuditEntries} entries (`dualwrite phase history --entity {Entity} --database {_options.OldDatabase}`)."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(report.Succeeded ? "OK" : "FAILED")}: five phases and back in {report.Elapsed.TotalSeconds:0.0} s."));
     }

@@ -1,10 +1,18 @@
+using DualWrite.Backfill.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Samples.Orders.Domain;
 
 namespace DualWrite.Samples.Orders.Migration;
 
 /// <summary>One move of the run: the traffic in the phase it left, the move, and what was done around it.</summary>
-public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTransitionKind Kind, TrafficStats Traffic, TimeSpan Propagation, IReadOnlyList<string> Notes);
+/// <param name="From">The phase the stretch ran in.</param>
+/// <param name="To">Where the move went.</param>
+/// <param name="Kind">Advance or step back.</param>
+/// <param name="Traffic">The application's traffic in <paramref name="From"/>.</param>
+/// <param name="OutOfBandWrites">The back-office job's plain-SQL changes in <paramref name="From"/>.</param>
+/// <param name="Propagation">How long the application took to see the move.</param>
+/// <param name="Notes">What was done and found around the move.</param>
+public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTransitionKind Kind, TrafficStats Traffic, long OutOfBandWrites, TimeSpan Propagation, IReadOnlyList<string> Notes);
 
 /// <summary>What the run did and found.</summary>
 /// <param name="Steps">Every move, in order.</param>
@@ -13,6 +21,10 @@ public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTra
 /// <param name="LostWrites">Keys whose last acknowledged write the old store does not hold.</param>
 /// <param name="PlacementsNotOnce">Keys whose placement is not in the application's <c>order_events</c> exactly once.</param>
 /// <param name="RoundTrip">The comparison of both stores on the way back, in DualWriteReadOld.</param>
+/// <param name="EndComparison">The comparison of both stores at the end, with nothing in flight.</param>
+/// <param name="Tables">The backfill's row-by-row comparison of the table at the end.</param>
+/// <param name="OutOfBandWrites">Changes the back-office job made with plain SQL over the whole run.</param>
+/// <param name="OutOfBandNotArrived">Checks that found the job's last change missing from the new store after the catch-up.</param>
 /// <param name="PendingRepairs">Repair-log entries still pending at the end.</param>
 /// <param name="AuditEntries">Rows in the phase audit trail.</param>
 /// <param name="Elapsed">The whole run.</param>
@@ -23,6 +35,10 @@ public sealed record SampleReport(
     IReadOnlyList<OrderKey> LostWrites,
     IReadOnlyList<OrderKey> PlacementsNotOnce,
     ComparisonResult<OrderKey> RoundTrip,
+    ComparisonResult<OrderKey> EndComparison,
+    IReadOnlyList<ComparisonReport> Tables,
+    long OutOfBandWrites,
+    IReadOnlyList<string> OutOfBandNotArrived,
     int PendingRepairs,
     int AuditEntries,
     TimeSpan Elapsed)
@@ -41,6 +57,10 @@ public sealed record SampleReport(
     /// <summary>The first problem of each stretch that had one.</summary>
     public IEnumerable<string> Problems => Stretches.Select(s => s.FirstProblem).OfType<string>();
 
-    /// <summary>No failure, no stale read, no lost write, every placement recorded once, no difference, nothing left to repair.</summary>
-    public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && PlacementsNotOnce.Count == 0 && RoundTrip.Agree && PendingRepairs == 0;
+    /// <summary>
+    /// No failure, no stale read, no lost write, every placement recorded once, every plain-SQL change arrived, no
+    /// difference on the way back or at the end (record by record and row by row), nothing left to repair.
+    /// </summary>
+    public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && PlacementsNotOnce.Count == 0 && OutOfBandNotArrived.Count == 0
+        && RoundTrip.Agree && EndComparison.Agree && Tables.Count > 0 && Tables.All(t => t.Equal) && PendingRepairs == 0;
 }

@@ -15,14 +15,18 @@ public sealed record ComparisonResult<TKey>(long Compared, IReadOnlyList<TKey> D
 /// <summary>
 /// Compares two stores key by key with one merged ordered scan of each (a simple stand-in for the reconciler):
 /// two records agree when both are absent or tombstones, or both are live with the same version and equal values.
-/// Keys that differ are read again after a delay before they count, so writes in flight between the two stores
-/// are not reported.
+/// Keys that differ are read again once <paramref name="settle"/> has let the writes in flight land (the catch-up
+/// applied what the source has logged, the decorator's secondary writes done), so those are not reported.
 /// </summary>
+/// <param name="left">One store.</param>
+/// <param name="right">The other store.</param>
+/// <param name="valueComparer">Compares live records' values.</param>
+/// <param name="settle">Waits until the writes in flight when it is called have reached both stores.</param>
 public sealed class StoreComparison<TKey, TValue>(
     IVersionedStore<TKey, TValue> left,
     IVersionedStore<TKey, TValue> right,
     IEqualityComparer<TValue> valueComparer,
-    TimeSpan recheckDelay)
+    Func<CancellationToken, Task> settle)
     where TKey : notnull
 {
     /// <summary>How many differing keys a result lists.</summary>
@@ -71,7 +75,7 @@ public sealed class StoreComparison<TKey, TValue>(
             return new ComparisonResult<TKey>(compared, [], 0);
         }
 
-        await Task.Delay(recheckDelay, cancellationToken).ConfigureAwait(false);
+        await settle(cancellationToken).ConfigureAwait(false);
         var differing = new List<TKey>();
         foreach (var key in suspects)
         {

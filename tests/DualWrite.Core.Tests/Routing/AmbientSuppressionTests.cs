@@ -92,6 +92,9 @@ public sealed class AmbientSuppressionTests
         public ValueTask<bool> HasPendingAsync(string entity, long key, StoreRole target, CancellationToken cancellationToken) =>
             inner.HasPendingAsync(entity, key, target, cancellationToken);
 
+        public ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken) =>
+            inner.HasPendingTowardAsync(entity, target, cancellationToken);
+
         public ValueTask CompleteAsync(RepairEntry<long> entry, CancellationToken cancellationToken) =>
             inner.CompleteAsync(entry, cancellationToken);
     }

@@ -24,6 +24,31 @@ public sealed class QueryRouterTests
         router.Choose("orders", "mysql", "postgres").Should().Be(expected == StoreRole.Old ? "mysql" : "postgres");
     }
 
+    [Theory]
+    [InlineData(MigrationPhase.DualWriteReadOld, StoreRole.Old, false, StoreRole.New)]
+    [InlineData(MigrationPhase.DualWriteReadOld, StoreRole.Old, true, StoreRole.Old)]
+    [InlineData(MigrationPhase.OldOnly, StoreRole.Old, false, StoreRole.New)]
+    [InlineData(MigrationPhase.DualWriteReadNew, StoreRole.Old, false, StoreRole.New)]
+    [InlineData(MigrationPhase.DualWriteReadNew, StoreRole.New, false, StoreRole.Old)]
+    public async Task ReadsFromAsync_AvoidsAStoreThatIsBehind_WhenTheOtherIsNot(MigrationPhase phase, StoreRole behind, bool otherBehindToo, StoreRole expected)
+    {
+        var phases = new InMemoryPhaseSource();
+        phases.SetPhase("orders", phase);
+        var log = new InMemoryRepairLog<long>();
+        var router = new QueryRouter(phases);
+        router.Watch("orders", log);
+        (await router.ReadsFromAsync("orders", CancellationToken.None)).Should().Be(phase.Routing().Reads, "nothing is pending");
+
+        await log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), "orders", 1, behind, 5, "fed", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        if (otherBehindToo)
+        {
+            await log.AppendAsync(new RepairEntry<long>(Guid.NewGuid(), "orders", 2, behind.Other(), 6, "failed", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        }
+
+        (await router.ReadsFromAsync("orders", CancellationToken.None)).Should().Be(expected);
+        router.ReadsFrom("orders").Should().Be(phase.Routing().Reads, "the phase alone still answers the synchronous question");
+    }
+
     [Fact]
     public void AFlip_ChangesTheNextAnswer()
     {

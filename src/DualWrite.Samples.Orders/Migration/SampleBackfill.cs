@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using DualWrite.Backfill.Engine;
+using DualWrite.Backfill.Gates;
+using DualWrite.Backfill.Plans;
+using DualWrite.Core.Phases;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Stores;
+using DualWrite.Samples.Orders.Data;
+using MySqlConnector;
+using Npgsql;
+
+namespace DualWrite.Samples.Orders.Migration;
+
+/// <summary>
+/// The orders table's backfill, as <c>dualwrite backfill run --plan migration-plans/orders.yaml</c> runs it: the same
+/// plan (built here for the run's database and schema), validated against the source, a snapshot import into
+/// PostgreSQL and then the binlog catch-up, which keeps running as the backstop through every later phase (it carries
+/// the writes that bypass the application) until <see cref="StopAsync"/>.
+/// </summary>
+public sealed class SampleBackfill
+{
+    private readonly string _sourceConnectionString;
+    private readonly BackfillRunner _runner;
+    private readonly CancellationTokenSource _stop = new();
+    private Task<BackfillReport>? _running;
+
+    private SampleBackfill(ValidatedPlan plan, string sourceConnectionString, NpgsqlDataSource target)
+    {
+        Plan = plan;
+        _sourceConnectionString = sourceConnectionString;
+        _runner = BackfillRunner.Create(plan, sourceConnectionString, target, TextWriter.Null);
+    }
+
+    /// <summary>The validated plan.</summary>
+    public ValidatedPlan Plan { get; }
+
+    /// <summary>The run's progress: rows copied, changes applied, lag, position.</summary>
+    public BackfillProgress Progress => _runner.Progress;
+
+    /// <summary>The plan for <c>orders</c> from <paramref name="database"/> into <paramref name="schema"/>, validated against the source.</summary>
+    /// <exception cref="PlanException">The table does not fit the plan.</exception>
+    public static async Task<SampleBackfill> CreateAsync(string sourceConnectionString, string database, NpgsqlDataSource target, string schema, CancellationToken cancellationToken)
+    {
+        var location = new PlanLocation("sample-orders (in code)", 0, 0);
+        var plan = new MigrationPlan(
+            "sample-orders",
+            location.File,
+            new ConnectionPlan(null, null, null, null, database, null, null, location),
+            new ConnectionPlan(null, null, null, null, null, schema, null, location),
+            [new EntityPlan(OrderTable.Entity, OrderTable.Name, PgOrderTable.Name, ["customer_id", "order_no"], MySqlVersioning.DefaultVersionColumn, null, [], null, location)],
+            new BackfillSettings(ChunkSize: 2000, Parallelism: 2),
+            new CdcSettings(BatchSize: 1000, LagBound: TimeSpan.FromSeconds(1)),
+            DdlPolicy.Stop,
+            []);
+        var source = new MySqlConnectionStringBuilder(sourceConnectionString) { Database = database }.ConnectionString;
+        var connection = new MySqlConnection(source);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var validated = await PlanValidator.ValidateAsync(plan, connection, cancellationToken).ConfigureAwait(false);
+            return new SampleBackfill(validated, source, target);
+        }
+    }
+
+    /// <summary>The gates every forward move of the plan's entities passes (the version order, at least).</summary>
+    public IReadOnlyList<IPhaseGate> Gates(MySqlDataSource source) => PlanGates.For(Plan, source);
+
+    /// <summary>Starts the snapshot and then the catch-up, and returns once the catch-up is caught up, with what it did.</summary>
+    /// <exception cref="SampleMigrationException">The backfill stopped before it was caught up.</exception>
+    public async Task<string> StartAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        _running = _runner.RunAsync(
+            new BackfillOptions { Resnapshot = true, CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero },
+            _stop.Token);
+        await UntilAsync(() => Progress.CaughtUp, "to be caught up", cancellationToken).ConfigureAwait(false);
+        var rows = Progress.Tables.Values.Sum(t => t.Rows);
+        var seconds = Progress.Tables.Values.Max(t => t.Elapsed.TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"backfill: {rows} rows imported in {seconds:0.00} s ({rows / Math.Max(seconds, 0.001):0} rows/s), catch-up caught up after {watch.Elapsed.TotalSeconds:0.00} s ({Progress.ChangesApplied} changes)");
+    }
+
+    /// <summary>Waits until the catch-up has applied everything the source has logged so far; returns how long that took.</summary>
+    public async Task<TimeSpan> DrainAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var head = await new BinlogReader(_sourceConnectionString).GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
+        await UntilAsync(() => Progress.AppliedPosition >= head, $"to apply the binlog up to {head}", cancellationToken).ConfigureAwait(false);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Compares the table row by row, source against target (best after <see cref="DrainAsync"/> with the writers stopped).</summary>
+    public Task<IReadOnlyList<ComparisonReport>> CompareAsync(CancellationToken cancellationToken) => _runner.CompareAsync(cancellationToken);
+
+    /// <summary>Stops the catch-up.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            try
+            {
+                await _running.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped as asked.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task UntilAsync(Func<bool> done, string what, CancellationToken cancellationToken)
+    {
+        while (!done())
+        {
+            if (_running is { IsCompleted: true } running)
+            {
+                var why = running.IsFaulted ? running.Exception!.GetBaseException().Message : "it ended";
+                var message = $"The backfill stopped before it came {what}: {why}";
+                throw running.Exception?.GetBaseException() is { } cause ? new SampleMigrationException(message, cause) : new SampleMigrationException(message);
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
