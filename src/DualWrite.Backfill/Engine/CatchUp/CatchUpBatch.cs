@@ -11,6 +11,7 @@ internal sealed class CatchUpBatch
     /// <summary>An idle tick: nothing arrived while the batcher waited.</summary>
     public static readonly CatchUpBatch None = new([], 0);
 
+    /// <summary>Creates a batch of <paramref name="transactions"/>, holding <paramref name="changes"/> row changes in all.</summary>
     public CatchUpBatch(IReadOnlyList<BinlogTransaction> transactions, int changes)
     {
         Transactions = transactions;
