@@ -10,7 +10,9 @@ namespace DualWrite.MySql.Replication;
 /// Follows a MySQL/MariaDB binlog as a replica and delivers committed transactions. The reader tracks
 /// what it delivered (<see cref="ReceivedPosition"/>); the consumer reports what it applied with
 /// <see cref="AcknowledgeAsync"/>, and only that is checkpointed. After a restart from the checkpoint
-/// every change after it is delivered again at least once, with positions that identify duplicates.
+/// every change after it is delivered again at least once, with positions that identify duplicates. The positions
+/// may be read, and <see cref="AcknowledgeAsync"/> called, from another thread than the one reading (one
+/// acknowledgement at a time).
 /// </summary>
 /// <remarks>
 /// The replication stream is this library's own protocol code; the start-up checks and position queries run on
@@ -21,6 +23,9 @@ public sealed partial class BinlogReader
     private readonly ReplicationSettings _settings;
     private readonly BinlogReaderOptions _options;
     private readonly Func<CancellationToken, ValueTask<MySqlConnection>> _openQueryConnection;
+    private readonly Lock _positions = new();
+    private BinlogPosition? _received;
+    private BinlogPosition? _acknowledged;
     private BinlogStream? _stream;
     private DateTimeOffset? _lastEventTime;
     private BinlogPosition? _sourceHead;
@@ -57,10 +62,44 @@ public sealed partial class BinlogReader
     }
 
     /// <summary>The position after the last transaction delivered to the consumer.</summary>
-    public BinlogPosition? ReceivedPosition { get; private set; }
+    public BinlogPosition? ReceivedPosition
+    {
+        get
+        {
+            lock (_positions)
+            {
+                return _received;
+            }
+        }
+
+        private set
+        {
+            lock (_positions)
+            {
+                _received = value;
+            }
+        }
+    }
 
     /// <summary>The position after the last transaction the consumer acknowledged as applied.</summary>
-    public BinlogPosition? AcknowledgedPosition { get; private set; }
+    public BinlogPosition? AcknowledgedPosition
+    {
+        get
+        {
+            lock (_positions)
+            {
+                return _acknowledged;
+            }
+        }
+
+        private set
+        {
+            lock (_positions)
+            {
+                _acknowledged = value;
+            }
+        }
+    }
 
     /// <summary>The source time of the latest event or heartbeat received, for measuring lag.</summary>
     public DateTimeOffset? LastEventTime => _stream?.LastEventTime ?? _lastEventTime;
@@ -74,15 +113,21 @@ public sealed partial class BinlogReader
     /// <summary>Records that everything up to <paramref name="position"/> is applied, and saves it to the checkpoint store.</summary>
     public async ValueTask AcknowledgeAsync(BinlogPosition position, CancellationToken cancellationToken = default)
     {
-        if (AcknowledgedPosition is { } previous && position < previous)
+        BinlogPosition? acknowledged, delivered;
+        lock (_positions)
+        {
+            (acknowledged, delivered) = (_acknowledged, _received);
+        }
+
+        if (acknowledged is { } previous && position < previous)
         {
             throw new ArgumentException($"Acknowledged positions must not go backwards: {position} is before {previous}.", nameof(position));
         }
 
-        if (ReceivedPosition is not { } received || position > received)
+        if (delivered is not { } received || position > received)
         {
             throw new ArgumentException(
-                $"Cannot acknowledge {position}: the reader has delivered {(ReceivedPosition is { } r ? "only up to " + r : "nothing yet")}.", nameof(position));
+                $"Cannot acknowledge {position}: the reader has delivered {(delivered is { } r ? "only up to " + r : "nothing yet")}.", nameof(position));
         }
 
         if (_options.CheckpointStore is { } store)

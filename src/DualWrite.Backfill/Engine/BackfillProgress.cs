@@ -19,7 +19,10 @@ public sealed class BackfillProgress
     /// <summary>Row changes applied by the catch-up.</summary>
     public long ChangesApplied => Interlocked.Read(ref _changes);
 
-    /// <summary>The latest catch-up lag: how long the oldest change not yet applied has been waiting (zero when none waits).</summary>
+    /// <summary>
+    /// The latest catch-up lag: how long ago the source was last seen at a binlog position (SHOW MASTER STATUS) that the
+    /// reader has since received and the target applied; every change committed before then is in the target.
+    /// </summary>
     public TimeSpan Lag { get; internal set; }
 
     /// <summary>Whether the catch-up has kept its lag under the plan's bound long enough to call the target caught up.</summary>
@@ -28,7 +31,7 @@ public sealed class BackfillProgress
     /// <summary>The last binlog position applied, as text.</summary>
     public string? Position => AppliedPosition?.ToString();
 
-    /// <summary>The last binlog position applied.</summary>
+    /// <summary>The binlog position up to which everything is applied: the reader's acknowledged position (the start, until the first batch).</summary>
     public DualWrite.MySql.Replication.BinlogPosition? AppliedPosition { get; internal set; }
 
     /// <summary>Lag of every applied batch, in milliseconds, for percentiles.</summary>

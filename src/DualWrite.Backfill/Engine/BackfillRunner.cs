@@ -40,8 +40,9 @@ public sealed class BackfillRunner
     private readonly NpgsqlDataSource _target;
     private readonly TextWriter _log;
     private readonly string _controlSchema;
+    private readonly TimeProvider _time;
 
-    internal BackfillRunner(MigrationPlan plan, IReadOnlyList<TableSpec> tables, string sourceConnectionString, NpgsqlDataSource target, TextWriter log)
+    internal BackfillRunner(MigrationPlan plan, IReadOnlyList<TableSpec> tables, string sourceConnectionString, NpgsqlDataSource target, TextWriter log, TimeProvider? time = null)
     {
         _plan = plan;
         _tables = tables;
@@ -49,6 +50,7 @@ public sealed class BackfillRunner
         _target = target;
         _log = log;
         _controlSchema = plan.Target.Schema ?? "public";
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Creates the run for a plan validated against its source.</summary>
@@ -165,13 +167,13 @@ public sealed class BackfillRunner
 
         if (options.CatchUp is { } stop)
         {
-            var from = catchUpFrom ?? await new BinlogReader(_sourceConnectionString).GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
+            var catchUp = new CatchUp(_plan, _tables, source, _target, checkpoints, Progress, _log, _time);
+            var from = catchUpFrom ?? await catchUp.Reader.GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
             using var printing = new CancellationTokenSource();
             var printer = PrintProgressAsync(options.ProgressInterval, printing.Token);
             try
             {
-                await new CatchUp(_plan, _tables, _sourceConnectionString, source, _target, checkpoints, Progress, _log)
-                    .RunAsync(from, stop, cancellationToken).ConfigureAwait(false);
+                await catchUp.RunAsync(from, stop, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
