@@ -1,4 +1,4 @@
-using DualWrite.Core.Stores;
+using DualWrite.Core.Relational;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;

@@ -39,11 +39,11 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
     {
         var lower = range.HasLower ? _mapping.KeyValues(range.Lower!) : null;
         var upper = range.HasUpper ? _mapping.KeyValues(range.Upper!) : null;
-        var lowerComparison = ">=";
+        var lowerInclusive = true;
         while (true)
         {
             var batch = new SqlBatch();
-            void Where(SqlBatch b) => RangeCondition(b, lower, lowerComparison, upper);
+            void Where(SqlBatch b) => _sql.KeyRange(b, lower, lowerInclusive, upper);
             batch.Append("(");
             AppendRecordSelect(batch, _sql.Live, tombstone: false, Where, batchSize);
             batch.Append(") UNION ALL (");
@@ -65,7 +65,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
             }
 
             lower = _mapping.KeyValues(merged[^1].Key);
-            lowerComparison = ">";
+            lowerInclusive = false;
         }
     }
 
@@ -100,25 +100,6 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         }
 
         return first.IsTombstone ? first : second;
-    }
-
-    private void RangeCondition(SqlBatch batch, object?[]? lower, string lowerComparison, object?[]? upper)
-    {
-        if (lower is null && upper is null)
-        {
-            batch.Append("TRUE");
-            return;
-        }
-
-        if (lower is not null)
-        {
-            _sql.KeyCompare(batch, lowerComparison, lower);
-        }
-
-        if (upper is not null)
-        {
-            _sql.KeyCompare(batch.Append(lower is null ? "" : " AND "), "<", upper);
-        }
     }
 
     /// <summary>
@@ -156,14 +137,9 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                     await using (reader.ConfigureAwait(false))
                     {
                         var rows = new List<VersionedRecord<TKey, TValue>>();
-                        var versionOrdinal = _sql.Keys.Length;
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            var key = _mapping.Key.Read(reader, 0);
-                            var version = reader.GetInt64(versionOrdinal);
-                            rows.Add(reader.GetInt32(versionOrdinal + 1) == 1
-                                ? VersionedRecord<TKey, TValue>.Tombstone(key, version)
-                                : new VersionedRecord<TKey, TValue>(key, version, _mapping.Value.Read(reader, versionOrdinal + 2)));
+                            rows.Add(_mapping.ReadRecord(reader));
                         }
 
                         return rows;

@@ -41,7 +41,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue> : IOutboxStore<TKe
         _dataSource = dataSource;
         _mapping = mapping;
         _repairLog = repairLog;
-        _sql = new StoreSql(mapping.Database, mapping.Table, mapping.TombstoneTable, mapping.Key.Columns, mapping.Value.Columns, mapping.VersionColumn);
+        _sql = new StoreSql(mapping.Definition);
     }
 
     /// <inheritdoc />

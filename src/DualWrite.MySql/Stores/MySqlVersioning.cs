@@ -1,3 +1,4 @@
+using DualWrite.Core.Relational;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
@@ -11,10 +12,10 @@ namespace DualWrite.MySql.Stores;
 public static class MySqlVersioning
 {
     /// <summary>The version column's name unless one is given.</summary>
-    public const string DefaultVersionColumn = "_dw_version";
+    public const string DefaultVersionColumn = TableDefinition.DefaultVersionColumn;
 
     /// <summary>What the tombstone table's name adds to the table's name.</summary>
-    public const string TombstoneSuffix = "__dw_tombstones";
+    public const string TombstoneSuffix = TableDefinition.TombstoneSuffix;
 
     /// <summary>
     /// What <paramref name="table"/> lacks for the version order, one sentence each; empty when it has everything.

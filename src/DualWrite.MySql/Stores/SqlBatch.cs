@@ -33,11 +33,16 @@ internal sealed class SqlBatch
         return this;
     }
 
-    public SqlBatch Value(object? value)
+    public SqlBatch Value(object? value) => Append(Bind(value));
+
+    /// <summary>
+    /// Adds a parameter and returns its placeholder, <c>?</c>, for text appended next: positional parameters must
+    /// appear in the order they were bound.
+    /// </summary>
+    public string Bind(object? value)
     {
-        _text.Append('?');
         _values.Add(value);
-        return this;
+        return "?";
     }
 
     /// <summary>Appends <c>?, ?, …</c> for <paramref name="values"/>.</summary>

@@ -1,20 +1,25 @@
+using DualWrite.Core.Relational;
+
 namespace DualWrite.MySql.Stores;
 
 /// <summary>
-/// The SQL a <see cref="MySqlVersionedStore{TKey, TValue}"/> sends, built from its mapping: every identifier quoted
-/// once here, every value bound as a parameter.
+/// The SQL a <see cref="MySqlVersionedStore{TKey, TValue}"/> sends, built from its mapping's table definition: every
+/// identifier quoted once here, every value bound as a parameter.
 /// </summary>
 internal sealed class StoreSql
 {
-    public StoreSql(string? database, string table, string tombstoneTable, IReadOnlyList<string> keyColumns, IReadOnlyList<string> valueColumns, string versionColumn)
+    private readonly KeyRangeSql _keyRange;
+
+    public StoreSql(TableDefinition table)
     {
-        Live = MySqlNames.Qualify(database, table);
-        Tombstones = MySqlNames.Qualify(database, tombstoneTable);
-        Keys = [.. keyColumns.Select(MySqlNames.Quote)];
-        ValueColumns = [.. valueColumns.Select(MySqlNames.Quote)];
-        Version = MySqlNames.Quote(versionColumn);
+        Live = table.QuotedTable;
+        Tombstones = table.QuotedTombstoneTable;
+        Keys = [.. table.KeyColumns.Select(MySqlNames.Quote)];
+        ValueColumns = [.. table.ValueColumns.Select(MySqlNames.Quote)];
+        Version = MySqlNames.Quote(table.VersionColumn);
         KeyList = string.Join(", ", Keys);
         KeyOrder = string.Join(", ", Enumerable.Range(1, Keys.Length));
+        _keyRange = table.KeyRange;
     }
 
     /// <summary>The application's table, qualified and quoted.</summary>
@@ -77,21 +82,12 @@ internal sealed class StoreSql
     }
 
     /// <summary>
-    /// A row-value comparison of the key columns with <paramref name="key"/>: <c>(`a`, `b`) &gt; (?, ?)</c>. For a
-    /// composite key the leading column is also bounded on its own, because MariaDB does not turn a row comparison
-    /// into an index range and would otherwise scan the index from its start on every batch.
+    /// The key range <c>lower ≤ key &lt; upper</c> (<c>lower &lt; key</c> when not <paramref name="lowerInclusive"/>), each
+    /// bound a row-value comparison with the leading key column also bounded on its own (<see cref="MySqlDialect"/>);
+    /// <c>TRUE</c> without bounds.
     /// </summary>
-    public SqlBatch KeyCompare(SqlBatch batch, string comparison, object?[] key)
-    {
-        if (Keys.Length == 1)
-        {
-            return batch.Append(Keys[0]).Append(' ' + comparison + ' ').Value(key[0]);
-        }
-
-        var leading = comparison[0] == '>' ? ">=" : "<=";
-        return batch.Append(Keys[0]).Append(' ' + leading + ' ').Value(key[0])
-            .Append(" AND (").Append(KeyList).Append(") " + comparison + " (").Values(key).Append(")");
-    }
+    public SqlBatch KeyRange(SqlBatch batch, object?[]? lower, bool lowerInclusive, object?[]? upper) =>
+        batch.Append(_keyRange.Condition(lower, lowerInclusive, upper, (_, value) => batch.Bind(value)));
 
     /// <summary>Locking reads of the stored versions: two result sets (key columns, version), live rows then tombstones.</summary>
     public SqlBatch LockVersions(SqlBatch batch, IReadOnlyList<object?[]> keys)

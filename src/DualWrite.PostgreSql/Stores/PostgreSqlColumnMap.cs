@@ -1,4 +1,4 @@
-using DualWrite.Core.Stores;
+using DualWrite.Core.Relational;
 
 namespace DualWrite.PostgreSql.Stores;
 

@@ -1,3 +1,4 @@
+using DualWrite.Core.Relational;
 using DualWrite.PostgreSql.Tables;
 
 namespace DualWrite.PostgreSql.Stores;
@@ -5,18 +6,19 @@ namespace DualWrite.PostgreSql.Stores;
 /// <summary>
 /// Which table a <see cref="PostgreSqlVersionedStore{TKey, TValue}"/> keeps its rows in and how keys and values map
 /// to its columns: key columns (a primary key or unique index), value columns, and a <c>bigint</c> version column.
-/// Deletes leave their tombstones in a side table, <see cref="TombstoneTable"/>, in the same schema.
+/// Deletes leave their tombstones in a side table, <see cref="TableMapping{TKey, TValue, TReader}.TombstoneTable"/>,
+/// in the same schema. Names follow <see cref="PostgreSqlDialect"/>'s rules.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The row payload.</typeparam>
-public sealed class PostgreSqlTableMapping<TKey, TValue>
+public sealed class PostgreSqlTableMapping<TKey, TValue> : TableMapping<TKey, TValue, NpgsqlDataReader>
     where TKey : notnull
 {
     /// <summary>The version column's name unless one is given.</summary>
-    public const string DefaultVersionColumn = VersionedTable.DefaultVersionColumn;
+    public const string DefaultVersionColumn = TableDefinition.DefaultVersionColumn;
 
     /// <summary>What the tombstone table's name adds to the table's name.</summary>
-    public const string TombstoneSuffix = VersionedTable.TombstoneSuffix;
+    public const string TombstoneSuffix = TableDefinition.TombstoneSuffix;
 
     /// <summary>Creates and validates a mapping.</summary>
     /// <param name="table">The table, spelled as the server stores it (names are quoted, so case matters).</param>
@@ -37,32 +39,12 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
         IComparer<TKey> keyComparer,
         string? schema = null,
         string versionColumn = DefaultVersionColumn)
+        : base(PostgreSqlDialect.Instance, table, key, value, keyComparer, schema, versionColumn)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(keyComparer);
-
-        // The versioned table checks every name once, for the store and the backfill alike.
-        Versioned = new VersionedTable(schema, table, [.. key.Columns.Concat(value.Columns).Select(c => new VersionedColumn(c))], [.. Enumerable.Range(0, key.Columns.Count)], versionColumn);
-        Table = table;
-        Schema = schema;
         Key = key;
         Value = value;
-        KeyComparer = keyComparer;
-        VersionColumn = versionColumn;
+        Versioned = new VersionedTable(Definition);
     }
-
-    /// <summary>The table's schema, or <see langword="null"/> when the search path finds the table.</summary>
-    public string? Schema { get; }
-
-    /// <summary>The table.</summary>
-    public string Table { get; }
-
-    /// <summary>The table as every writer writes it.</summary>
-    internal VersionedTable Versioned { get; }
-
-    /// <summary>The side table holding tombstones: <see cref="Table"/> followed by <see cref="TombstoneSuffix"/>.</summary>
-    public string TombstoneTable => Table + TombstoneSuffix;
 
     /// <summary>The key columns and their conversions.</summary>
     public PostgreSqlColumnMap<TKey> Key { get; }
@@ -70,18 +52,9 @@ public sealed class PostgreSqlTableMapping<TKey, TValue>
     /// <summary>The value columns and their conversions.</summary>
     public PostgreSqlColumnMap<TValue> Value { get; }
 
-    /// <summary>The key order, matching the server's order of the key columns.</summary>
-    public IComparer<TKey> KeyComparer { get; }
+    /// <summary>The table's schema, or <see langword="null"/> when the search path finds the table.</summary>
+    public string? Schema => Definition.Container;
 
-    /// <summary>The <c>bigint</c> column holding each row's version.</summary>
-    public string VersionColumn { get; }
-
-    /// <summary>The table as messages name it: <c>schema.table</c>, or the table alone when the search path finds it.</summary>
-    public override string ToString() => PgNames.Display(Schema, Table);
-
-    /// <summary>The key's column values, checked: one per key column and none of them NULL.</summary>
-    internal object?[] KeyValues(TKey key) => Key.CheckedColumns(key, isKey: true, ToString(), nameof(key));
-
-    /// <summary>The value's column values, checked to be one per value column.</summary>
-    internal object?[] ValueValues(TValue value) => Value.CheckedColumns(value, isKey: false, ToString(), nameof(value));
+    /// <summary>The table as every writer writes it.</summary>
+    internal VersionedTable Versioned { get; }
 }

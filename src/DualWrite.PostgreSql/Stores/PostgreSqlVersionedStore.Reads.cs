@@ -25,7 +25,7 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
                 var statement = new PgStatement();
                 var where = sql.KeyEquals(statement.BindAll(keyValues, sql.KeyTypes));
                 statement.Append($"({sql.SelectRecords(false)} WHERE {where}) UNION ALL ({sql.SelectRecords(true)} WHERE {where}) ORDER BY _ver DESC, _tomb DESC LIMIT 1");
-                return ReadRecordsAsync(connection, statement, sql.Keys.Length, ct);
+                return ReadRecordsAsync(connection, statement, ct);
             },
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
@@ -49,13 +49,13 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
     {
         var lower = range.HasLower ? _mapping.KeyValues(range.Lower!) : null;
         var upper = range.HasUpper ? _mapping.KeyValues(range.Upper!) : null;
-        var lowerComparison = ">=";
+        var lowerInclusive = true;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (from, comparison) = (lower, lowerComparison);
+            var (from, inclusive) = (lower, lowerInclusive);
             var rows = await RunAsync(
-                (connection, sql, ct) => ReadRecordsAsync(connection, ScanStatement(sql, from, comparison, upper, batchSize), sql.Keys.Length, ct),
+                (connection, sql, ct) => ReadRecordsAsync(connection, ScanStatement(sql, from, inclusive, upper, batchSize), ct),
                 cancellationToken).ConfigureAwait(false);
             foreach (var record in rows)
             {
@@ -69,25 +69,14 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
             }
 
             lower = _mapping.KeyValues(rows[^1].Key);
-            lowerComparison = ">";
+            lowerInclusive = false;
         }
     }
 
-    private static PgStatement ScanStatement(TableSql sql, object?[]? lower, string lowerComparison, object?[]? upper, int batchSize)
+    private static PgStatement ScanStatement(TableSql sql, object?[]? lower, bool lowerInclusive, object?[]? upper, int batchSize)
     {
         var statement = new PgStatement();
-        var conditions = new List<string>();
-        if (lower is not null)
-        {
-            conditions.Add(sql.KeyCompare(lowerComparison, statement.BindAll(lower, sql.KeyTypes)));
-        }
-
-        if (upper is not null)
-        {
-            conditions.Add(sql.KeyCompare("<", statement.BindAll(upper, sql.KeyTypes)));
-        }
-
-        var where = conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions);
+        var where = sql.KeyRange(statement, lower, lowerInclusive, upper);
         var limit = batchSize.ToString(CultureInfo.InvariantCulture);
         var side = $"WHERE {where} ORDER BY {sql.KeyList} LIMIT {limit}";
         return statement.Append(
@@ -96,7 +85,7 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
     }
 
     /// <summary>Runs a record select (key columns, version, tombstone flag, value columns) and reads every row.</summary>
-    private async Task<List<VersionedRecord<TKey, TValue>>> ReadRecordsAsync(NpgsqlConnection connection, PgStatement statement, int keyCount, CancellationToken cancellationToken)
+    private async Task<List<VersionedRecord<TKey, TValue>>> ReadRecordsAsync(NpgsqlConnection connection, PgStatement statement, CancellationToken cancellationToken)
     {
         var command = statement.ToCommand(connection);
         await using (command.ConfigureAwait(false))
@@ -107,11 +96,7 @@ public sealed partial class PostgreSqlVersionedStore<TKey, TValue>
                 var rows = new List<VersionedRecord<TKey, TValue>>();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var key = _mapping.Key.Read(reader, 0);
-                    var version = reader.GetInt64(keyCount);
-                    rows.Add(reader.GetBoolean(keyCount + 1)
-                        ? VersionedRecord<TKey, TValue>.Tombstone(key, version)
-                        : new VersionedRecord<TKey, TValue>(key, version, _mapping.Value.Read(reader, keyCount + 2)));
+                    rows.Add(_mapping.ReadRecord(reader));
                 }
 
                 return rows;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DualWrite.Core.Relational;
 
 namespace DualWrite.PostgreSql.Tables;
 
@@ -13,8 +14,11 @@ namespace DualWrite.PostgreSql.Tables;
 /// </remarks>
 internal sealed class TableSql
 {
-    public TableSql(string schema, string table, string tombstoneTable, IReadOnlyList<ColumnShape> keys, IReadOnlyList<ColumnShape> values, string versionColumn)
+    private readonly KeyRangeSql _keyRange;
+
+    public TableSql(string schema, string table, string tombstoneTable, IReadOnlyList<ColumnShape> keys, IReadOnlyList<ColumnShape> values, string versionColumn, KeyRangeSql keyRange)
     {
+        _keyRange = keyRange;
         Live = PgNames.Qualify(schema, table);
         Tombstones = PgNames.Qualify(schema, tombstoneTable);
         Keys = [.. keys.Select(c => PgNames.Quote(c.Name))];
@@ -169,10 +173,13 @@ internal sealed class TableSql
     public string KeyEquals(string[] placeholders) =>
         string.Join(" AND ", Keys.Select((k, i) => k + " = " + placeholders[i]));
 
-    /// <summary>A row-value comparison of the key columns, <c>("a", "b") &gt; ($1::type, $2::type)</c>; an index range in PostgreSQL.</summary>
-    public string KeyCompare(string comparison, string[] placeholders) => Keys.Length == 1
-        ? $"{Keys[0]} {comparison} {placeholders[0]}"
-        : $"({KeyList}) {comparison} ({string.Join(", ", placeholders)})";
+    /// <summary>
+    /// The key range <c>lower ≤ key &lt; upper</c> (<c>lower &lt; key</c> when not <paramref name="lowerInclusive"/>) as
+    /// row-value comparisons, <c>("a", "b") &gt; ($1::type, $2::type)</c>, an index range in PostgreSQL; <c>TRUE</c>
+    /// without bounds.
+    /// </summary>
+    public string KeyRange(PgStatement statement, object?[]? lower, bool lowerInclusive, object?[]? upper) =>
+        _keyRange.Condition(lower, lowerInclusive, upper, (i, value) => statement.Bind(value, KeyTypes[i]));
 
     private string KeyMatch(string table, string source) =>
         string.Join(" AND ", Keys.Select((k, i) => $"{table}.{k} = {source}.k{Num(i)}"));

@@ -113,7 +113,7 @@ public sealed partial class VersionedTable
         }
 
         ColumnShape Shape(int i) => live.Column(Columns[i].Name)! with { TravelsAsText = Columns[i].TravelsAsText };
-        var sql = new TableSql(live.Schema, live.Name, TombstoneTable, [.. _keyIndexes.Select(Shape)], [.. _valueIndexes.Select(Shape)], VersionColumn);
+        var sql = new TableSql(live.Schema, live.Name, TombstoneTable, [.. _keyIndexes.Select(Shape)], [.. _valueIndexes.Select(Shape)], VersionColumn, Definition.KeyRange);
         Volatile.Write(ref _sql, sql);
         return sql;
     }

@@ -1,3 +1,4 @@
+using DualWrite.Core.Relational;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,10 +20,10 @@ namespace DualWrite.PostgreSql.Tables;
 public sealed partial class VersionedTable
 {
     /// <summary>The version column's name unless another is given.</summary>
-    public const string DefaultVersionColumn = "_dw_version";
+    public const string DefaultVersionColumn = TableDefinition.DefaultVersionColumn;
 
     /// <summary>Appended to the table's name for its tombstone table.</summary>
-    public const string TombstoneSuffix = "__dw_tombstones";
+    public const string TombstoneSuffix = TableDefinition.TombstoneSuffix;
 
     private readonly int[] _keyIndexes;
     private readonly int[] _valueIndexes;
@@ -38,63 +39,37 @@ public sealed partial class VersionedTable
     /// <param name="logger">Where schema changes and write retries are logged.</param>
     /// <exception cref="ArgumentException">A name is blank, too long or repeated, there is no key, or a key ordinal is out of range.</exception>
     public VersionedTable(string? schema, string table, IReadOnlyList<VersionedColumn> columns, IReadOnlyList<int> keyColumns, string versionColumn = DefaultVersionColumn, ILogger? logger = null)
+        : this(Define(schema, table, columns, keyColumns, versionColumn), columns, keyColumns, logger)
     {
-        ArgumentNullException.ThrowIfNull(columns);
-        ArgumentNullException.ThrowIfNull(keyColumns);
+    }
 
-        // The tombstone table's name must fit the limit too.
-        PgNames.RequireIdentifier(table, "table", nameof(table), PgNames.MaxIdentifierBytes - TombstoneSuffix.Length);
-        if (schema is not null)
-        {
-            PgNames.RequireIdentifier(schema, "schema", nameof(schema), PgNames.MaxIdentifierBytes);
-        }
+    /// <summary>The table of a store's mapping: its key columns, then its value columns, none travelling as text.</summary>
+    internal VersionedTable(TableDefinition definition, ILogger? logger = null)
+        : this(definition, [.. definition.KeyColumns.Concat(definition.ValueColumns).Select(c => new VersionedColumn(c))], [.. Enumerable.Range(0, definition.KeyColumns.Count)], logger)
+    {
+    }
 
-        PgNames.RequireIdentifier(versionColumn, "version column", nameof(versionColumn), PgNames.MaxIdentifierBytes);
-        if (keyColumns.Count == 0)
-        {
-            throw new ArgumentException($"The mapping of table '{table}' needs at least one key column.", nameof(keyColumns));
-        }
-
-        if (keyColumns.Any(k => k < 0 || k >= columns.Count) || keyColumns.Distinct().Count() != keyColumns.Count)
-        {
-            throw new ArgumentException($"The key ordinals of table '{table}' must name distinct mapped columns.", nameof(keyColumns));
-        }
-
-        // Quoted names are case-sensitive in PostgreSQL, so "Id" and "id" are two columns.
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < columns.Count; i++)
-        {
-            var role = keyColumns.Contains(i) ? "key" : "value";
-            PgNames.RequireIdentifier(columns[i].Name, role + " column", nameof(columns), PgNames.MaxIdentifierBytes);
-            if (!seen.TryAdd(columns[i].Name, role))
-            {
-                throw new ArgumentException($"Column '{columns[i].Name}' of table '{table}' is mapped twice (as {seen[columns[i].Name]} and as {role}).", nameof(columns));
-            }
-        }
-
-        if (seen.TryGetValue(versionColumn, out var versionRole))
-        {
-            throw new ArgumentException($"Version column '{versionColumn}' of table '{table}' is also a {versionRole} column.", nameof(versionColumn));
-        }
-
-        Schema = schema;
-        Table = table;
+    private VersionedTable(TableDefinition definition, IReadOnlyList<VersionedColumn> columns, IReadOnlyList<int> keyColumns, ILogger? logger)
+    {
+        Definition = definition;
         Columns = [.. columns];
         KeyColumns = [.. keyColumns];
-        VersionColumn = versionColumn;
         _keyIndexes = [.. keyColumns];
         _valueIndexes = [.. Enumerable.Range(0, columns.Count).Where(i => !keyColumns.Contains(i))];
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The table's names, checked against PostgreSQL's rules.</summary>
+    public TableDefinition Definition { get; }
+
     /// <summary>The schema, or null for the search path.</summary>
-    public string? Schema { get; }
+    public string? Schema => Definition.Container;
 
     /// <summary>The table's name.</summary>
-    public string Table { get; }
+    public string Table => Definition.Table;
 
     /// <summary>The tombstone table's name (in the schema the table resolves to).</summary>
-    public string TombstoneTable => Table + TombstoneSuffix;
+    public string TombstoneTable => Definition.TombstoneTable;
 
     /// <summary>The mapped columns, in the order rows carry their values.</summary>
     public IReadOnlyList<VersionedColumn> Columns { get; }
@@ -103,17 +78,31 @@ public sealed partial class VersionedTable
     public IReadOnlyList<int> KeyColumns { get; }
 
     /// <summary>The version column.</summary>
-    public string VersionColumn { get; }
+    public string VersionColumn => Definition.VersionColumn;
 
     /// <summary>The key columns' names, in key order.</summary>
-    public IEnumerable<string> KeyNames => _keyIndexes.Select(i => Columns[i].Name);
+    public IEnumerable<string> KeyNames => Definition.KeyColumns;
 
     /// <summary>How messages name the table.</summary>
-    public override string ToString() => PgNames.Display(Schema, Table);
+    public override string ToString() => Definition.ToString();
 
     /// <summary>The key values of a row's values.</summary>
     internal object?[] KeyOf(IReadOnlyList<object?> values) => [.. _keyIndexes.Select(i => values[i])];
 
     /// <summary>The non-key values of a row's values.</summary>
     internal object?[] ValuesOf(IReadOnlyList<object?> values) => [.. _valueIndexes.Select(i => values[i])];
+
+    /// <summary>Checks the key ordinals, then every name (<see cref="TableDefinition"/>).</summary>
+    private static TableDefinition Define(string? schema, string table, IReadOnlyList<VersionedColumn> columns, IReadOnlyList<int> keyColumns, string versionColumn)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(keyColumns);
+        if (keyColumns.Any(k => k < 0 || k >= columns.Count) || keyColumns.Distinct().Count() != keyColumns.Count)
+        {
+            throw new ArgumentException($"The key ordinals of table '{table}' must name distinct mapped columns.", nameof(keyColumns));
+        }
+
+        var values = Enumerable.Range(0, columns.Count).Where(i => !keyColumns.Contains(i)).Select(i => columns[i].Name);
+        return new TableDefinition(PostgreSqlDialect.Instance, schema, table, [.. keyColumns.Select(i => columns[i].Name)], [.. values], versionColumn);
+    }
 }

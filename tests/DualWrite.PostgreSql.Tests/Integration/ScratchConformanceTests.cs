@@ -24,6 +24,8 @@ public abstract class ScratchConformanceTests : VersionedStoreConformanceTests<P
 
     protected override Task<PostgreSqlVersionedStore<long, string>> CreateStoreAsync() => CreateStoreAsync(_scratch!, $"items{++_tables}");
 
+    protected override Task<PostgreSqlVersionedStore<long, string>> OpenAgainAsync(PostgreSqlVersionedStore<long, string> store) => Task.FromResult(_scratch!.OpenAgain(store));
+
     /// <summary>Creates the table <paramref name="table"/> in <paramref name="scratch"/> and a store over it.</summary>
     protected abstract Task<PostgreSqlVersionedStore<long, string>> CreateStoreAsync(StoreScratch scratch, string table);
 }

@@ -10,6 +10,8 @@ namespace DualWrite.PostgreSql.Tests.Integration;
 /// </summary>
 public sealed class StoreScratch : IAsyncDisposable
 {
+    private readonly List<NpgsqlDataSource> _others = [];
+
     private StoreScratch(string schema, NpgsqlDataSource dataSource)
     {
         Schema = schema;
@@ -71,6 +73,17 @@ public sealed class StoreScratch : IAsyncDisposable
         return store;
     }
 
+    /// <summary>
+    /// Another store over <paramref name="store"/>'s table, with a data source (so a pool of connections) of its own,
+    /// as another process of the application would have; disposed with the scratch schema.
+    /// </summary>
+    public PostgreSqlVersionedStore<long, string> OpenAgain(PostgreSqlVersionedStore<long, string> store)
+    {
+        var dataSource = PostgreSqlServer.CreateDataSource();
+        _others.Add(dataSource);
+        return new PostgreSqlVersionedStore<long, string>(dataSource, store.Mapping) { BulkBatchSize = store.BulkBatchSize };
+    }
+
     /// <summary>A repair log in the scratch schema over the scratch data source, keys in invariant decimal.</summary>
     public PostgreSqlRepairLog<long> RepairLog(TimeProvider? time = null, string table = PostgreSqlRepairLog<long>.DefaultTable, Func<long, string>? formatKey = null) =>
         new(DataSource, formatKey ?? (key => key.ToString(CultureInfo.InvariantCulture)), text => long.Parse(text, CultureInfo.InvariantCulture), time, table, Schema);
@@ -97,6 +110,11 @@ public sealed class StoreScratch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
+
         await DataSource.DisposeAsync();
         await using var dataSource = PostgreSqlServer.CreateDataSource();
         await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE");

@@ -20,4 +20,6 @@ public sealed class MySqlVersionedStoreConformanceTests : VersionedStoreConforma
     }
 
     protected override Task<MySqlVersionedStore<long, string>> CreateStoreAsync() => _scratch!.CreateStoreAsync($"items{++_tables}");
+
+    protected override Task<MySqlVersionedStore<long, string>> OpenAgainAsync(MySqlVersionedStore<long, string> store) => Task.FromResult(_scratch!.OpenAgain(store));
 }

@@ -10,11 +10,14 @@ namespace DualWrite.MySql.Tests.Integration.Stores;
 public sealed class StoreScratch : IAsyncDisposable
 {
     private readonly bool _onFaultServer;
+    private readonly string _connectionString;
+    private readonly List<MySqlDataSource> _others = [];
 
-    private StoreScratch(string database, MySqlDataSource dataSource, bool onFaultServer)
+    private StoreScratch(string database, string connectionString, bool onFaultServer)
     {
         Database = database;
-        DataSource = dataSource;
+        _connectionString = connectionString;
+        DataSource = new MySqlDataSource(connectionString);
         _onFaultServer = onFaultServer;
     }
 
@@ -30,12 +33,12 @@ public sealed class StoreScratch : IAsyncDisposable
     public static async Task<StoreScratch> CreateAsync(string prefix, Action<MySqlConnectionStringBuilder>? configure = null, bool onFaultServer = false)
     {
         var database = onFaultServer ? await MariaDbFaultServer.CreateScratchDatabaseAsync(prefix) : await MariaDbServer.CreateScratchDatabaseAsync(prefix);
-        return new StoreScratch(database, new MySqlDataSource(MariaDbServer.ConnectionString(b =>
+        return new StoreScratch(database, MariaDbServer.ConnectionString(b =>
         {
             b.Database = database;
             b.Port = onFaultServer ? MariaDbFaultServer.Port : MariaDbServer.Port;
             configure?.Invoke(b);
-        })), onFaultServer);
+        }), onFaultServer);
     }
 
     /// <summary>The mapping the conformance suite uses: a BIGINT key column and a text value column.</summary>
@@ -46,8 +49,10 @@ public sealed class StoreScratch : IAsyncDisposable
         Comparer<long>.Default,
         database);
 
-    public MySqlRepairLog<long> RepairLog(string table = MySqlRepairLog<long>.DefaultTable, TimeProvider? time = null) =>
-        new(DataSource, key => key.ToString(System.Globalization.CultureInfo.InvariantCulture), text => long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), time, table);
+    public MySqlRepairLog<long> RepairLog(string table = MySqlRepairLog<long>.DefaultTable, TimeProvider? time = null) => LogOver(DataSource, table, time);
+
+    private static MySqlRepairLog<long> LogOver(MySqlDataSource dataSource, string table, TimeProvider? time) =>
+        new(dataSource, key => key.ToString(System.Globalization.CultureInfo.InvariantCulture), text => long.Parse(text, System.Globalization.CultureInfo.InvariantCulture), time, table);
 
     /// <summary>Creates <paramref name="table"/> (id, payload), the repair log, and a store over them with its schema in place.</summary>
     public async Task<MySqlVersionedStore<long, string>> CreateStoreAsync(string table)
@@ -58,6 +63,17 @@ public sealed class StoreScratch : IAsyncDisposable
         var store = new MySqlVersionedStore<long, string>(DataSource, Mapping(table), log);
         await store.EnsureSchemaAsync(CancellationToken.None);
         return store;
+    }
+
+    /// <summary>
+    /// Another store over <paramref name="store"/>'s table, with a data source (so a pool of connections) and a repair
+    /// log of its own, as another process of the application would have; disposed with the scratch database.
+    /// </summary>
+    public MySqlVersionedStore<long, string> OpenAgain(MySqlVersionedStore<long, string> store)
+    {
+        var dataSource = new MySqlDataSource(_connectionString);
+        _others.Add(dataSource);
+        return new MySqlVersionedStore<long, string>(dataSource, store.Mapping, LogOver(dataSource, MySqlRepairLog<long>.DefaultTable, null));
     }
 
     /// <summary>Opens a connection that is not the stores' (a plain writer, or a check from outside a transaction).</summary>
@@ -102,6 +118,11 @@ public sealed class StoreScratch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
+
         await DataSource.DisposeAsync();
         await using var connection = _onFaultServer ? await MariaDbFaultServer.OpenAsync() : await MariaDbServer.OpenAsync();
         await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS `{Database}`");

@@ -82,6 +82,40 @@ public sealed class MySqlTableMappingTests
     }
 
     [Fact]
+    public void KeyRange_CompositeKey_BoundsTheLeadingColumnBesideTheRowComparison_AndBindsInTextOrder()
+    {
+        var key = new MySqlColumnMap<(string, int)>(["ten`ant", "line"], k => [k.Item1, k.Item2], (r, i) => (r.GetString(i), r.GetInt32(i + 1)));
+        var mapping = new MySqlTableMapping<(string, int), string>("t", key, Payload, Comparer<(string, int)>.Default);
+        var bound = new List<object?>();
+
+        var sql = mapping.Definition.KeyRange.Condition(["a", 1], lowerInclusive: false, ["b", 2], (_, v) => { bound.Add(v); return "?"; });
+
+        sql.Should().Be("`ten``ant` >= ? AND (`ten``ant`, `line`) > (?, ?) AND `ten``ant` <= ? AND (`ten``ant`, `line`) < (?, ?)");
+        bound.Should().Equal("a", "a", 1, "b", "b", 2);
+    }
+
+    [Fact]
+    public void KeyRange_SingleColumn_OneComparisonPerBound_TrueWithoutBounds()
+    {
+        var mapping = new MySqlTableMapping<long, string>("t", Id, Payload, Comparer<long>.Default);
+        string Bind(int i, object? v) => "?";
+
+        mapping.Definition.KeyRange.Condition([5L], lowerInclusive: true, null, Bind).Should().Be("`id` >= ?");
+        mapping.Definition.KeyRange.Condition(null, lowerInclusive: true, [9L], Bind).Should().Be("`id` < ?");
+        mapping.Definition.KeyRange.Condition(null, lowerInclusive: true, null, Bind).Should().Be("TRUE");
+    }
+
+    [Fact]
+    public void Names_QuotedAndQualifiedByTheMySqlRules()
+    {
+        var mapping = new MySqlTableMapping<long, string>("or`ders", Id, Payload, Comparer<long>.Default, "shop");
+
+        mapping.Definition.QuotedTable.Should().Be("`shop`.`or``ders`");
+        mapping.Definition.QuotedTombstoneTable.Should().Be("`shop`.`or``ders__dw_tombstones`");
+        MySqlNames.Quote("a`b").Should().Be("`a``b`");
+    }
+
+    [Fact]
     public void ReasonFitting_KeepsShortReasonsAndReplacesLoneSurrogates()
     {
         MySqlRepairLog<long>.FitReason(null).Should().BeEmpty();

@@ -1,4 +1,4 @@
-namespace DualWrite.Core.Stores;
+namespace DualWrite.Core.Relational;
 
 /// <summary>
 /// How one part of a row (the key or the value) maps to table columns in a SQL store adapter: the columns' names, how a
