@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Backfill.Plans;
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Values;
 using DualWrite.MySql;
 using MySqlConnector;
 using Npgsql;
@@ -266,7 +267,7 @@ public sealed class BackfillRunner
     {
         var first = table.Keys.First().Source;
         var parts = Math.Min(_plan.Backfill.Parallelism * 2, (int)Math.Min(table.Source.EstimatedRows / Math.Max(table.ChunkSize, 1), 64));
-        var integer = first.DataType is "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" && !(first.DataType == "bigint" && first.IsUnsigned);
+        var integer = first.Kind is { } kind && MySqlValuePolicy.IsInteger(kind) && kind != MySqlValueKind.UInt64;
         if (!integer || parts < 2)
         {
             return [(null, null)];

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Schema;
 using DualWrite.MySql.Values;
 using DualWrite.MySql;
 
@@ -15,7 +15,7 @@ internal static class KeyCodec
     public static string Encode(IReadOnlyList<object?> key) =>
         JsonSerializer.Serialize(key.Select(Text).ToArray());
 
-    public static object?[] Decode(string text, IReadOnlyList<SourceColumn> columns)
+    public static object?[] Decode(string text, IReadOnlyList<MySqlColumn> columns)
     {
         var parts = JsonSerializer.Deserialize<string?[]>(text)
             ?? throw new FormatException("A checkpoint key is empty.");
@@ -37,17 +37,26 @@ internal static class KeyCodec
         _ => value.ToString(),
     };
 
-    private static object Parse(string text, SourceColumn column) => column.DataType switch
+    private static object Parse(string text, MySqlColumn column) => column.Kind switch
     {
-        "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "year" => long.Parse(text, CultureInfo.InvariantCulture),
-        "bigint" when column.IsUnsigned => ulong.Parse(text, CultureInfo.InvariantCulture),
-        "bigint" => long.Parse(text, CultureInfo.InvariantCulture),
-        "bit" => ulong.Parse(text, CultureInfo.InvariantCulture),
-        "decimal" or "numeric" => decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : ExactDecimal.Parse(text),
-        "float" or "double" or "real" => double.Parse(text, CultureInfo.InvariantCulture),
-        "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => Convert.FromBase64String(text),
-        "date" or "datetime" or "timestamp" => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : text,
-        "time" => TimeSpan.FromTicks(long.Parse(text, CultureInfo.InvariantCulture)),
+        MySqlValueKind.SByte => sbyte.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Byte => byte.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Int16 or MySqlValueKind.Year => short.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.UInt16 => ushort.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Int32 => int.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.UInt32 => uint.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Int64 => long.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.UInt64 or MySqlValueKind.Bit => ulong.Parse(text, CultureInfo.InvariantCulture),
+        // MySqlConnector binds decimal; only a value beyond it stays ExactDecimal.
+        MySqlValueKind.Decimal or MySqlValueKind.ExactDecimal =>
+            decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : ExactDecimal.Parse(text),
+        MySqlValueKind.Single => float.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Double => double.Parse(text, CultureInfo.InvariantCulture),
+        MySqlValueKind.Binary or MySqlValueKind.Spatial => Convert.FromBase64String(text),
+        // A date DateTime cannot hold was written as MySqlDateTime's text, and is bound as that text.
+        MySqlValueKind.Date or MySqlValueKind.DateTime or MySqlValueKind.Timestamp =>
+            DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : text,
+        MySqlValueKind.Time => TimeSpan.FromTicks(long.Parse(text, CultureInfo.InvariantCulture)),
         _ => text,
     };
 }

@@ -31,15 +31,15 @@ internal static class ColumnCopy
             return Generic(column, read);
         }
 
-        return (type.DbType, column.Source.DataType) switch
+        return (type.DbType, column.Source.Kind) switch
         {
             (NpgsqlDbType.Smallint, _) => (r, i, w) => w.Write(r.GetInt16(i), NpgsqlDbType.Smallint),
             (NpgsqlDbType.Integer, _) => (r, i, w) => w.Write(r.GetInt32(i), NpgsqlDbType.Integer),
             (NpgsqlDbType.Bigint, _) => (r, i, w) => w.Write(r.GetInt64(i), NpgsqlDbType.Bigint),
             (NpgsqlDbType.Double, _) => (r, i, w) => w.Write(r.GetDouble(i), NpgsqlDbType.Double),
             (NpgsqlDbType.Real, _) => (r, i, w) => w.Write(r.GetFloat(i), NpgsqlDbType.Real),
-            (NpgsqlDbType.Numeric, "decimal" or "numeric") => (r, i, w) => w.Write(r.GetDecimal(i), NpgsqlDbType.Numeric),
-            (NpgsqlDbType.Varchar or NpgsqlDbType.Text, var dataType) when IsText(dataType) => Text(column),
+            (NpgsqlDbType.Numeric, MySqlValueKind.Decimal) => (r, i, w) => w.Write(r.GetDecimal(i), NpgsqlDbType.Numeric),
+            (NpgsqlDbType.Varchar or NpgsqlDbType.Text, MySqlValueKind.Text) => Text(column),
             _ => Generic(column, read),
         };
     }
@@ -50,12 +50,10 @@ internal static class ColumnCopy
     /// and re-encoding: plain text columns that are not keys (a key's value is also read back for the keyset predicate).
     /// </summary>
     public static bool SelectsUtf8Bytes(ColumnSpec column, bool isKey) =>
-        !isKey && column.Plain && column.Type.DbType is NpgsqlDbType.Varchar or NpgsqlDbType.Text && IsText(column.Source.DataType);
+        !isKey && column.Plain && column.Type.DbType is NpgsqlDbType.Varchar or NpgsqlDbType.Text && column.Source.Kind == MySqlValueKind.Text;
 
     /// <summary>The select expression that gives a text column's value as UTF-8 bytes, whatever its character set.</summary>
     public static string Utf8SelectExpression(string quotedColumn) => $"CAST(CONVERT({quotedColumn} USING utf8mb4) AS BINARY)";
-
-    private static bool IsText(string dataType) => dataType is "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext";
 
     /// <summary>
     /// UTF-8 bytes straight from the reader's buffer into the COPY: copied once into a reused buffer, neither decoded nor

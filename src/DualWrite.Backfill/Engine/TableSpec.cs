@@ -3,6 +3,7 @@ using DualWrite.PostgreSql.Tables;
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
+using DualWrite.MySql.Schema;
 
 namespace DualWrite.Backfill.Engine;
 
@@ -12,7 +13,7 @@ namespace DualWrite.Backfill.Engine;
 /// <param name="Type">Its PostgreSQL type and value conversion.</param>
 /// <param name="Apply">Source value (never null) → the value written (transform, then conversion).</param>
 /// <param name="Plain">No transform: the value is only converted to the target type.</param>
-internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, bool Plain = true)
+internal sealed record ColumnSpec(MySqlColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, bool Plain = true)
 {
     /// <summary>The value written for a source value (null stays null).</summary>
     /// <exception cref="BackfillException">The value does not fit the target type (<see cref="BackfillError.BadValue"/>, naming the column).</exception>
@@ -36,12 +37,12 @@ internal sealed record ColumnSpec(SourceColumn Source, string Target, TargetColu
 /// </summary>
 internal sealed record TableSpec(
     string Entity,
-    SourceTable Source,
+    MySqlTable Source,
     string TargetSchema,
     string TargetTable,
     IReadOnlyList<ColumnSpec> Columns,
     IReadOnlyList<int> KeyColumns,
-    SourceColumn? Version,
+    MySqlColumn? Version,
     int ChunkSize)
 {
     public string SourceName => MySqlNames.Quote(Source.Database) + "." + MySqlNames.Quote(Source.Name);
@@ -55,7 +56,7 @@ internal sealed record TableSpec(
     public string TargetName => PgNames.Qualify(TargetSchema, TargetTable);
 
     /// <summary>The source columns a snapshot selects and a row image is read by: the mapped ones, then the version column.</summary>
-    public IEnumerable<SourceColumn> SelectedColumns => Columns.Select(c => c.Source).Concat(Version is null ? [] : [Version]);
+    public IEnumerable<MySqlColumn> SelectedColumns => Columns.Select(c => c.Source).Concat(Version is null ? [] : [Version]);
 
     public IEnumerable<ColumnSpec> Keys => KeyColumns.Select(i => Columns[i]);
 
@@ -72,7 +73,7 @@ internal sealed record TableSpec(
     }
 
     /// <summary>Every column of <paramref name="source"/> under its own name, keyed by the primary key; <paramref name="versionColumn"/> becomes the version.</summary>
-    public static TableSpec AllColumns(SourceTable source, string targetSchema, string? targetTable = null, int chunkSize = 10_000, string? versionColumn = null)
+    public static TableSpec AllColumns(MySqlTable source, string targetSchema, string? targetTable = null, int chunkSize = 10_000, string? versionColumn = null)
     {
         var version = versionColumn is null ? null : source.Find(versionColumn) ?? throw new ArgumentException($"{source} has no column `{versionColumn}`.", nameof(versionColumn));
         var columns = source.Columns.Where(c => c != version).Select(c =>

@@ -1,13 +1,12 @@
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Schema;
+using DualWrite.MySql.Values;
 
 namespace DualWrite.Backfill.Plans;
 
 /// <summary>Checks one entity of a plan against its source table and builds its column mapping.</summary>
 internal sealed class EntityCheck
 {
-    private static readonly HashSet<string> TextTypes = new(StringComparer.Ordinal) { "char", "varchar", "tinytext", "text", "mediumtext", "longtext" };
-    private static readonly HashSet<string> IntegerTypes = new(StringComparer.Ordinal) { "tinyint", "smallint", "mediumint", "int", "integer", "bigint" };
-
     private readonly EntityPlan _entity;
     private readonly string _subject;
     private readonly List<PlanProblem> _problems;
@@ -26,7 +25,7 @@ internal sealed class EntityCheck
     private void Problem(PlanLocation location, string? column, string message) =>
         _problems.Add(new(location, column is null ? _subject : $"{_subject}.{column}", message));
 
-    public ValidatedEntity? Run(IReadOnlyDictionary<string, SourceTable> tables, string database)
+    public ValidatedEntity? Run(IReadOnlyDictionary<string, MySqlTable> tables, string database)
     {
         if (!tables.TryGetValue(_entity.Table, out var table))
         {
@@ -42,7 +41,7 @@ internal sealed class EntityCheck
         return _problems.Count > _problemsBefore ? null : new ValidatedEntity(_entity, table, columns, keyColumns, version);
     }
 
-    private void CheckKey(SourceTable table)
+    private void CheckKey(MySqlTable table)
     {
         if (table.PrimaryKey.Count == 0)
         {
@@ -60,7 +59,7 @@ internal sealed class EntityCheck
     }
 
     /// <summary>Every column not excluded, in table order.</summary>
-    private List<MappedColumn> AllColumns(SourceTable table)
+    private List<MappedColumn> AllColumns(MySqlTable table)
     {
         var excluded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < _entity.Exclude.Count; i++)
@@ -95,7 +94,7 @@ internal sealed class EntityCheck
     }
 
     /// <summary>The plan's <c>columns</c>, in their order.</summary>
-    private List<MappedColumn> ListedColumns(SourceTable table, IReadOnlyList<ColumnPlan> plans)
+    private List<MappedColumn> ListedColumns(MySqlTable table, IReadOnlyList<ColumnPlan> plans)
     {
         var sources = new Dictionary<string, ColumnPlan>(StringComparer.OrdinalIgnoreCase);
         var targets = new Dictionary<string, ColumnPlan>(StringComparer.OrdinalIgnoreCase);
@@ -143,10 +142,10 @@ internal sealed class EntityCheck
         return columns;
     }
 
-    private void CheckTransform(ColumnPlan plan, SourceColumn column, SourceTable table)
+    private void CheckTransform(ColumnPlan plan, MySqlColumn column, MySqlTable table)
     {
         var transform = plan.Transform.ToString().ToLowerInvariant();
-        if (!TextTypes.Contains(column.DataType))
+        if (column.Kind != MySqlValueKind.Text)
         {
             Problem(plan.Location, plan.Source, $"transform `{transform}` needs a text column (CHAR, VARCHAR or TEXT), but `{column.Name}` is {column.ColumnType}");
         }
@@ -156,7 +155,7 @@ internal sealed class EntityCheck
         }
     }
 
-    private List<int> KeyColumns(SourceTable table, List<MappedColumn> columns)
+    private List<int> KeyColumns(MySqlTable table, List<MappedColumn> columns)
     {
         var indexes = new List<int>();
         foreach (var key in table.PrimaryKey)
@@ -175,7 +174,7 @@ internal sealed class EntityCheck
         return indexes;
     }
 
-    private int? VersionColumn(SourceTable table, List<MappedColumn> columns)
+    private int? VersionColumn(MySqlTable table, List<MappedColumn> columns)
     {
         if (_entity.VersionColumn is not { } name)
         {
@@ -189,13 +188,13 @@ internal sealed class EntityCheck
             return null;
         }
 
-        if (!IntegerTypes.Contains(column.DataType))
+        if (column.Kind is not { } kind || !MySqlValuePolicy.IsInteger(kind))
         {
             Problem(at, name, $"the version column must have an integer type (a version rises with every change), but it is {column.ColumnType}");
             return null;
         }
 
-        if (column.DataType == "bigint" && column.IsUnsigned)
+        if (kind == MySqlValueKind.UInt64)
         {
             Problem(at, name, "the version column is bigint unsigned, whose values can exceed the signed 64-bit versions the stores keep");
             return null;
@@ -220,6 +219,6 @@ internal sealed class EntityCheck
         return null;
     }
 
-    private static string Suggest(SourceTable table, string name) =>
+    private static string Suggest(MySqlTable table, string name) =>
         PlanKeys.Nearest(name, [.. table.Columns.Select(c => c.Name)]) is { } nearest ? $"; did you mean `{nearest}`?" : "";
 }

@@ -1,4 +1,5 @@
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Schema;
 
 namespace DualWrite.Backfill.Plans;
 
@@ -7,7 +8,7 @@ namespace DualWrite.Backfill.Plans;
 /// <param name="Target">The target column's name.</param>
 /// <param name="Type">The target column's type (from <see cref="TypeMapping"/>).</param>
 /// <param name="Transform">The transform applied before the type's conversion (text columns only).</param>
-public sealed record MappedColumn(SourceColumn Source, string Target, TargetColumnType Type, ColumnTransform Transform)
+public sealed record MappedColumn(MySqlColumn Source, string Target, TargetColumnType Type, ColumnTransform Transform)
 {
     /// <summary>The value to write for a source value: the transform, then the type's conversion; null (or DBNull) stays null.</summary>
     /// <exception cref="TargetValueException">The target type cannot hold the value.</exception>

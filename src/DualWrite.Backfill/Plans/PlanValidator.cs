@@ -1,5 +1,4 @@
-using DualWrite.Backfill.Schema;
-using DualWrite.MySql;
+using DualWrite.MySql.Schema;
 using MySqlConnector;
 
 namespace DualWrite.Backfill.Plans;
@@ -23,8 +22,8 @@ public static class PlanValidator
             throw new PlanException(new PlanProblem(plan.Source.Location, "source.database", "no database: set source.database, or name one in the connection string"));
         }
 
-        var tables = await SourceSchemaReader.ReadTablesAsync(source, database, cancellationToken).ConfigureAwait(false);
-        if (tables.Count == 0 && !await DatabaseExistsAsync(source, database, cancellationToken).ConfigureAwait(false))
+        var tables = await MySqlSchemaReader.ReadTablesAsync(source, database, cancellationToken).ConfigureAwait(false);
+        if (tables.Count == 0 && !await MySqlSchemaReader.DatabaseExistsAsync(source, database, cancellationToken).ConfigureAwait(false))
         {
             throw new PlanException(new PlanProblem(plan.Source.DatabaseLocation ?? plan.Source.Location, "source.database", $"the source has no database `{database}`"));
         }
@@ -44,16 +43,5 @@ public static class PlanValidator
         return problems.Count > 0
             ? throw new PlanException(problems.OrderBy(p => p.Location.Line).ThenBy(p => p.Location.Column).ToList())
             : new ValidatedPlan(plan, entities);
-    }
-
-    private static async Task<bool> DatabaseExistsAsync(MySqlConnection source, string database, CancellationToken cancellationToken)
-    {
-        var command = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @db", source);
-        await using (command.ConfigureAwait(false))
-        {
-            command.Parameters.AddWithValue("@db", database);
-            var count = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
-        }
     }
 }

@@ -1,4 +1,4 @@
-using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Schema;
 
 namespace DualWrite.Backfill.Plans;
 
@@ -10,7 +10,7 @@ namespace DualWrite.Backfill.Plans;
 /// <param name="VersionColumn">The version column as an index into <see cref="Columns"/>; null when versions come from binlog positions.</param>
 public sealed record ValidatedEntity(
     EntityPlan Plan,
-    SourceTable Source,
+    MySqlTable Source,
     IReadOnlyList<MappedColumn> Columns,
     IReadOnlyList<int> KeyColumns,
     int? VersionColumn);

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DualWrite.MySql.Schema;
 using DualWrite.MySql.Values;
 using DualWrite.MySql;
 using MySqlConnector;
@@ -15,37 +16,36 @@ namespace DualWrite.Backfill.Schema;
 public static partial class TypeMapping
 {
     /// <summary>Maps <paramref name="column"/>; false with a reason when its type is not supported.</summary>
-    public static bool TryMap(SourceColumn column, out TargetColumnType type, out string reason)
+    public static bool TryMap(MySqlColumn column, out TargetColumnType type, out string reason)
     {
         ArgumentNullException.ThrowIfNull(column);
         reason = "";
-        var unsigned = column.IsUnsigned;
-        TargetColumnType? mapped = column.DataType switch
+        TargetColumnType? mapped = column.Kind switch
         {
-            "tinyint" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
-            "smallint" when unsigned => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
-            "smallint" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
-            "mediumint" => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
-            "int" or "integer" when unsigned => new("bigint", NpgsqlDbType.Bigint, v => System.Convert.ToInt64(v, CultureInfo.InvariantCulture)),
-            "int" or "integer" => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
-            "bigint" when unsigned => new("numeric(20,0)", NpgsqlDbType.Numeric, v => System.Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
-            "bigint" => new("bigint", NpgsqlDbType.Bigint, v => System.Convert.ToInt64(v, CultureInfo.InvariantCulture)),
-            "decimal" or "numeric" => Decimal(column),
-            "float" => new("real", NpgsqlDbType.Real, v => System.Convert.ToSingle(v, CultureInfo.InvariantCulture)),
-            "double" or "real" => new("double precision", NpgsqlDbType.Double, v => System.Convert.ToDouble(v, CultureInfo.InvariantCulture)),
-            "bit" => Bit(column),
-            "year" => new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
-            "date" => new("date", NpgsqlDbType.Date, v => DateValue(v, column.Name)),
-            "datetime" => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
-            "timestamp" => new($"timestamptz({column.DateTimePrecision ?? 0})", NpgsqlDbType.TimestampTz, v => DateTime.SpecifyKind((DateTime)DateValue(v, column.Name), DateTimeKind.Utc)),
+            MySqlValueKind.SByte or MySqlValueKind.Byte or MySqlValueKind.Int16 or MySqlValueKind.Year =>
+                new("smallint", NpgsqlDbType.Smallint, v => System.Convert.ToInt16(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.UInt16 or MySqlValueKind.Int32 => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            // MEDIUMINT UNSIGNED (8 digits) fits integer; INT UNSIGNED (10) does not.
+            MySqlValueKind.UInt32 when column.NumericPrecision <= 9 => new("integer", NpgsqlDbType.Integer, v => System.Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.UInt32 or MySqlValueKind.Int64 => new("bigint", NpgsqlDbType.Bigint, v => System.Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.UInt64 => new("numeric(20,0)", NpgsqlDbType.Numeric, v => System.Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.Decimal or MySqlValueKind.ExactDecimal => Decimal(column),
+            MySqlValueKind.Single => new("real", NpgsqlDbType.Real, v => System.Convert.ToSingle(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.Double => new("double precision", NpgsqlDbType.Double, v => System.Convert.ToDouble(v, CultureInfo.InvariantCulture)),
+            MySqlValueKind.Bit => Bit(column),
+            MySqlValueKind.Date => new("date", NpgsqlDbType.Date, v => DateValue(v, column.Name)),
+            MySqlValueKind.DateTime => new($"timestamp({column.DateTimePrecision ?? 0})", NpgsqlDbType.Timestamp, v => DateValue(v, column.Name)),
+            MySqlValueKind.Timestamp => new($"timestamptz({column.DateTimePrecision ?? 0})", NpgsqlDbType.TimestampTz, v => DateTime.SpecifyKind((DateTime)DateValue(v, column.Name), DateTimeKind.Utc)),
             // All in the interval's time part (838:59:59, not 34 days 22:59:59), as MySQL shows it.
-            "time" => new($"interval({column.DateTimePrecision ?? 0})", NpgsqlDbType.Interval, v => new NpgsqlInterval(0, 0, ((TimeSpan)v).Ticks / TimeSpan.TicksPerMicrosecond)),
-            "char" or "varchar" => new($"varchar({column.CharacterMaximumLength ?? 255})", NpgsqlDbType.Varchar, v => Text(v, column.Name)),
-            "tinytext" or "text" or "mediumtext" or "longtext" => new("text", NpgsqlDbType.Text, v => Text(v, column.Name)),
-            "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => new("bytea", NpgsqlDbType.Bytea, v => (byte[])v),
-            "json" => new("jsonb", NpgsqlDbType.Jsonb, v => Text(v, column.Name)),
-            "enum" => Enum(column),
-            "set" => new("text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, v => SetMembers((string)v)),
+            MySqlValueKind.Time => new($"interval({column.DateTimePrecision ?? 0})", NpgsqlDbType.Interval, v => new NpgsqlInterval(0, 0, ((TimeSpan)v).Ticks / TimeSpan.TicksPerMicrosecond)),
+            // CHAR(n) and VARCHAR(n) keep their length; the TEXT types have none worth keeping.
+            MySqlValueKind.Text when column.DataType is "char" or "varchar" =>
+                new($"varchar({column.CharacterMaximumLength ?? 255})", NpgsqlDbType.Varchar, v => Text(v, column.Name)),
+            MySqlValueKind.Text => new("text", NpgsqlDbType.Text, v => Text(v, column.Name)),
+            MySqlValueKind.Binary => new("bytea", NpgsqlDbType.Bytea, v => (byte[])v),
+            MySqlValueKind.Json => new("jsonb", NpgsqlDbType.Jsonb, v => Text(v, column.Name)),
+            MySqlValueKind.Enum => Enum(column),
+            MySqlValueKind.Set => new("text[]", NpgsqlDbType.Array | NpgsqlDbType.Text, v => SetMembers((string)v)),
             _ => null,
         };
 
@@ -63,15 +63,15 @@ public static partial class TypeMapping
 
     /// <summary>Maps <paramref name="column"/>.</summary>
     /// <exception cref="NotSupportedException">The column's type has no mapping; the message names the column and type.</exception>
-    public static TargetColumnType Map(SourceColumn column) =>
+    public static TargetColumnType Map(MySqlColumn column) =>
         TryMap(column, out var type, out var reason) ? type : throw new NotSupportedException(reason);
 
-    private static TargetColumnType Decimal(SourceColumn column)
+    private static TargetColumnType Decimal(MySqlColumn column)
     {
         var precision = column.NumericPrecision ?? 10;
         var scale = column.NumericScale ?? 0;
         var sql = string.Create(CultureInfo.InvariantCulture, $"numeric({precision},{scale})");
-        if (precision <= 28)
+        if (column.Kind == MySqlValueKind.Decimal)
         {
             return new(sql, NpgsqlDbType.Numeric, v => v is ExactDecimal d && d.TryToDecimal(out var exact) ? exact : System.Convert.ToDecimal(v, CultureInfo.InvariantCulture));
         }
@@ -85,7 +85,7 @@ public static partial class TypeMapping
         }, StagedAsText: true);
     }
 
-    private static TargetColumnType Bit(SourceColumn column)
+    private static TargetColumnType Bit(MySqlColumn column)
     {
         var width = (int)(column.NumericPrecision ?? 1);
         return new(string.Create(CultureInfo.InvariantCulture, $"bit({width})"), NpgsqlDbType.Bit, v =>
@@ -102,7 +102,7 @@ public static partial class TypeMapping
         });
     }
 
-    private static TargetColumnType Enum(SourceColumn column)
+    private static TargetColumnType Enum(MySqlColumn column)
     {
         var members = QuotedList().Matches(column.ColumnType).Select(m => m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList();
         var check = "{0} IN (" + string.Join(", ", members.Select(m => "'" + m.Replace("'", "''", StringComparison.Ordinal) + "'")) + ")";

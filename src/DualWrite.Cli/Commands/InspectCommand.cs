@@ -1,4 +1,5 @@
 using DualWrite.MySql;
+using DualWrite.MySql.Schema;
 using MySqlConnector;
 using Spectre.Console;
 
@@ -107,45 +108,24 @@ public static class InspectCommand
 
     private static async Task PrintTablesAsync(MySqlConnection connection, string database, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        var command = new MySqlCommand(
-            """
-            SELECT t.TABLE_NAME, t.ENGINE, t.TABLE_ROWS, t.DATA_LENGTH + t.INDEX_LENGTH,
-                   (SELECT GROUP_CONCAT(k.COLUMN_NAME ORDER BY k.ORDINAL_POSITION)
-                      FROM information_schema.KEY_COLUMN_USAGE k
-                     WHERE k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME AND k.CONSTRAINT_NAME = 'PRIMARY')
-              FROM information_schema.TABLES t
-             WHERE t.TABLE_SCHEMA = @db AND t.TABLE_TYPE = 'BASE TABLE'
-             ORDER BY t.TABLE_NAME
-            """,
-            connection);
-        command.Parameters.AddWithValue("@db", database);
-        var table = new Table().Title($"Tables in {Markup.Escape(database)}")
-            .AddColumn("table").AddColumn("engine").AddColumn(new TableColumn("rows (est.)").RightAligned())
-            .AddColumn(new TableColumn("size").RightAligned()).AddColumn("primary key");
-        var count = 0;
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    count++;
-                    var key = reader.IsDBNull(4) ? "[red]none[/]" : Markup.Escape(reader.GetString(4));
-                    table.AddRow(
-                        Markup.Escape(reader.GetString(0)),
-                        reader.IsDBNull(1) ? "" : Markup.Escape(reader.GetString(1)),
-                        reader.IsDBNull(2) ? "" : reader.GetInt64(2).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-                        reader.IsDBNull(3) ? "" : FormatBytes(reader.GetInt64(3)),
-                        key);
-                }
-            }
-        }
-
-        if (count == 0)
+        var tables = await MySqlSchemaReader.ReadTablesAsync(connection, database, cancellationToken).ConfigureAwait(false);
+        if (tables.Count == 0)
         {
             console.MarkupLine($"Database [bold]{Markup.Escape(database)}[/] has no tables.");
             return;
+        }
+
+        var table = new Table().Title($"Tables in {Markup.Escape(database)}")
+            .AddColumn("table").AddColumn("engine").AddColumn(new TableColumn("rows (est.)").RightAligned())
+            .AddColumn(new TableColumn("size").RightAligned()).AddColumn("primary key");
+        foreach (var source in tables)
+        {
+            table.AddRow(
+                Markup.Escape(source.Name),
+                Markup.Escape(source.Engine ?? ""),
+                source.EstimatedRows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                source.EstimatedBytes is { } bytes ? FormatBytes(bytes) : "",
+                source.PrimaryKey.Count == 0 ? "[red]none[/]" : Markup.Escape(string.Join(",", source.PrimaryKey)));
         }
 
         console.Write(table);

@@ -6,8 +6,9 @@ namespace DualWrite.MySql.Values;
 
 /// <summary>
 /// The type policy of MySQL values: which <see cref="MySqlValueKind"/> a column is, from a binlog TABLE_MAP column
-/// (<see cref="Of(TableMapColumn)"/>) or a MySqlConnector result column (<see cref="Of(MySqlDbColumn)"/>), and
-/// which CLR type carries that kind. The binlog decoder and <see cref="MySqlColumnReader"/> both decide through it.
+/// (<see cref="Of(TableMapColumn)"/>), a MySqlConnector result column (<see cref="Of(MySqlDbColumn)"/>) or the
+/// declared type <c>information_schema.COLUMNS</c> gives (<see cref="OfDataType"/>), and which CLR type carries that
+/// kind. The binlog decoder, <see cref="MySqlColumnReader"/> and the schema reader all decide through it.
 /// </summary>
 public static class MySqlValuePolicy
 {
@@ -36,8 +37,47 @@ public static class MySqlValuePolicy
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>Whether <paramref name="kind"/> is one of the integer kinds, signed or unsigned (YEAR and BIT are not).</summary>
+    public static bool IsInteger(MySqlValueKind kind) => kind is MySqlValueKind.SByte or MySqlValueKind.Byte or MySqlValueKind.Int16
+        or MySqlValueKind.UInt16 or MySqlValueKind.Int32 or MySqlValueKind.UInt32 or MySqlValueKind.Int64 or MySqlValueKind.UInt64;
+
     /// <summary>The kind of a DECIMAL of <paramref name="precision"/> digits.</summary>
     public static MySqlValueKind Decimal(int precision) => precision <= MaxDecimalPrecision ? MySqlValueKind.Decimal : MySqlValueKind.ExactDecimal;
+
+    /// <summary>
+    /// The kind of a column as <c>information_schema.COLUMNS</c> declares it: its <c>DATA_TYPE</c> (lower case),
+    /// whether its <c>COLUMN_TYPE</c> is UNSIGNED, and its <c>NUMERIC_PRECISION</c> (for DECIMAL). Null for a type
+    /// without a kind (MariaDB's UUID, INET4 and INET6, which a SELECT and the binlog carry differently).
+    /// </summary>
+    /// <remarks>MariaDB's JSON is declared LONGTEXT; the schema reader names it <c>json</c> by its <c>json_valid</c> check.</remarks>
+    public static MySqlValueKind? OfDataType(string dataType, bool unsigned, int? precision)
+    {
+        ArgumentNullException.ThrowIfNull(dataType);
+        return dataType switch
+        {
+            "tinyint" => unsigned ? MySqlValueKind.Byte : MySqlValueKind.SByte,
+            "smallint" => unsigned ? MySqlValueKind.UInt16 : MySqlValueKind.Int16,
+            "mediumint" or "int" => unsigned ? MySqlValueKind.UInt32 : MySqlValueKind.Int32,
+            "bigint" => unsigned ? MySqlValueKind.UInt64 : MySqlValueKind.Int64,
+            "decimal" => Decimal(precision ?? MaxDecimalPrecision),
+            "float" => MySqlValueKind.Single,
+            "double" => MySqlValueKind.Double,
+            "date" => MySqlValueKind.Date,
+            "datetime" => MySqlValueKind.DateTime,
+            "timestamp" => MySqlValueKind.Timestamp,
+            "time" => MySqlValueKind.Time,
+            "year" => MySqlValueKind.Year,
+            "bit" => MySqlValueKind.Bit,
+            "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" => MySqlValueKind.Text,
+            "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob" => MySqlValueKind.Binary,
+            "json" => MySqlValueKind.Json,
+            "enum" => MySqlValueKind.Enum,
+            "set" => MySqlValueKind.Set,
+            "geometry" or "point" or "linestring" or "polygon" or "multipoint" or "multilinestring" or "multipolygon"
+                or "geometrycollection" or "geomcollection" or "vector" => MySqlValueKind.Spatial,
+            _ => null,
+        };
+    }
 
     /// <summary>The kind of a column as a binlog TABLE_MAP event describes it.</summary>
     /// <exception cref="Replication.BinlogException">A column type rows events cannot carry (BinlogUnsupported).</exception>

@@ -1,3 +1,5 @@
+using DualWrite.MySql.Schema;
+using DualWrite.MySql.Values;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
@@ -28,9 +30,8 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var table = await TableShape.ReadAsync(connection, _mapping.Database, _mapping.Table, cancellationToken).ConfigureAwait(false);
-            CheckShape(table);
-            if (table.Column(_mapping.VersionColumn) is null)
+            var table = CheckShape(await MySqlSchemaReader.ReadTableAsync(connection, _mapping.Database, _mapping.Table, cancellationToken).ConfigureAwait(false));
+            if (table.Find(_mapping.VersionColumn) is null)
             {
                 await AddVersionColumnAsync(connection, cancellationToken).ConfigureAwait(false);
             }
@@ -40,9 +41,9 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         }
     }
 
-    private void CheckShape(TableShape table)
+    private MySqlTable CheckShape(MySqlTable? table)
     {
-        if (table.Schema is null)
+        if (table is null)
         {
             throw new MySqlStoreException(
                 MySqlStoreErrorKind.TableMissing,
@@ -52,10 +53,10 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
 
         if (!string.Equals(table.Engine, "InnoDB", StringComparison.OrdinalIgnoreCase))
         {
-            throw Mismatch($"uses the {table.Engine} engine; the store's guarded writes need InnoDB's transactions and row locks.");
+            throw Mismatch($"uses the {table.Engine ?? "(none: a view?)"} engine; the store's guarded writes need InnoDB's transactions and row locks.");
         }
 
-        var missing = _mapping.Key.Columns.Concat(_mapping.Value.Columns).Where(c => table.Column(c) is null).ToList();
+        var missing = _mapping.Key.Columns.Concat(_mapping.Value.Columns).Where(c => table.Find(c) is null).ToList();
         if (missing.Count > 0)
         {
             throw Mismatch($"has no column(s) {string.Join(", ", missing)}.");
@@ -66,10 +67,12 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
             throw Mismatch($"has no primary or unique index on exactly ({string.Join(", ", _mapping.Key.Columns)}), in that order; the store locks and scans keys through it.");
         }
 
-        if (table.Column(_mapping.VersionColumn) is { } version && !string.Equals(version.DataType, "bigint", StringComparison.OrdinalIgnoreCase))
+        if (table.Find(_mapping.VersionColumn) is { } version && version.Kind is not (MySqlValueKind.Int64 or MySqlValueKind.UInt64))
         {
             throw Mismatch($"has a version column '{_mapping.VersionColumn}' of type {version.ColumnType}; it must be BIGINT.");
         }
+
+        return table;
     }
 
     private MySqlStoreException Mismatch(string problem) =>
@@ -89,17 +92,17 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
         }
     }
 
-    private string CreateTombstoneTableSql(TableShape table)
+    private string CreateTombstoneTableSql(MySqlTable table)
     {
-        var columns = _mapping.Key.Columns.Select(name => MySqlNames.Quote(name) + " " + table.Column(name)!.Definition() + " NOT NULL");
+        var columns = _mapping.Key.Columns.Select(name => MySqlNames.Quote(name) + " " + table.Find(name)!.Definition() + " NOT NULL");
         return $"CREATE TABLE IF NOT EXISTS {_sql.Tombstones} ({string.Join(", ", columns)}, {_sql.Version} BIGINT NOT NULL, PRIMARY KEY ({_sql.KeyList})) ENGINE=InnoDB";
     }
 
-    private async Task<int> InstallTriggersAsync(MySqlConnection connection, TableShape table, CancellationToken cancellationToken)
+    private async Task<int> InstallTriggersAsync(MySqlConnection connection, MySqlTable table, CancellationToken cancellationToken)
     {
         // MariaDB replaces a trigger atomically; elsewhere drop and create leave a moment without it.
         var replace = connection.ServerVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
-        var live = MySqlNames.Qualify(table.Schema, _mapping.Table);
+        var live = MySqlNames.Qualify(table.Database, _mapping.Table);
         var installed = 0;
         foreach (var (suffix, timing, body) in new TriggerSql(_mapping.TombstoneTable, _mapping.Key.Columns, _mapping.VersionColumn).All())
         {
@@ -109,7 +112,7 @@ public sealed partial class MySqlVersionedStore<TKey, TValue>
                 continue;
             }
 
-            var qualified = MySqlNames.Qualify(table.Schema, name);
+            var qualified = MySqlNames.Qualify(table.Database, name);
             var batch = new SqlBatch();
             if (!replace && existing is not null)
             {

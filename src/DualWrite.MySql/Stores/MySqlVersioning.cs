@@ -1,4 +1,6 @@
 using DualWrite.Core.Relational;
+using DualWrite.MySql.Schema;
+using DualWrite.MySql.Values;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
@@ -38,25 +40,24 @@ public static class MySqlVersioning
         ArgumentException.ThrowIfNullOrEmpty(table);
         ArgumentNullException.ThrowIfNull(keyColumns);
         ArgumentException.ThrowIfNullOrEmpty(versionColumn);
-        var shape = await TableShape.ReadAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
-        if (shape.Schema is null)
+        var shape = await MySqlSchemaReader.ReadTableAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
+        if (shape is null)
         {
             return [$"table `{table}` does not exist"];
         }
 
         var problems = new List<string>();
-        if (shape.Column(versionColumn) is not { } version)
+        if (shape.Find(versionColumn) is not { } version)
         {
             problems.Add($"`{table}` has no version column `{versionColumn}`");
         }
-        else if (!string.Equals(version.DataType, "bigint", StringComparison.OrdinalIgnoreCase))
+        else if (version.Kind is not (MySqlValueKind.Int64 or MySqlValueKind.UInt64))
         {
             problems.Add($"`{table}`.`{versionColumn}` is {version.ColumnType}, not BIGINT");
         }
 
         var tombstones = table + TombstoneSuffix;
-        var tombstoneShape = await TableShape.ReadAsync(connection, shape.Schema, tombstones, cancellationToken).ConfigureAwait(false);
-        if (tombstoneShape.Schema is null)
+        if (await MySqlSchemaReader.ReadTableAsync(connection, shape.Database, tombstones, cancellationToken).ConfigureAwait(false) is null)
         {
             problems.Add($"there is no tombstone table `{tombstones}`");
         }

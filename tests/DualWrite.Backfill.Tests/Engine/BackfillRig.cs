@@ -1,8 +1,8 @@
 using DualWrite.Backfill.Engine;
 using DualWrite.Backfill.Plans;
-using DualWrite.Backfill.Schema;
 using DualWrite.MySql;
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Schema;
 using DualWrite.MySql.Values;
 using DualWrite.Testing;
 using MySqlConnector;
@@ -71,7 +71,7 @@ internal sealed class BackfillRig : IAsyncDisposable
     public async Task<TableSpec> TableAsync(string table, int chunkSize = 1000, string? version = null)
     {
         await using var connection = await Source.OpenConnectionAsync();
-        var source = await SourceSchemaReader.ReadTableAsync(connection, Database, table, CancellationToken.None)
+        var source = await MySqlSchemaReader.ReadTableAsync(connection, Database, table, CancellationToken.None)
             ?? throw new InvalidOperationException($"no table {table}");
         return TableSpec.AllColumns(source, Schema, chunkSize: chunkSize, versionColumn: version);
     }

@@ -1,14 +1,15 @@
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
+using DualWrite.MySql.Schema;
 
 namespace DualWrite.Backfill.Tests.Plans;
 
 public sealed class MappedColumnTests
 {
-    private static MappedColumn Column(SourceColumn source, ColumnTransform transform) =>
+    private static MappedColumn Column(MySqlColumn source, ColumnTransform transform) =>
         new(source, source.Name, TypeMapping.Map(source), transform);
 
-    private static readonly SourceColumn Email = new("email", 0, "varchar", "varchar(100)", IsNullable: true, CharacterMaximumLength: 100);
+    private static readonly MySqlColumn Email = new("email", 0, "varchar", "varchar(100)", IsNullable: true, CharacterMaximumLength: 100);
 
     [Theory]
     [InlineData(ColumnTransform.None, "  Ann@Example.COM ", "  Ann@Example.COM ")]
@@ -28,7 +29,7 @@ public sealed class MappedColumnTests
     [Fact]
     public void Apply_ConvertsToTheTargetType()
     {
-        var tiny = new SourceColumn("flag", 1, "tinyint", "tinyint(4)", IsNullable: false);
+        var tiny = new MySqlColumn("flag", 1, "tinyint", "tinyint(4)", IsNullable: false);
 
         Column(tiny, ColumnTransform.None).Apply((sbyte)5).Should().Be((short)5);
     }

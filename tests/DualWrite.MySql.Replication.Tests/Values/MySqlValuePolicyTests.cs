@@ -8,8 +8,8 @@ using static DualWrite.MySql.Replication.Tests.Binlog.Rows.RowsTestData;
 namespace DualWrite.MySql.Replication.Tests.Values;
 
 /// <summary>
-/// The value policy: the CLR type of every kind, and the kind of every TABLE_MAP column. (The kind of MySqlConnector
-/// result columns needs a server: Integration/ResultColumnKindTests.)
+/// The value policy: the CLR type of every kind, and the kind of every TABLE_MAP column and declared type. (The kind
+/// of MySqlConnector result columns needs a server: Integration/ResultColumnKindTests.)
 /// </summary>
 public sealed class MySqlValuePolicyTests
 {
@@ -148,6 +148,47 @@ public sealed class MySqlValuePolicyTests
 
         act.Should().Throw<BinlogException>().Where(e => e.Kind == BinlogErrorKind.BinlogUnsupported && e.Message.Contains("odd"));
     }
+
+    [Theory]
+    [InlineData("tinyint", false, null, MySqlValueKind.SByte)]
+    [InlineData("tinyint", true, null, MySqlValueKind.Byte)]
+    [InlineData("smallint", true, null, MySqlValueKind.UInt16)]
+    [InlineData("mediumint", false, null, MySqlValueKind.Int32)]
+    [InlineData("mediumint", true, null, MySqlValueKind.UInt32)]
+    [InlineData("int", true, null, MySqlValueKind.UInt32)]
+    [InlineData("bigint", false, null, MySqlValueKind.Int64)]
+    [InlineData("bigint", true, null, MySqlValueKind.UInt64)]
+    [InlineData("decimal", false, 28, MySqlValueKind.Decimal)]
+    [InlineData("decimal", true, 29, MySqlValueKind.ExactDecimal)]
+    [InlineData("float", false, null, MySqlValueKind.Single)]
+    [InlineData("double", false, null, MySqlValueKind.Double)]
+    [InlineData("year", false, null, MySqlValueKind.Year)]
+    [InlineData("timestamp", false, null, MySqlValueKind.Timestamp)]
+    [InlineData("bit", false, 64, MySqlValueKind.Bit)]
+    [InlineData("char", false, null, MySqlValueKind.Text)]
+    [InlineData("longtext", false, null, MySqlValueKind.Text)]
+    [InlineData("varbinary", false, null, MySqlValueKind.Binary)]
+    [InlineData("tinyblob", false, null, MySqlValueKind.Binary)]
+    [InlineData("json", false, null, MySqlValueKind.Json)]
+    [InlineData("enum", false, null, MySqlValueKind.Enum)]
+    [InlineData("set", false, null, MySqlValueKind.Set)]
+    [InlineData("point", false, null, MySqlValueKind.Spatial)]
+    [InlineData("vector", false, null, MySqlValueKind.Spatial)]
+    public void OfDataType_OfEachDeclaredType(string dataType, bool unsigned, int? precision, MySqlValueKind expected) =>
+        MySqlValuePolicy.OfDataType(dataType, unsigned, precision).Should().Be(expected);
+
+    [Theory]
+    [InlineData("uuid")]
+    [InlineData("inet6")]
+    [InlineData("no such type")]
+    public void OfDataType_TypeWithoutAKind_IsNull(string dataType) =>
+        MySqlValuePolicy.OfDataType(dataType, unsigned: false, precision: null).Should().BeNull();
+
+    [Fact]
+    public void IsInteger_IsTheEightIntegerKinds() =>
+        Enum.GetValues<MySqlValueKind>().Where(MySqlValuePolicy.IsInteger).Should().Equal(
+            MySqlValueKind.SByte, MySqlValueKind.Byte, MySqlValueKind.Int16, MySqlValueKind.UInt16,
+            MySqlValueKind.Int32, MySqlValueKind.UInt32, MySqlValueKind.Int64, MySqlValueKind.UInt64);
 
     [Theory]
     [MemberData(nameof(RecordedFileTests.AllFiles), MemberType = typeof(RecordedFileTests))]
