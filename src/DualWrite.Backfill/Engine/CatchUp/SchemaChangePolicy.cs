@@ -1,6 +1,7 @@
 using DualWrite.Backfill.Plans;
 using DualWrite.Backfill.Schema;
 using DualWrite.MySql.Replication;
+using DualWrite.MySql.Schema;
 using MySqlConnector;
 
 namespace DualWrite.Backfill.Engine;
@@ -64,8 +65,8 @@ internal sealed class SchemaChangePolicy
         var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var now = await SourceSchemaReader.ReadTableAsync(connection, table.Source.Database, table.Source.Name, cancellationToken).ConfigureAwait(false);
-            if (now is null)
+            var now = await MySqlSchemaReader.ReadTableAsync(connection, table.Source.Database, table.Source.Name, cancellationToken).ConfigureAwait(false);
+            if (now is not { IsBaseTable: true })
             {
                 return "removes the table";
             }
