@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.Backfill.Engine;
-using DualWrite.Backfill.Plans;
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
 using MySqlConnector;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using DualWrite.Backfill.Engine;
-using DualWrite.Backfill.Plans;
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
 using DualWrite.MySql.Replication;
 using MySqlConnector;
 using Npgsql;

@@ -1,4 +1,4 @@
-using DualWrite.Backfill.Gates;
+using DualWrite.Migration.Gates;
 using DualWrite.Core.Phases;
 using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DualWrite.Backfill.Plans;
+using DualWrite.Migration.Plans;
 using DualWrite.MySql;
 using MySqlConnector;
 using Spectre.Console;

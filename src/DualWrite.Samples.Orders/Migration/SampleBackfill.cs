@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using DualWrite.Backfill.Engine;
-using DualWrite.Backfill.Gates;
-using DualWrite.Backfill.Plans;
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Gates;
+using DualWrite.Migration.Plans;
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Replication;
 using DualWrite.MySql.Stores;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
-using DualWrite.Backfill.Engine;
+using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;

@@ -1,4 +1,4 @@
-using DualWrite.Backfill.Engine;
+using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Samples.Orders.Domain;
 

@@ -1,0 +1,102 @@
+using DualWrite.Migration.Plans;
+using DualWrite.MySql.Replication;
+using MySqlConnector;
+using Npgsql;
+
+namespace DualWrite.Migration.Engine;
+
+/// <summary>
+/// Applies the binlog to the target after the snapshot. The parts, one job each: the <see cref="BinlogPump"/> reads
+/// transactions from the <see cref="BinlogReader"/>; the <see cref="ChangeBatcher"/> groups them into batches; the
+/// <see cref="SchemaChangePolicy"/> decides on a DDL statement; the <see cref="BatchApplier"/> merges a batch with its
+/// checkpoint and acknowledges it to the reader; the <see cref="CatchUpGauge"/> measures the lag and says when the
+/// target is caught up.
+/// </summary>
+internal sealed class CatchUp
+{
+    /// <summary>How long a batch stays open for more transactions after its first.</summary>
+    public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long the catch-up waits for a transaction before it looks at the lag again.</summary>
+    public static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
+
+    private readonly MigrationPlan _plan;
+    private readonly NpgsqlDataSource _target;
+    private readonly Checkpoints _checkpoints;
+    private readonly BackfillProgress _progress;
+    private readonly TimeProvider _time;
+    private readonly ChangeCollapser _rows;
+    private readonly SchemaChangePolicy _ddl;
+
+    /// <summary>Creates the catch-up of the plan's tables, and its reader.</summary>
+    public CatchUp(
+        MigrationPlan plan,
+        IReadOnlyList<TableSpec> tables,
+        MySqlDataSource source,
+        NpgsqlDataSource target,
+        Checkpoints checkpoints,
+        BackfillProgress progress,
+        TextWriter log,
+        TimeProvider time)
+    {
+        _plan = plan;
+        _target = target;
+        _checkpoints = checkpoints;
+        _progress = progress;
+        _time = time;
+        _rows = new ChangeCollapser(tables);
+        _ddl = new SchemaChangePolicy(plan.Ddl, _rows.Tables, source, log);
+        Reader = new BinlogReader(source, new BinlogReaderOptions
+        {
+            IncludeTable = _rows.Tracks,
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+        });
+    }
+
+    /// <summary>The binlog reader: what it received, and (acknowledged) what the target durably holds.</summary>
+    public BinlogReader Reader { get; }
+
+    /// <summary>Applies the binlog after <paramref name="from"/> until <paramref name="stop"/> says so.</summary>
+    /// <exception cref="BackfillException">A schema change the policy refuses, a purged binlog, a value the target cannot hold.</exception>
+    public async Task RunAsync(BinlogPosition from, CatchUpStop stop, CancellationToken cancellationToken)
+    {
+        var pump = BinlogPump.Start(Reader, from, _plan.File, cancellationToken);
+        await using (pump.ConfigureAwait(false))
+        {
+            var applier = await BatchApplier.OpenAsync(_target, _rows, _checkpoints, Reader, cancellationToken).ConfigureAwait(false);
+            await using (applier.ConfigureAwait(false))
+            {
+                var batcher = new ChangeBatcher(pump.Transactions, _plan.Cdc.BatchSize, BatchDelay, _time);
+                var gauge = new CatchUpGauge(Reader.GetCurrentPositionAsync, _plan.Cdc.EffectiveLagBound, stop.SteadyFor, _time);
+                _progress.AppliedPosition = from;
+                while (await batcher.NextAsync(IdleWait, cancellationToken).ConfigureAwait(false) is { } batch)
+                {
+                    if (batch.Transactions.Count > 0)
+                    {
+                        if (batch.SchemaChange is { } ddl)
+                        {
+                            await _ddl.CheckAsync(ddl, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+                        _progress.AppliedPosition = Reader.AcknowledgedPosition;
+                    }
+
+                    var applied = Reader.AcknowledgedPosition ?? from;
+                    await gauge.ObserveAsync(Reader.ReceivedPosition, applied, cancellationToken).ConfigureAwait(false);
+                    _progress.Lag = gauge.Lag;
+                    _progress.CaughtUp = gauge.CaughtUp;
+                    if (batch.Transactions.Count > 0)
+                    {
+                        _progress.AddChanges(batch.Changes, gauge.Lag);
+                    }
+
+                    if (stop.At is { } at ? applied >= at : stop.WhenCaughtUp && gauge.CaughtUp)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

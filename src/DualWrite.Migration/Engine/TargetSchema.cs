@@ -1,0 +1,87 @@
+using System.Globalization;
+using DualWrite.PostgreSql;
+using DualWrite.PostgreSql.Stores;
+using DualWrite.PostgreSql.Tables;
+using Npgsql;
+
+namespace DualWrite.Migration.Engine;
+
+/// <summary>
+/// The target side's tables: each mapped table with its <c>_dw_version</c> column and tombstone table, and the
+/// backfill's control tables (ranges with their checkpoints, and the plan's catch-up position) in the same schema,
+/// so a chunk and its checkpoint commit in one transaction.
+/// </summary>
+internal static class TargetSchema
+{
+    public static string Ranges(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_ranges");
+
+    public static string Plans(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_plans");
+
+    public static async Task EnsureControlTablesAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, $"""
+            CREATE SCHEMA IF NOT EXISTS {PgNames.Quote(schema)};
+            CREATE TABLE IF NOT EXISTS {Ranges(schema)} (
+              plan text NOT NULL, entity text NOT NULL, range_no integer NOT NULL,
+              low_key text NULL, high_key text NULL, last_key text NULL,
+              done boolean NOT NULL DEFAULT false, rows bigint NOT NULL DEFAULT 0,
+              updated_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (plan, entity, range_no));
+            CREATE TABLE IF NOT EXISTS {Plans(schema)} (
+              plan text PRIMARY KEY,
+              cdc_file text NULL, cdc_offset bigint NULL, cdc_sequence bigint NULL,
+              cdc_started boolean NOT NULL DEFAULT false,
+              updated_at timestamptz NOT NULL DEFAULT now());
+            """, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the target table and its tombstone table (<see cref="VersionedTable.CreateAsync"/>), or checks that an
+    /// existing one fits the mapping.
+    /// </summary>
+    /// <exception cref="BackfillException">An existing table lacks a mapped column, the version column or the key's unique index (<see cref="BackfillError.TargetMismatch"/>).</exception>
+    public static async Task EnsureTableAsync(NpgsqlConnection connection, TableSpec table, CancellationToken cancellationToken)
+    {
+        var definitions = table.Columns.ToDictionary(
+            c => c.Target,
+            c => c.Type.Sql + (c.Source.IsNullable ? "" : " NOT NULL") +
+                (c.Type.Check is { } check ? $" CHECK ({string.Format(CultureInfo.InvariantCulture, check, PgNames.Quote(c.Target))})" : ""),
+            StringComparer.Ordinal);
+        try
+        {
+            await table.Target.CreateAsync(connection, definitions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgreSqlStoreException ex) when (ex.Kind == PostgreSqlStoreErrorKind.SchemaMismatch)
+        {
+            throw new BackfillException(BackfillError.TargetMismatch,
+                $"The target table {table.TargetSchema}.{table.TargetTable} exists but does not fit the plan ({ex.Message}); drop it, or point the plan at another target table.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Drops the table and its tombstones and forgets the plan's checkpoints for it (a re-snapshot), so the table is
+    /// created afresh from the current mapping.
+    /// </summary>
+    public static async Task ResetAsync(NpgsqlConnection connection, string plan, TableSpec table, CancellationToken cancellationToken)
+    {
+        await table.Target.DropAsync(connection, cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand($"DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity", connection);
+        command.Parameters.AddWithValue("plan", plan);
+        command.Parameters.AddWithValue("entity", table.Entity);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets up a session that writes chunks or catch-up batches. Their commits do not wait for the WAL flush
+    /// (<c>synchronous_commit = off</c>): each commit holds its data and its checkpoint together, so a server crash
+    /// can only lose the last few commits whole, and the next run redoes them from the older checkpoint.
+    /// </summary>
+    public static Task PrepareWriterSessionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, "SET synchronous_commit TO off", cancellationToken);
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,110 @@
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
+using DualWrite.MySql;
+using DualWrite.MySql.Replication;
+using DualWrite.MySql.Schema;
+using DualWrite.MySql.Values;
+using DualWrite.Testing;
+using MySqlConnector;
+using Npgsql;
+
+namespace DualWrite.Migration.Tests.Engine;
+
+/// <summary>
+/// A scratch source database on MariaDB and a scratch schema on PostgreSQL, and a plan over tables in them. The source
+/// is read through MySqlConnector with the exact settings (<see cref="MySqlExactSettings"/>), as
+/// <see cref="PlanConnections.MySqlConnectionString"/> connects a plan's source.
+/// </summary>
+internal sealed class BackfillRig : IAsyncDisposable
+{
+    private BackfillRig(string database, string schema, NpgsqlDataSource target)
+    {
+        Database = database;
+        Schema = schema;
+        Target = target;
+        SourceConnectionString = SourceConnectionStringFor(database);
+        Source = new MySqlDataSource(SourceConnectionString);
+    }
+
+    public string Database { get; }
+    public string Schema { get; }
+    public string SourceConnectionString { get; }
+    public MySqlDataSource Source { get; }
+    public NpgsqlDataSource Target { get; }
+    public StringWriter Log { get; } = new();
+
+    /// <summary>The source connection string the engine gets for <paramref name="database"/>: the test server with the exact settings.</summary>
+    public static string SourceConnectionStringFor(string database) => MariaDbServer.ConnectionString(b =>
+    {
+        MySqlExactSettings.Apply(b);
+        b.Database = database;
+    });
+
+    public static async Task<BackfillRig> CreateAsync(string prefix)
+    {
+        var database = await MariaDbServer.CreateScratchDatabaseAsync(prefix);
+        var schema = database;
+        var target = PostgreSqlServer.CreateDataSource();
+        await ExecuteAsync(target, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\"");
+        return new BackfillRig(database, schema, target);
+    }
+
+    /// <summary>Runs SQL (one statement or several) on the source database.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await Source.OpenConnectionAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs SQL on the target.</summary>
+    public Task ExecuteOnTargetAsync(string sql) => ExecuteAsync(Target, sql);
+
+    /// <summary>The first column of the first row a target query returns, or default for none or NULL.</summary>
+    public async Task<T?> TargetScalarAsync<T>(string sql)
+    {
+        await using var command = Target.CreateCommand(sql);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public async Task<TableSpec> TableAsync(string table, int chunkSize = 1000, string? version = null)
+    {
+        await using var connection = await Source.OpenConnectionAsync();
+        var source = await MySqlSchemaReader.ReadTableAsync(connection, Database, table, CancellationToken.None)
+            ?? throw new InvalidOperationException($"no table {table}");
+        return TableSpec.AllColumns(source, Schema, chunkSize: chunkSize, versionColumn: version);
+    }
+
+    public MigrationPlan Plan(int parallelism = 2, DdlPolicy ddl = DdlPolicy.Stop, int maxRowsPerSecond = 0) => new(
+        $"test-{Database}",
+        "test.yaml",
+        new ConnectionPlan("127.0.0.1", null, null, null, Database, null, null, default),
+        new ConnectionPlan("127.0.0.1", null, null, null, null, Schema, null, default),
+        [],
+        new BackfillSettings(ChunkSize: 1000, Parallelism: parallelism, MaxRowsPerSecond: maxRowsPerSecond),
+        new CdcSettings(BatchSize: 2000, LagBound: TimeSpan.FromSeconds(1)),
+        ddl,
+        []);
+
+    public BackfillRunner Runner(MigrationPlan plan, params TableSpec[] tables) =>
+        new(plan, tables, SourceConnectionString, Target, Log);
+
+    public Task<BinlogPosition> MasterPositionAsync() => new BinlogReader(Source).GetCurrentPositionAsync();
+
+    public Task<ComparisonReport> CompareAsync(TableSpec table) => TableComparison.CompareAsync(table, Source, Target, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {MySqlNames.Quote(Database)}");
+        await ExecuteOnTargetAsync($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE");
+        await Source.DisposeAsync();
+        await Target.DisposeAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource target, string sql)
+    {
+        await using var command = target.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
+using DualWrite.MySql.Replication;
+
+namespace DualWrite.Migration.Tests.Engine;
+
+/// <summary>The catch-up against the servers: the reader's acknowledgement and the end of a run once caught up.</summary>
+public sealed class CatchUpTests
+{
+    private const int Updated = 30;
+    private static readonly BackfillOptions SnapshotOnly = new() { CatchUp = null, ProgressInterval = TimeSpan.Zero };
+
+    [Fact]
+    public async Task AfterARun_TheReadersAcknowledgedPosition_IsTheCheckpointTheTargetHolds()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_ack");
+        var (table, plan) = await SnapshotThenUpdateAsync(rig, "changed");
+
+        var end = await rig.MasterPositionAsync();
+        var checkpoints = new Checkpoints(plan.Name, rig.Schema);
+        var progress = new BackfillProgress();
+        var catchUp = new CatchUp(plan, [table], rig.Source, rig.Target, checkpoints, progress, rig.Log, TimeProvider.System);
+
+        await catchUp.RunAsync(await CheckpointAsync(rig, checkpoints), new CatchUpStop { At = end }, CancellationToken.None);
+
+        var acknowledged = catchUp.Reader.AcknowledgedPosition;
+        acknowledged.Should().NotBeNull();
+        acknowledged!.Value.Should().BeGreaterThanOrEqualTo(end);
+        (acknowledged.Value with { GtidState = null }).Should().Be(await CheckpointAsync(rig, checkpoints), "the reader is told what the target committed");
+        progress.AppliedPosition.Should().Be(acknowledged);
+        catchUp.Reader.ReceivedPosition!.Value.Should().BeGreaterThanOrEqualTo(acknowledged.Value);
+        (await rig.TargetScalarAsync<string>($"SELECT val FROM \"{rig.Schema}\".t WHERE id = {Updated}")).Should().Be($"changed {Updated}");
+    }
+
+    [Fact]
+    public async Task ARunThatStopsWhenCaughtUp_EndsOnlyOnceEverythingUpToTheSourceHeadIsApplied()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_caughtup");
+        var (table, plan) = await SnapshotThenUpdateAsync(rig, "late");
+        var head = await rig.MasterPositionAsync();
+
+        // A steady time far below the lag bound: only the head being reached can make the run end.
+        var runner = rig.Runner(plan, table);
+        await runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { SteadyFor = TimeSpan.FromMilliseconds(100) }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+
+        runner.Progress.CaughtUp.Should().BeTrue();
+        runner.Progress.AppliedPosition!.Value.Should().BeGreaterThanOrEqualTo(head);
+        runner.Progress.Lag.Should().BeLessThan(plan.Cdc.EffectiveLagBound);
+        (await rig.CompareAsync(table)).Equal.Should().BeTrue();
+    }
+
+    /// <summary>Snapshots a seeded table with the catch-up off, then updates rows 1 to <see cref="Updated"/> one by one, for the catch-up.</summary>
+    private static async Task<(TableSpec Table, MigrationPlan Plan)> SnapshotThenUpdateAsync(BackfillRig rig, string value)
+    {
+        await rig.ExecuteAsync(SourceWriter.CreateSql);
+        await SourceWriter.SeedAsync(rig, 100);
+        var table = await rig.TableAsync("t");
+        var plan = rig.Plan();
+        await rig.Runner(plan, table).RunAsync(SnapshotOnly, CancellationToken.None);
+        for (var id = 1; id <= Updated; id++)
+        {
+            await rig.ExecuteAsync($"UPDATE t SET val = '{value} {id}' WHERE id = {id}");
+        }
+
+        return (table, plan);
+    }
+
+    private static async Task<BinlogPosition> CheckpointAsync(BackfillRig rig, Checkpoints checkpoints)
+    {
+        await using var connection = await rig.Target.OpenConnectionAsync();
+        var state = await checkpoints.LoadCatchUpAsync(connection, CancellationToken.None);
+        return state!.Value.Position;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text;
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
+using DualWrite.Testing;
+using MySqlConnector;
+
+namespace DualWrite.Migration.Tests.Engine;
+
+/// <summary>
+/// <c>dualwrite backfill run</c> killed with SIGKILL at random points (snapshot or catch-up) while a writer changes
+/// the table, then resumed; in the end both sides are equal and no chunk was copied twice.
+/// </summary>
+/// <remarks>
+/// Each kill point is an event observed in the target's checkpoint tables (so many more rows committed, or the
+/// catch-up position moved so many times), never a time: a slow or busy machine only makes the wait longer.
+/// </remarks>
+public sealed class KillAndResumeTests
+{
+    private const int Seeded = 40_000;
+    private const int ChunkSize = 500;
+
+    /// <summary>Only a safety net: every wait ends on an observed checkpoint long before this.</summary>
+    private static readonly TimeSpan KillPointTimeout = TimeSpan.FromMinutes(3);
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public async Task KilledAtRandomPoints_ResumesWithoutLosingOrDuplicatingRows(int seed)
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_kill");
+        await rig.ExecuteAsync(SourceWriter.CreateSql);
+        await SourceWriter.SeedAsync(rig, Seeded);
+        var planFile = Path.Combine(Path.GetTempPath(), $"kill-{rig.Database}.yaml");
+        await File.WriteAllTextAsync(planFile, $"""
+            name: kill-{seed}
+            source:
+              host: {MariaDbServer.Host}
+              port: {MariaDbServer.Port}
+              user: {MariaDbServer.User}
+              passwordEnv: DUALWRITE_MYSQL_PASSWORD
+              database: {rig.Database}
+            target:
+              connectionStringEnv: DUALWRITE_TEST_PG
+              schema: {rig.Schema}
+            backfill: {"{"} chunkSize: {ChunkSize}, parallelism: 2, maxRowsPerSecond: 10000 {"}"}
+            entities:
+              - table: t
+            """);
+        var writer = new SourceWriter(rig.Source, Seeded, seed);
+        using var stopWriting = new CancellationTokenSource();
+        var writing = writer.RunAsync(stopWriting.Token);
+        var random = new Random(seed);
+        var killedIn = new List<string>();
+        try
+        {
+            for (var kill = 0; kill < 3; kill++)
+            {
+                var before = await CheckpointState.ReadAsync(rig);
+                using var cli = CliProcess.Start(planFile);
+                // The first kill always falls inside the snapshot, so the resumed runs have committed chunks to keep;
+                // later ones fall in the snapshot or the catch-up, as the seed decides.
+                var inSnapshot = !before.SnapshotDone && (kill == 0 || random.Next(2) == 0);
+                if (inSnapshot)
+                {
+                    var rows = before.Rows + (random.Next(1, 12) * ChunkSize);
+                    await cli.WaitForAsync(rig, s => s.Rows >= rows || s.SnapshotDone, $"{rows:N0} committed rows");
+                }
+                else
+                {
+                    var moves = random.Next(1, 4);
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    await cli.WaitForAsync(rig, s => s.CatchUpPosition is { } p && seen.Add(p) && seen.Count > moves, $"{moves} catch-up checkpoints");
+                }
+
+                killedIn.Add(inSnapshot ? "snapshot" : "catch-up");
+                cli.Kill();
+            }
+
+            await stopWriting.CancelAsync();
+            await writing;
+            var end = await rig.MasterPositionAsync();
+
+            var copiedBefore = (await CheckpointState.ReadAsync(rig)).Rows;
+            copiedBefore.Should().BeGreaterThan(0, "the killed runs committed chunks (killed in: {0})", string.Join(", ", killedIn));
+            var runner = await RunnerAsync(rig, planFile);
+            var report = await runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = end }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+
+            var comparison = (await runner.CompareAsync(CancellationToken.None)).Single();
+            comparison.Equal.Should().BeTrue(comparison + ": " + string.Join("; ", comparison.Samples));
+            var copied = (await CheckpointState.ReadAsync(rig)).Rows;
+            copied.Should().Be(copiedBefore + report.Tables.Single().RowsThisRun, "the last run copied only what the killed runs had not committed");
+            copied.Should().BeLessThanOrEqualTo(Seeded + writer.Operations, "no chunk was copied twice");
+        }
+        finally
+        {
+            await stopWriting.CancelAsync();
+            await writing;
+            File.Delete(planFile);
+        }
+    }
+
+    private static async Task<BackfillRunner> RunnerAsync(BackfillRig rig, string planFile)
+    {
+        var plan = await PlanLoader.LoadAsync(planFile, CancellationToken.None);
+        await using var connection = new MySqlConnection(rig.SourceConnectionString);
+        await connection.OpenAsync();
+        var validated = await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
+        return BackfillRunner.Create(validated, rig.SourceConnectionString, rig.Target, rig.Log);
+    }
+
+    /// <summary>What the target's checkpoint tables say: rows committed, whether every range is done, and the catch-up position once it started.</summary>
+    private sealed record CheckpointState(decimal Rows, bool SnapshotDone, string? CatchUpPosition)
+    {
+        public static async Task<CheckpointState> ReadAsync(BackfillRig rig)
+        {
+            var ranges = $"\"{rig.Schema}\".dualwrite_backfill_ranges";
+            var plans = $"\"{rig.Schema}\".dualwrite_backfill_plans";
+            await using var command = rig.Target.CreateCommand($"""
+                SELECT (SELECT coalesce(sum(rows), 0) FROM {ranges}),
+                       (SELECT count(*) > 0 AND bool_and(done) FROM {ranges}),
+                       (SELECT cdc_file || ':' || cdc_offset FROM {plans} WHERE cdc_started)
+                """);
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return new CheckpointState(reader.GetDecimal(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Before the first run has created its control tables.
+                return new CheckpointState(0, false, null);
+            }
+        }
+    }
+
+    /// <summary>The CLI as a child process, its output kept for the failure message.</summary>
+    private sealed class CliProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private CliProcess(Process process) => _process = process;
+
+        public static CliProcess Start(string planFile)
+        {
+            var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
+            var start = new ProcessStartInfo("dotnet", [cli, "backfill", "run", "--plan", planFile, "--follow"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
+            start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
+            var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
+            var cliProcess = new CliProcess(process);
+            // Drained as it comes, so the child never blocks on a full pipe.
+            process.OutputDataReceived += (_, e) => cliProcess.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => cliProcess.Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return cliProcess;
+        }
+
+        /// <summary>Waits until the checkpoint tables show <paramref name="killPoint"/>; the run must still be working then.</summary>
+        public async Task WaitForAsync(BackfillRig rig, Func<CheckpointState, bool> killPoint, string what)
+        {
+            try
+            {
+                await Eventually.WaitUntilAsync(
+                    async () =>
+                    {
+                        if (_process.HasExited)
+                        {
+                            throw new InvalidOperationException($"The backfill exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}");
+                        }
+
+                        return killPoint(await CheckpointState.ReadAsync(rig));
+                    },
+                    what,
+                    KillPointTimeout);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message} Output:\n{Output}", ex);
+            }
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose() => _process.Dispose();
+
+        private string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
