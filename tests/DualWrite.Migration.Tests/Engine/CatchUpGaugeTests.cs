@@ -103,7 +103,34 @@ public sealed class CatchUpGaugeTests
         _headReads.Should().Be(3);
     }
 
-    private CatchUpGauge Gauge() => new(
+    [Fact]
+    public async Task ARunThatStartedAtTheHead_AndHasReceivedNothing_IsCaughtUp()
+    {
+        // An idle source: the catch-up starts where the snapshot left the binlog, and no transaction follows.
+        var gauge = Gauge(start: At(1000));
+
+        await gauge.ObserveAsync(received: null, applied: At(1000), CancellationToken.None);
+        gauge.Lag.Should().Be(TimeSpan.Zero);
+        _time.Advance(SteadyFor);
+        await gauge.ObserveAsync(received: null, applied: At(1000), CancellationToken.None);
+
+        gauge.CaughtUp.Should().BeTrue("everything before the start position counts as received");
+    }
+
+    [Fact]
+    public async Task ARunThatStartedBehindTheHead_AndHasReceivedNothing_IsNotCaughtUp()
+    {
+        var gauge = Gauge(start: At(500));
+
+        await gauge.ObserveAsync(received: null, applied: At(500), CancellationToken.None);
+        _time.Advance(SteadyFor + SteadyFor);
+        await gauge.ObserveAsync(received: null, applied: At(500), CancellationToken.None);
+
+        gauge.CaughtUp.Should().BeFalse();
+        gauge.PendingHead.Should().Be(At(1000));
+    }
+
+    private CatchUpGauge Gauge(BinlogPosition? start = null) => new(
         _ =>
         {
             _headReads++;
@@ -111,6 +138,7 @@ public sealed class CatchUpGaugeTests
                 ? Task.FromException<BinlogPosition>(new BinlogException(BinlogErrorKind.ConnectionFailed, 2003, null, "Cannot query the source: connection refused"))
                 : Task.FromResult(_head);
         },
+        start ?? At(0),
         Bound,
         SteadyFor,
         _time);

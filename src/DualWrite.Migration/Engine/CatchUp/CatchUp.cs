@@ -67,7 +67,7 @@ internal sealed class CatchUp
             await using (applier.ConfigureAwait(false))
             {
                 var batcher = new ChangeBatcher(pump.Transactions, _plan.Cdc.BatchSize, BatchDelay, _time);
-                var gauge = new CatchUpGauge(Reader.GetCurrentPositionAsync, _plan.Cdc.EffectiveLagBound, stop.SteadyFor, _time);
+                var gauge = new CatchUpGauge(Reader.GetCurrentPositionAsync, from, _plan.Cdc.EffectiveLagBound, stop.SteadyFor, _time);
                 _progress.AppliedPosition = from;
                 while (await batcher.NextAsync(IdleWait, cancellationToken).ConfigureAwait(false) is { } batch)
                 {

@@ -19,6 +19,7 @@ internal sealed class CatchUpGauge
     private readonly TimeSpan _steadyFor;
     private readonly TimeSpan _sampleEvery;
     private readonly TimeProvider _time;
+    private readonly BinlogPosition _start;
     private (BinlogPosition Head, long TakenAt)? _pending;
     private long _reachedAt;
     private bool _reached;
@@ -27,11 +28,13 @@ internal sealed class CatchUpGauge
 
     /// <summary>Creates the gauge; the lag counts from now until the first sample is reached, and is not under the bound before.</summary>
     /// <param name="readHead">Reads the source's current binlog end.</param>
+    /// <param name="start">Where the catch-up started reading: what the reader has received before its first transaction.</param>
     /// <param name="bound">The plan's lag bound.</param>
     /// <param name="steadyFor">How long the lag must stay under the bound.</param>
     /// <param name="time">The clock.</param>
-    public CatchUpGauge(Func<CancellationToken, Task<BinlogPosition>> readHead, TimeSpan bound, TimeSpan steadyFor, TimeProvider time)
+    public CatchUpGauge(Func<CancellationToken, Task<BinlogPosition>> readHead, BinlogPosition start, TimeSpan bound, TimeSpan steadyFor, TimeProvider time)
     {
+        _start = start;
         _readHead = readHead;
         _bound = bound;
         _steadyFor = steadyFor;
@@ -53,7 +56,7 @@ internal sealed class CatchUpGauge
     /// Takes in where the reader and the target are (after a batch, or an idle wait), sampling the head when due; a head
     /// query that cannot reach the source is tried again at the next sample.
     /// </summary>
-    /// <param name="received">The position after the last transaction the reader received.</param>
+    /// <param name="received">The position after the last transaction the reader received; null before the first, when the start position counts.</param>
     /// <param name="applied">The position up to which everything is applied.</param>
     /// <param name="cancellationToken">Cancels the head query.</param>
     public async Task ObserveAsync(BinlogPosition? received, BinlogPosition applied, CancellationToken cancellationToken)
@@ -73,7 +76,8 @@ internal sealed class CatchUpGauge
             }
         }
 
-        if (_pending is { } pending && received is { } r && Reaches(r, pending.Head) && Reaches(applied, pending.Head))
+        // Before its first transaction the reader has received everything before the position it started from.
+        if (_pending is { } pending && Reaches(received ?? _start, pending.Head) && Reaches(applied, pending.Head))
         {
             _reachedAt = pending.TakenAt;
             _reached = true;
