@@ -1,4 +1,3 @@
-using System.Text;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using MySqlConnector;
@@ -8,73 +7,24 @@ namespace DualWrite.MySql.Stores;
 /// <content>An entry as a row: validation, encoding, decoding, and the insert the outbox shares.</content>
 public sealed partial class MySqlRepairLog<TKey>
 {
-    internal const int MaxEntityLength = 128;
-    internal const int MaxKeyLength = 512;
-    internal const int MaxReasonLength = 1024;
+    /// <summary>MySQL text holds NUL like any other character: it is kept in entities, keys and reasons.</summary>
+    private const bool NulAllowed = true;
 
     /// <summary>Checks and encodes <paramref name="entry"/> before anything is sent, so a bad entry writes nothing.</summary>
     internal RepairRow Encode(RepairEntry<TKey> entry)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(entry.Entity, nameof(entry));
-        if (entry.Entity.Length > MaxEntityLength)
-        {
-            throw new ArgumentException($"Repair entry entity '{entry.Entity[..32]}…' is longer than {MaxEntityLength} characters.", nameof(entry));
-        }
-
-        if (!Enum.IsDefined(entry.Target))
-        {
-            throw new ArgumentException($"Repair entry target {entry.Target} is not a store role.", nameof(entry));
-        }
-
+        RepairLogText.CheckEntry(entry, NulAllowed);
         return new RepairRow(
             entry.Id.ToString("D"),
             entry.Entity,
             FormatKey(entry.Key),
             entry.Target.ToString(),
             entry.Version,
-            FitReason(entry.Reason),
+            RepairLogText.FitReason(entry.Reason, replaceNul: !NulAllowed),
             entry.FailedAt.UtcDateTime);
     }
 
-    private string FormatKey(TKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var text = _formatKey(key) ?? throw new ArgumentException($"The repair log's key codec returned null for key '{key}'.", nameof(key));
-        if (text.Length > MaxKeyLength)
-        {
-            throw new ArgumentException($"Key '{key}' is {text.Length} characters as text; the repair log holds at most {MaxKeyLength}.", nameof(key));
-        }
-
-        return text;
-    }
-
-    /// <summary>
-    /// Cuts a reason to the column's length without splitting a surrogate pair, and replaces lone surrogates: the
-    /// reason usually quotes an exception message, and a failure to store it must not hide the failure it describes.
-    /// </summary>
-    internal static string FitReason(string? reason)
-    {
-        if (string.IsNullOrEmpty(reason))
-        {
-            return "";
-        }
-
-        var text = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
-        if (char.IsHighSurrogate(text[^1]))
-        {
-            text = text[..^1];
-        }
-
-        var builder = new StringBuilder(text.Length);
-        foreach (var rune in text.EnumerateRunes())
-        {
-            // EnumerateRunes yields U+FFFD for a lone surrogate, which the server can store.
-            builder.Append(rune.ToString());
-        }
-
-        return builder.ToString();
-    }
+    private string FormatKey(TKey key) => RepairLogText.KeyText(key, _formatKey, NulAllowed);
 
     /// <summary>Appends the plain INSERT of <paramref name="row"/>: a duplicate id fails, and the caller decides what that means.</summary>
     internal SqlBatch AppendInsert(SqlBatch batch, RepairRow row) =>

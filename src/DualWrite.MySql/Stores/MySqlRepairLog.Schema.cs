@@ -1,3 +1,4 @@
+using DualWrite.Core.Routing;
 using MySqlConnector;
 
 namespace DualWrite.MySql.Stores;
@@ -44,11 +45,11 @@ public sealed partial class MySqlRepairLog<TKey>
         CREATE TABLE IF NOT EXISTS {_sqlTable} (
           `seq` BIGINT NOT NULL AUTO_INCREMENT,
           `id` CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-          `entity` VARCHAR({MaxEntityLength}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-          `entry_key` VARCHAR({MaxKeyLength}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+          `entity` VARCHAR({RepairLogText.MaxEntityLength}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+          `entry_key` VARCHAR({RepairLogText.MaxKeyLength}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
           `target` VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
           `version` BIGINT NOT NULL,
-          `reason` VARCHAR({MaxReasonLength}) CHARACTER SET utf8mb4 NOT NULL,
+          `reason` VARCHAR({RepairLogText.MaxReasonLength}) CHARACTER SET utf8mb4 NOT NULL,
           `failed_at` DATETIME(6) NOT NULL,
           `completed_at` DATETIME(6) NULL,
           PRIMARY KEY (`seq`),

@@ -7,22 +7,16 @@ namespace DualWrite.PostgreSql.Stores;
 /// <content>An entry as a row: validation, encoding, decoding, and the insert the outbox shares.</content>
 public sealed partial class PostgreSqlRepairLog<TKey>
 {
-    internal const int MaxEntityLength = 128;
-    internal const int MaxKeyLength = 512;
-    internal const int MaxReasonLength = 1024;
+    /// <summary>PostgreSQL text cannot hold NUL: it is refused in entities and keys, and replaced in reasons.</summary>
+    private const bool NulAllowed = false;
 
     /// <summary>Checks and encodes <paramref name="entry"/> before anything is sent, so a bad entry writes nothing.</summary>
     /// <exception cref="ArgumentException">The entity or the key's text is too long or holds a NUL, or the target is not a store role.</exception>
     internal RepairRow Encode(RepairEntry<TKey> entry)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        CheckText(entry.Entity, "entity", MaxEntityLength, nameof(entry));
-        if (!Enum.IsDefined(entry.Target))
-        {
-            throw new ArgumentException($"Repair entry target {entry.Target} is not a store role.", nameof(entry));
-        }
-
-        return new RepairRow(entry.Id, entry.Entity, FormatKey(entry.Key), entry.Target.ToString(), entry.Version, FitReason(entry.Reason), entry.FailedAt.UtcDateTime);
+        RepairLogText.CheckEntry(entry, NulAllowed);
+        return new RepairRow(
+            entry.Id, entry.Entity, FormatKey(entry.Key), entry.Target.ToString(), entry.Version, RepairLogText.FitReason(entry.Reason, replaceNul: !NulAllowed), entry.FailedAt.UtcDateTime);
     }
 
     /// <summary>
@@ -68,59 +62,10 @@ public sealed partial class PostgreSqlRepairLog<TKey>
         }
     }
 
-    /// <summary>
-    /// Cuts a reason to the column's length without splitting a surrogate pair, and replaces lone surrogates and NUL
-    /// (which PostgreSQL text cannot hold) with U+FFFD: the reason usually quotes an exception message, and a failure to
-    /// store it must not hide the failure it describes.
-    /// </summary>
-    internal static string FitReason(string? reason)
-    {
-        if (string.IsNullOrEmpty(reason))
-        {
-            return "";
-        }
+    private string FormatKey(TKey key) => RepairLogText.KeyText(key, _formatKey, NulAllowed);
 
-        var length = Math.Min(reason.Length, MaxReasonLength);
-        if (length < reason.Length && char.IsHighSurrogate(reason[length - 1]) && char.IsLowSurrogate(reason[length]))
-        {
-            length--;
-        }
-
-        return string.Create(length, reason, static (text, source) =>
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                var c = source[i];
-                var paired = char.IsHighSurrogate(c)
-                    ? i + 1 < text.Length && char.IsLowSurrogate(source[i + 1])
-                    : char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(source[i - 1]);
-                text[i] = c == '\0' || (char.IsSurrogate(c) && !paired) ? '\uFFFD' : c;
-            }
-        });
-    }
-
-    private string FormatKey(TKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var text = _formatKey(key) ?? throw new ArgumentException($"The repair log's key codec returned null for key '{key}'.", nameof(key));
-        CheckText(text, $"key '{key}' as text", MaxKeyLength, nameof(key));
-        return text;
-    }
-
-    /// <summary>Rejects text the column cannot hold as it is: longer than <paramref name="max"/> characters, or with a NUL.</summary>
-    private static void CheckText(string? text, string what, int max, string parameter)
-    {
-        ArgumentNullException.ThrowIfNull(text, parameter);
-        if (text.Length > max)
-        {
-            throw new ArgumentException($"The repair entry's {what} is {text.Length} characters long; the repair log holds at most {max}.", parameter);
-        }
-
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The repair entry's {what} holds a NUL character, which PostgreSQL text cannot store.", parameter);
-        }
-    }
+    /// <summary>Rejects an entity the table cannot hold (a lookup by it could match nothing anyway).</summary>
+    private static void CheckEntity(string? entity) => RepairLogText.CheckText(entity, "entity", int.MaxValue, nameof(entity), NulAllowed);
 
     /// <summary>The error for an id that is already taken by a different entry.</summary>
     private PostgreSqlStoreException Conflict(RepairRow row) => new(

@@ -88,7 +88,7 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<RepairEntry<TKey>>> ReadPendingAsync(string entity, int max, CancellationToken cancellationToken)
     {
-        CheckText(entity, "entity", int.MaxValue, nameof(entity));
+        CheckEntity(entity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         var statement = new PgStatement();
 
@@ -121,7 +121,7 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
     /// <inheritdoc />
     public async ValueTask<bool> HasPendingAsync(string entity, TKey key, StoreRole target, CancellationToken cancellationToken)
     {
-        CheckText(entity, "entity", int.MaxValue, nameof(entity));
+        CheckEntity(entity);
         var statement = new PgStatement();
         statement.Append(
             $"SELECT EXISTS (SELECT 1 FROM {_sqlTable} WHERE entity = {statement.Bind(entity, "text")} AND entry_key = {statement.Bind(FormatKey(key), "text")} " +
@@ -132,7 +132,7 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
     /// <inheritdoc />
     public async ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken)
     {
-        CheckText(entity, "entity", int.MaxValue, nameof(entity));
+        CheckEntity(entity);
         var statement = new PgStatement();
 
         // The pending_age index is partial (pending rows only), so this reads the few pending rows of the entity at most.

@@ -114,13 +114,4 @@ public sealed class MySqlTableMappingTests
         mapping.Definition.QuotedTombstoneTable.Should().Be("`shop`.`or``ders__dw_tombstones`");
         MySqlNames.Quote("a`b").Should().Be("`a``b`");
     }
-
-    [Fact]
-    public void ReasonFitting_KeepsShortReasonsAndReplacesLoneSurrogates()
-    {
-        MySqlRepairLog<long>.FitReason(null).Should().BeEmpty();
-        MySqlRepairLog<long>.FitReason("plain").Should().Be("plain");
-        MySqlRepairLog<long>.FitReason(new string('x', 1023) + "😀").Should().HaveLength(1023);
-        MySqlRepairLog<long>.FitReason(new string('x', 2000)).Should().HaveLength(1024);
-    }
 }
