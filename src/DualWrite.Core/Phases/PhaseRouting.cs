@@ -14,6 +14,9 @@ public readonly record struct PhaseRouting(MigrationPhase Phase, StoreRole Write
     /// </summary>
     public bool FeedsSecondary => Phase == MigrationPhase.NewOnly;
 
+    /// <summary>Whether a write reaches the other store at all: written after the authoritative one, or fed through the repair log.</summary>
+    public bool ReachesSecondary => WritesSecondary || FeedsSecondary;
+
     /// <summary>The store that is not authoritative for writes (written second when <see cref="WritesSecondary"/>).</summary>
     public StoreRole Secondary => WriteAuthority.Other();
 }

@@ -34,7 +34,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
     private async ValueTask<WriteResult> WriteAsync(VersionedRecord<TKey, TValue> record, CancellationToken cancellationToken)
     {
         var routing = CurrentRouting();
-        if ((routing.WritesSecondary || routing.FeedsSecondary) && Store(routing.WriteAuthority) is IOutboxStore<TKey, TValue> outbox)
+        if (routing.ReachesSecondary && Store(routing.WriteAuthority) is IOutboxStore<TKey, TValue> outbox)
         {
             return await WriteThroughOutboxAsync(outbox, record, routing, cancellationToken).ConfigureAwait(false);
         }
@@ -44,7 +44,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
 
         // An older version lost to a newer write, which carried its own secondary write. The same version is a
         // retry, perhaps of a call whose secondary write failed unrecorded, so the secondary is written again.
-        if (!(routing.WritesSecondary || routing.FeedsSecondary) || result == WriteResult.IgnoredOlderVersion)
+        if (!routing.ReachesSecondary || result == WriteResult.IgnoredOlderVersion)
         {
             return result;
         }

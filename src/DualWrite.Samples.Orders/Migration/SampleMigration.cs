@@ -40,7 +40,7 @@ public sealed class SampleMigration
 
     private const string Operator = "sample-operator";
 
-    /// <summary>How long an instance may take to see a phase move before the run gives up (the bound is 1 s; this is a safety net).</summary>
+    /// <summary>How long an instance may take to see a phase move (the bound is 1 s), or the repairs to drain, before the run gives up: a safety net.</summary>
     private static readonly TimeSpan PhaseSeenWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>The back-office job's pause between statements.</summary>
@@ -272,19 +272,11 @@ public sealed class SampleMigration
         return string.Create(CultureInfo.InvariantCulture, $"back-office job: its last change ({key}) is in the new store, binlog applied to the head in {took.TotalMilliseconds:0} ms");
     }
 
-    private static async Task WaitForRepairsAsync(IRepairLog<OrderKey> log, CancellationToken cancellationToken)
-    {
-        var watch = Stopwatch.StartNew();
-        while ((await log.ReadPendingAsync(Entity, 1, cancellationToken).ConfigureAwait(false)).Count > 0)
-        {
-            if (watch.Elapsed > PhaseSeenWithin)
-            {
-                throw new SampleMigrationException($"The repair log still had pending entries {PhaseSeenWithin.TotalSeconds:0} s after the traffic stopped.");
-            }
-
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private static Task WaitForRepairsAsync(IRepairLog<OrderKey> log, CancellationToken cancellationToken) => WaitUntilAsync(
+        async () => (await log.ReadPendingAsync(Entity, 1, cancellationToken).ConfigureAwait(false)).Count == 0,
+        TimeSpan.FromMilliseconds(20),
+        () => $"The repair log still had pending entries {PhaseSeenWithin.TotalSeconds:0} s after the traffic stopped.",
+        cancellationToken);
 
     private IHost BuildHost(
         MySqlDataSource dataSource,
@@ -381,17 +373,24 @@ public sealed class SampleMigration
         _out.WriteLine();
     }
 
-    private static async Task<TimeSpan> WaitForPhaseAsync(IPhaseSource phases, MigrationPhase phase, CancellationToken cancellationToken)
+    private static Task<TimeSpan> WaitForPhaseAsync(IPhaseSource phases, MigrationPhase phase, CancellationToken cancellationToken) => WaitUntilAsync(
+        () => ValueTask.FromResult(phases.GetPhase(Entity) == phase),
+        TimeSpan.FromMilliseconds(5),
+        () => $"The application still saw {phases.GetPhase(Entity)} {PhaseSeenWithin.TotalSeconds:0} s after the move to {phase}.",
+        cancellationToken);
+
+    /// <summary>Checks <paramref name="done"/> every <paramref name="poll"/> until it holds and returns how long that took; past <see cref="PhaseSeenWithin"/> the run stops with <paramref name="stillNot"/>'s message.</summary>
+    private static async Task<TimeSpan> WaitUntilAsync(Func<ValueTask<bool>> done, TimeSpan poll, Func<string> stillNot, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        while (phases.GetPhase(Entity) != phase)
+        while (!await done().ConfigureAwait(false))
         {
             if (watch.Elapsed > PhaseSeenWithin)
             {
-                throw new SampleMigrationException($"The application still saw {phases.GetPhase(Entity)} {PhaseSeenWithin.TotalSeconds:0} s after the move to {phase}.");
+                throw new SampleMigrationException(stillNot());
             }
 
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
         }
 
         return watch.Elapsed;
