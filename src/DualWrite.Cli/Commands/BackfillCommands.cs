@@ -47,22 +47,12 @@ public static class BackfillCommands
             return exitCode;
         }
 
-        string targetConnection;
-        try
+        var target = PlanTarget.Create(plan, environment, console);
+        if (target is null)
         {
-            targetConnection = PlanConnections.PostgreSqlConnectionString(plan.Plan.Target, environment);
-        }
-        catch (PlanException ex)
-        {
-            foreach (var problem in ex.Problems)
-            {
-                console.MarkupLine($"[red]error[/] {Markup.Escape(problem.ToString())}");
-            }
-
             return ExitCodes.InvalidArguments;
         }
 
-        var target = NpgsqlDataSource.Create(targetConnection);
         await using (target.ConfigureAwait(false))
         {
             var runner = BackfillRunner.Create(plan, sourceConnection, target, output);
@@ -84,8 +74,7 @@ public static class BackfillCommands
             }
             catch (NpgsqlException ex)
             {
-                console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(ex.Message)}");
-                return ex is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+                return ErrorReport.Report(console, ex);
             }
             catch (MySqlException ex)
             {
@@ -113,7 +102,7 @@ public static class BackfillCommands
                 equal &= comparison.Equal;
             }
 
-            return equal ? ExitCodes.Success : ExitCodes.Failure;
+            return equal ? ExitCodes.Success : ExitCodes.DifferencesFound;
         }
     }
 }

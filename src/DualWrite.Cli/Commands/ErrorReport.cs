@@ -1,10 +1,11 @@
 using DualWrite.MySql.Replication;
 using MySqlConnector;
+using Npgsql;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
 
-/// <summary>Prints a MySQL failure and picks its exit code, the same way for every command.</summary>
+/// <summary>Prints a MySQL, binlog or PostgreSQL failure and picks its exit code, the same way for every command.</summary>
 public static class ErrorReport
 {
     /// <summary>Prints a MySqlConnector failure (with an optional hint) and returns its exit code.</summary>
@@ -29,6 +30,14 @@ public static class ErrorReport
             BinlogErrorKind.Authentication or BinlogErrorKind.ConnectionFailed or BinlogErrorKind.ConnectionLost or BinlogErrorKind.Tls => ExitCodes.ConnectionFailed,
             _ => ExitCodes.Failure,
         };
+    }
+
+    /// <summary>Prints a failure of the PostgreSQL target and returns its exit code: a statement the server refused, or else the connection.</summary>
+    public static int Report(IAnsiConsole console, NpgsqlException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(exception.Message)}");
+        return exception is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
     }
 
     /// <summary>Whether the server could not be reached or refused the credentials, as opposed to rejecting a statement.</summary>

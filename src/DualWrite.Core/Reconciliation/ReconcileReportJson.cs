@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace DualWrite.Core.Reconciliation;
@@ -14,6 +15,13 @@ public static partial class ReconcileReportJson
 {
     /// <summary>How many samples and repairs an entity's JSON lists at most (the default <see cref="ReconcileOptions.MaxSamples"/>).</summary>
     public const int SampleLimit = 20;
+
+    /// <summary>
+    /// How the text form escapes: only what JSON itself requires (quotes, backslashes, control characters), so text
+    /// values read as they are (<c>'O''Brien'</c>, →, ü). A page that embeds a report must encode it for HTML, as the
+    /// HTML format does.
+    /// </summary>
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
     /// <summary>Writes <paramref name="report"/> as one JSON object.</summary>
     /// <param name="writer">Where to write.</param>
@@ -45,7 +53,7 @@ public static partial class ReconcileReportJson
     public static string Serialize(ReconcileReport report, bool showValues, bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = Encoder }))
         {
             Write(writer, report, showValues);
         }
