@@ -91,3 +91,23 @@ public sealed class CanonicalEncodingTests
         new RowKey([5L]).ToString().Should().Be("5");
     }
 }
+
+public sealed class CanonicalJsonTests
+{
+    [Theory]
+    [InlineData("{\"b\": 1, \"a\": [1.50, \"x\"]}", "{\"a\":[1.5,\"x\"],\"b\":1}")]
+    [InlineData("{\"a\":1e2}", "{\"a\":100}")]
+    [InlineData("\"h\\u00e9\"", "\"hé\"")]
+    [InlineData("{\"a\":1,\"a\":2}", "{\"a\":2}")]
+    public void Documents_equal_by_meaning_have_one_text(string json, string canonical) =>
+        CanonicalJson.Normalize(json).Should().Be(canonical);
+
+    [Fact]
+    public void Different_documents_stay_different_and_bad_text_is_refused()
+    {
+        CanonicalJson.Normalize("{\"a\":\"1\"}").Should().NotBe(CanonicalJson.Normalize("{\"a\":1}"));
+        CanonicalJson.Normalize("[1,2]").Should().NotBe(CanonicalJson.Normalize("[2,1]"));
+        var bad = () => CanonicalJson.Normalize("{nope");
+        bad.Should().Throw<FormatException>();
+    }
+}
