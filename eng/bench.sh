@@ -6,6 +6,9 @@
 #   eng/bench.sh backfill [--rows N] [--runs N] [--only-ours] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader,
 #                                                  `mariadb --quick`, psql \copy, alternated N times (default 5; --only-ours: our snapshot
 #                                                  alone, with its CPU time); then the binlog catch-up under sysbench oltp_write_only
+#   eng/bench.sh reconcile [--rows N] [--runs N] [--differing PERCENT]  a clean reconcile of sbtest1 (MySQL vs PostgreSQL), then one with
+#                                                  PERCENT (default 1) of the target's rows changed, each alternated N times (default 5) with
+#                                                  a `mariadb --quick` scan and a psql `COPY (SELECT ...) TO` /dev/null of the same rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -19,7 +22,7 @@ for tool in sysbench pgloader; do
     if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq "$tool" >/dev/null; else sudo apt-get install -y -qq "$tool" >/dev/null; fi
   fi
 done
-if [ "$1" = backfill ]; then
+if [ "$1" = backfill ] || [ "$1" = reconcile ]; then
   # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, see src/DualWrite.Cli).
   dotnet build -c Release -v q -nologo tests/DualWrite.Benchmarks >/dev/null
   DOTNET_TieredCompilation=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"

@@ -159,7 +159,7 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static async Task<(BackfillRunner Runner, ValidatedPlan Plan)> LoadAsync(NpgsqlDataSource target)
+    internal static async Task<(BackfillRunner Runner, ValidatedPlan Plan)> LoadAsync(NpgsqlDataSource target)
     {
         var plan = await PlanLoader.LoadAsync(Path.Combine(RepositoryRoot(), Plan), CancellationToken.None);
         var source = PlanConnections.MySqlConnectionString(plan.Source, Environment.GetEnvironmentVariable);
@@ -196,7 +196,7 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static double Psql(string command)
+    internal static double Psql(string command)
     {
         var script = $"PGPASSWORD=\"$DUALWRITE_PG_PASSWORD\" psql -X -q -h {Env("DUALWRITE_PG_HOST", "127.0.0.1")} -p {Env("DUALWRITE_PG_PORT", "55432")} " +
             $"-U {Env("DUALWRITE_PG_USER", "dualwrite")} -d {Env("DUALWRITE_PG_DATABASE", "dualwrite")} -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
@@ -210,20 +210,20 @@ internal static class BackfillBenchmark
     /// Each timed load starts from the same state: the previous load's tables vacuumed and analysed (so autovacuum
     /// does not run during the next one), its dirty pages written out, and a moment's quiet.
     /// </summary>
-    private static async Task SettleAsync(NpgsqlDataSource target)
+    internal static async Task SettleAsync(NpgsqlDataSource target)
     {
         await ExecuteAsync(target, "VACUUM (ANALYZE)");
         await ExecuteAsync(target, "CHECKPOINT");
         await Task.Delay(1000);
     }
 
-    private static async Task ExecuteAsync(NpgsqlDataSource target, string sql)
+    internal static async Task ExecuteAsync(NpgsqlDataSource target, string sql)
     {
         await using var command = target.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string PgConnectionString() => new NpgsqlConnectionStringBuilder
+    internal static string PgConnectionString() => new NpgsqlConnectionStringBuilder
     {
         Host = Env("DUALWRITE_PG_HOST", "127.0.0.1"),
         Port = int.Parse(Env("DUALWRITE_PG_PORT", "55432"), CultureInfo.InvariantCulture),
@@ -243,6 +243,6 @@ internal static class BackfillBenchmark
         return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (DualWrite.sln).");
     }
 
-    private static string Env(string name, string fallback) =>
+    internal static string Env(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 }

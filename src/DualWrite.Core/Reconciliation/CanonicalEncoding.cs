@@ -43,7 +43,8 @@ public static class CanonicalEncoding
     public static byte[] Encode(IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var buffer = new ArrayBufferWriter<byte>(64);
+        var buffer = Buffer;
+        buffer.ResetWrittenCount();
         for (var i = 0; i < values.Count; i++)
         {
             Append(buffer, values[i]);

@@ -12,7 +12,7 @@ public sealed record EntityReport
     /// <summary>The compared columns, in the order of the rows' values.</summary>
     public required IReadOnlyList<string> Columns { get; init; }
 
-    /// <summary>When the run started (a resumed run: when its first part started).</summary>
+    /// <summary>When this part of the run started (a resumed run: when it was resumed).</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
     /// <summary>When it finished.</summary>

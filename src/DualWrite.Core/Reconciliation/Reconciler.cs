@@ -1,25 +1,449 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Threading.Channels;
+
 namespace DualWrite.Core.Reconciliation;
 
 /// <summary>
 /// The reconciliation engine: compares a pair's two keyed row streams range by range and chunk by chunk, first by a
 /// digest of each side's chunk over the canonical encoding, then row by row inside the chunks whose digests differ;
 /// re-checks each differing key once the change feed has passed the point it was read at, and reports only what
-/// persists, classified. See docs/reconcile.md.
+/// persists, classified. Both sides are read at once, each by its own reader task, and nothing but the current chunk's
+/// keys and row hashes is held in memory. See docs/reconcile.md.
 /// </summary>
 /// <param name="options">How the run behaves.</param>
 /// <param name="time">The clock for durations and the re-check bound.</param>
 public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? time = null)
 {
-    private readonly ReconcileOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    /// <summary>The column name a report gives a version that differs while the values agree.</summary>
+    public const string VersionColumn = "(version)";
+
+    private const int PrefetchBatch = 512;
+
+    private readonly ReconcileOptions _options = Validate(options);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Reconciles one pair, resuming from <paramref name="checkpoints"/>.</summary>
-    public Task<EntityReport> RunAsync(IReconcilePair pair, IReconcileCheckpoints checkpoints, IProgress<ReconcileProgress>? progress, CancellationToken cancellationToken)
+    private static ReconcileOptions Validate(ReconcileOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Parallelism, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSamples, 0, nameof(options));
+        if (options.RecheckBound < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RecheckBound, "The re-check bound cannot be negative.");
+        }
+
+        if (options.DryRun && !options.Repair)
+        {
+            throw new ArgumentException("A dry run lists repairs: it needs Repair as well.", nameof(options));
+        }
+
+        return options;
+    }
+
+    /// <summary>Reconciles one pair, resuming the finished chunks <paramref name="checkpoints"/> holds for an unfinished earlier run.</summary>
+    /// <exception cref="InvalidOperationException">Repair was asked for and the pair has no repairer.</exception>
+    public async Task<EntityReport> RunAsync(IReconcilePair pair, IReconcileCheckpoints checkpoints, IProgress<ReconcileProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pair);
         ArgumentNullException.ThrowIfNull(checkpoints);
-        _ = _options;
-        _ = _time;
-        throw new NotImplementedException("The engine lands in the next commit.");
+        if (_options.Repair && pair.Repairer is null)
+        {
+            throw new InvalidOperationException($"{pair.Display} cannot be repaired: its pair has no repairer.");
+        }
+
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        var finished = await checkpoints.BeginAsync(pair.Entity, _options.Fresh, cancellationToken).ConfigureAwait(false);
+        var ranges = await pair.SplitAsync(cancellationToken).ConfigureAwait(false);
+        var tally = new Tally(pair.Entity, _options.MaxSamples, progress);
+        foreach (var chunk in finished)
+        {
+            tally.Add(chunk, resumed: true);
+        }
+
+        var work = new List<(ReconcileRange Range, RowKey? After, int NextChunk)>();
+        foreach (var range in ranges)
+        {
+            var done = finished.Where(c => c.Range == range.Number).OrderBy(c => c.Chunk).ToList();
+            if (done.Count > 0 && done[^1].Final)
+            {
+                continue;
+            }
+
+            work.Add((range, done.Count > 0 ? done[^1].LastKey : null, done.Count > 0 ? done[^1].Chunk + 1 : 0));
+        }
+
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
+            async (item, token) => await new RangeComparison(this, pair, checkpoints, tally, item.Range, item.After, item.NextChunk).RunAsync(token).ConfigureAwait(false))
+            .ConfigureAwait(false);
+
+        // What the result holds at: the source's head now, once the feed has applied it.
+        var head = await pair.Feed.HeadAsync(cancellationToken).ConfigureAwait(false);
+        var reached = await pair.Feed.WaitAppliedAsync(head, _options.RecheckBound, cancellationToken).ConfigureAwait(false);
+        var report = tally.Report(pair, startedAt, _time.GetUtcNow(), _time.GetElapsedTime(started), reached ? head : null, _options.DryRun);
+        await checkpoints.FinishAsync(report, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>One range: both sides streamed at once and merged in key order, cut into chunks of source rows.</summary>
+    private sealed class RangeComparison(
+        Reconciler owner,
+        IReconcilePair pair,
+        IReconcileCheckpoints checkpoints,
+        Tally tally,
+        ReconcileRange range,
+        RowKey? after,
+        int nextChunk)
+    {
+        private readonly ChunkState _chunk = new();
+        private int _chunkNo = nextChunk;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var source = Prefetch(pair.Source.ReadAsync(range, after, stop.Token), stop.Token);
+            var target = Prefetch(pair.Target.ReadAsync(range, after, stop.Token), stop.Token);
+            try
+            {
+                await MergeAsync(source, target, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await Drain(source).ConfigureAwait(false);
+                await Drain(target).ConfigureAwait(false);
+            }
+        }
+
+        private async Task MergeAsync(RowCursor source, RowCursor target, CancellationToken cancellationToken)
+        {
+            var order = pair.KeyOrder;
+            var hasSource = await source.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+            var hasTarget = await target.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+            while (hasSource || hasTarget)
+            {
+                var next = !hasSource ? target.Current.Key
+                    : !hasTarget ? source.Current.Key
+                    : order.Compare(source.Current.Key, target.Current.Key) <= 0 ? source.Current.Key : target.Current.Key;
+                if (_chunk.SourceRows >= owner._options.ChunkSize && order.Compare(next, _chunk.LastSourceKey!) > 0)
+                {
+                    await CloseAsync(final: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (hasSource && order.Compare(source.Current.Key, next) == 0)
+                {
+                    _chunk.AddSource(source.Current, pair.VersionsCompared);
+                    hasSource = await source.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (hasTarget && order.Compare(target.Current.Key, next) == 0)
+                {
+                    _chunk.AddTarget(target.Current, pair.VersionsCompared);
+                    hasTarget = await target.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await CloseAsync(final: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task CloseAsync(bool final, CancellationToken cancellationToken)
+        {
+            var sourceDigest = _chunk.SourceDigest();
+            var targetDigest = _chunk.TargetDigest();
+            long rechecked = 0;
+            IReadOnlyList<RowDifference> differences = [];
+            IReadOnlyList<RepairAction> repairs = [];
+            if (sourceDigest != targetDigest)
+            {
+                var suspects = _chunk.Suspects(pair.KeyOrder);
+                rechecked = suspects.Count;
+                differences = await owner.RecheckAsync(pair, suspects, cancellationToken).ConfigureAwait(false);
+                if (owner._options.Repair && differences.Count > 0)
+                {
+                    repairs = await pair.Repairer!.RepairAsync(differences, owner._options.DryRun, cancellationToken).ConfigureAwait(false);
+                    if (!owner._options.DryRun)
+                    {
+                        // Re-verify what was repaired: what still differs is reported.
+                        differences = await owner.RecheckAsync(pair, [.. differences.Select(d => d.Key)], cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            var result = new ChunkResult(
+                range.Number, _chunkNo, _chunk.LastSourceKey, _chunk.SourceRows, _chunk.TargetRows,
+                sourceDigest, targetDigest, rechecked, differences, repairs, final);
+            await checkpoints.RecordChunkAsync(pair.Entity, result, cancellationToken).ConfigureAwait(false);
+            tally.Add(result, resumed: false);
+            _chunkNo++;
+            _chunk.Reset();
+        }
+    }
+
+    /// <summary>How many reads a key whose versions keep saying "read again" gets before its difference is taken as it stands.</summary>
+    private const int Rounds = 3;
+
+    /// <summary>
+    /// Re-checks keys that differed on the first read: reads the source, waits until the feed has applied what the
+    /// source held at that read, reads the target, and reads again (up to <see cref="Rounds"/> times, within the bound)
+    /// the keys whose versions say one side moved on meanwhile. What still differs is classified.
+    /// </summary>
+    private async Task<IReadOnlyList<RowDifference>> RecheckAsync(IReconcilePair pair, IReadOnlyList<RowKey> keys, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(_options.RecheckBound.TotalSeconds * _time.TimestampFrequency);
+        var pending = keys;
+        var settled = new List<RowDifference>();
+        for (var round = 1; ; round++)
+        {
+            var head = await pair.Feed.HeadAsync(cancellationToken).ConfigureAwait(false);
+            var source = await pair.Source.ReadKeysAsync(pending, cancellationToken).ConfigureAwait(false);
+            var at = source.At ?? head;
+            var left = TimeSpan.FromSeconds(Math.Max(0, (deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency));
+            var reached = await pair.Feed.WaitAppliedAsync(at, left, cancellationToken).ConfigureAwait(false);
+            var target = await pair.Target.ReadKeysAsync(pending, cancellationToken).ConfigureAwait(false);
+            var retry = new List<RowKey>();
+            var open = new List<RowDifference>();
+            foreach (var key in pending)
+            {
+                source.Rows.TryGetValue(key, out var s);
+                target.Rows.TryGetValue(key, out var t);
+                if (Judge(pair, s, t, source.VersionAt, reached) is not { } verdict)
+                {
+                    continue;
+                }
+
+                if (verdict.Final)
+                {
+                    settled.Add(verdict.Difference);
+                }
+                else
+                {
+                    retry.Add(key);
+                    open.Add(verdict.Difference);
+                }
+            }
+
+            if (retry.Count == 0 || !reached || round == Rounds || _time.GetTimestamp() >= deadline)
+            {
+                settled.AddRange(open);
+                return settled;
+            }
+
+            pending = retry;
+        }
+    }
+
+    /// <summary>
+    /// One key's verdict after a re-check read: null when the sides agree; otherwise the difference, and whether it is
+    /// final (the feed had passed the source's read and neither side's version says it moved on since) or worth another read.
+    /// </summary>
+    private static (RowDifference Difference, bool Final)? Judge(IReconcilePair pair, ReconcileRow? source, ReconcileRow? target, long? versionAt, bool reached)
+    {
+        if (source is null && target is null)
+        {
+            return null;
+        }
+
+        var key = (source ?? target)!.Key;
+        IReadOnlyList<string> columns = [];
+        if (source is not null && target is not null)
+        {
+            columns = DifferingColumns(pair, source, target);
+            if (columns.Count == 0)
+            {
+                return null;
+            }
+        }
+
+        // The target holds a change the source read did not see yet, or the source one the target has not applied yet.
+        var targetAhead = target?.Version is { } tv && (source?.Version ?? versionAt) is { } sv && tv > sv;
+        var sourceNewer = pair.VersionsCompared && source?.Version is { } s && target?.Version is { } t && s > t;
+        var kind = !reached || sourceNewer ? DifferenceKind.TargetBehind
+            : source is null ? DifferenceKind.ExtraInTarget
+            : target is null ? DifferenceKind.MissingInTarget
+            : DifferenceKind.ValuesDiffer;
+        var difference = new RowDifference(key, kind, columns, source?.Version, target?.Version, source, target);
+        return (difference, Final: reached && !targetAhead && !sourceNewer);
+    }
+
+    private static List<string> DifferingColumns(IReconcilePair pair, ReconcileRow source, ReconcileRow target)
+    {
+        var columns = new List<string>();
+        for (var i = 0; i < pair.Columns.Count; i++)
+        {
+            if (!CanonicalEncoding.Same(source.Values[i], target.Values[i]))
+            {
+                columns.Add(pair.Columns[i]);
+            }
+        }
+
+        if (pair.VersionsCompared && source.Version != target.Version)
+        {
+            columns.Add(VersionColumn);
+        }
+
+        return columns;
+    }
+
+    /// <summary>One chunk being read: each side's digest, and its keys and row hashes for the row diff.</summary>
+    private sealed class ChunkState
+    {
+        private readonly List<(RowKey Key, ulong Hash)> _source = [];
+        private readonly List<(RowKey Key, ulong Hash)> _target = [];
+        private XxHash128 _sourceDigest = new();
+        private XxHash128 _targetDigest = new();
+
+        public long SourceRows => _source.Count;
+
+        public long TargetRows => _target.Count;
+
+        public RowKey? LastSourceKey { get; private set; }
+
+        public void AddSource(ReconcileRow row, bool versions)
+        {
+            var hash = Append(_sourceDigest, row, versions);
+            _source.Add((row.Key, hash));
+            LastSourceKey = row.Key;
+        }
+
+        public void AddTarget(ReconcileRow row, bool versions) => _target.Add((row.Key, Append(_targetDigest, row, versions)));
+
+        public string SourceDigest() => Hex(_sourceDigest);
+
+        public string TargetDigest() => Hex(_targetDigest);
+
+        /// <summary>The keys present on one side only, or with different row hashes: a merge of the two sorted lists.</summary>
+        public List<RowKey> Suspects(IComparer<RowKey> order)
+        {
+            var suspects = new List<RowKey>();
+            int i = 0, j = 0;
+            while (i < _source.Count || j < _target.Count)
+            {
+                var c = i == _source.Count ? 1 : j == _target.Count ? -1 : order.Compare(_source[i].Key, _target[j].Key);
+                if (c < 0)
+                {
+                    suspects.Add(_source[i++].Key);
+                }
+                else if (c > 0)
+                {
+                    suspects.Add(_target[j++].Key);
+                }
+                else
+                {
+                    if (_source[i].Hash != _target[j].Hash)
+                    {
+                        suspects.Add(_source[i].Key);
+                    }
+
+                    i++;
+                    j++;
+                }
+            }
+
+            return suspects;
+        }
+
+        public void Reset()
+        {
+            _source.Clear();
+            _target.Clear();
+            _sourceDigest = new XxHash128();
+            _targetDigest = new XxHash128();
+            LastSourceKey = null;
+        }
+
+        private static ulong Append(XxHash128 digest, ReconcileRow row, bool versions)
+        {
+            var hash = CanonicalEncoding.RowHash(row.Values, versions ? row.Version : null);
+            digest.Append(row.Key.Encoded);
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, hash);
+            digest.Append(bytes);
+            return hash;
+        }
+
+        private static string Hex(XxHash128 digest) => Convert.ToHexStringLower(digest.GetCurrentHash());
+    }
+
+    /// <summary>A side's rows, read ahead by their own task in batches, so both sides' servers work at once.</summary>
+    private sealed class RowCursor(ChannelReader<ReconcileRow[]> reader, Task producer)
+    {
+        private ReconcileRow[] _batch = [];
+        private int _index = -1;
+
+        public Task Producer { get; } = producer;
+
+        public ReconcileRow Current => _batch[_index];
+
+        public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+        {
+            if (++_index < _batch.Length)
+            {
+                return true;
+            }
+
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reader.TryRead(out var batch))
+                {
+                    _batch = batch;
+                    _index = 0;
+                    return true;
+                }
+            }
+
+            // The reader finished; a failure surfaces here rather than as a short stream.
+            await Producer.ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private static RowCursor Prefetch(IAsyncEnumerable<ReconcileRow> rows, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<ReconcileRow[]>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<ReconcileRow>(PrefetchBatch);
+                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    batch.Add(row);
+                    if (batch.Count == PrefetchBatch)
+                    {
+                        await channel.Writer.WriteAsync([.. batch], cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await channel.Writer.WriteAsync([.. batch], cancellationToken).ConfigureAwait(false);
+                }
+
+                channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.Complete(ex);
+                throw;
+            }
+        }, cancellationToken);
+        return new RowCursor(channel.Reader, producer);
+    }
+
+    private static async Task Drain(RowCursor cursor)
+    {
+        try
+        {
+            await cursor.Producer.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stopped with the comparison, or failed: the comparison's own outcome is what counts.
+        }
     }
 }

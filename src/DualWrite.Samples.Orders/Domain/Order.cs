@@ -12,7 +12,7 @@ public sealed record Order(OrderStatus Status, decimal Total, DateTime PlacedAt,
 {
     /// <summary>
     /// Compares orders by content. Records compare arrays by reference, so the dual-write decorator's shadow reads
-    /// and the sample's store comparison need this to see two receipts with the same bytes as equal; and the details
+    /// need this to see two receipts with the same bytes as equal; and the details
     /// compare as JSON documents (PostgreSQL's jsonb reorders keys and respaces what MySQL keeps as written).
     /// </summary>
     public static IEqualityComparer<Order> ContentComparer { get; } = new ByContent();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
+using DualWrite.Core.Reconciliation;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
 using DualWrite.Hosting.DependencyInjection;
@@ -90,12 +91,14 @@ public sealed class SampleMigration
 
         // Writes in flight when two records differ have landed once the catch-up has applied what the source logged
         // by then and the decorator's secondary writes are done (they take milliseconds).
-        var comparison = new StoreComparison<OrderKey, Order>(oldStore, newStore, Order.ContentComparer, async ct =>
+        var pair = OrderReconciliation.Pair(Entity, oldStore, newStore, async ct =>
         {
             await backfill.DrainAsync(ct).ConfigureAwait(false);
             await Task.Delay(200, ct).ConfigureAwait(false);
         });
-        var gates = new List<IPhaseGate>(backfill.Gates(dataSource)) { new StoresAgreeGate<OrderKey, Order>(comparison) };
+        var reconciler = new Reconciler(new ReconcileOptions { ChunkSize = 2_000, Parallelism = 1 });
+        Task<EntityReport> ReconcileAsync() => reconciler.RunAsync(pair, TransientCheckpoints.Instance, null, cancellationToken);
+        var gates = new List<IPhaseGate>(backfill.Gates(dataSource)) { new StoresReconciledGate(pair, reconciler) };
         using var host = BuildHost(dataSource, postgres, oldStore, newStore, log, gates);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         var phases = host.Services.GetRequiredService<IPhaseSource>();
@@ -124,9 +127,9 @@ public sealed class SampleMigration
             (PhaseTransitionKind.StepBack, MigrationPhase.OldOnly),
         };
 
-        ComparisonResult<OrderKey>? roundTrip = null;
+        EntityReport? roundTrip = null;
         IReadOnlyList<ComparisonReport> tables;
-        ComparisonResult<OrderKey> final;
+        EntityReport final;
         var current = MigrationPhase.OldOnly;
         var sqlAtStart = 0L;
         try
@@ -185,8 +188,8 @@ public sealed class SampleMigration
                 }
                 else if (to == MigrationPhase.DualWriteReadOld && kind == PhaseTransitionKind.StepBack)
                 {
-                    roundTrip = await comparison.CompareAsync(cancellationToken).ConfigureAwait(false);
-                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"stores compared: {roundTrip.Compared} keys, {roundTrip.DifferingCount} differ"));
+                    roundTrip = await ReconcileAsync().ConfigureAwait(false);
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"stores reconciled: {roundTrip.SourceRows} rows, {Differences(roundTrip)} differ"));
                 }
 
                 steps.Add(Report(current, stretch, sql, to, kind, propagation, notes));
@@ -212,7 +215,7 @@ public sealed class SampleMigration
             await WaitForRepairsAsync(log, cancellationToken).ConfigureAwait(false);
             await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
             tables = await backfill.CompareAsync(cancellationToken).ConfigureAwait(false);
-            final = await comparison.CompareAsync(cancellationToken).ConfigureAwait(false);
+            final = await ReconcileAsync().ConfigureAwait(false);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
             var (checkedKeys, lost, placementsNotOnce) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
@@ -437,8 +440,8 @@ public sealed class SampleMigration
             _out.WriteLine($"  missing: {missing}");
         }
 
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores compared on the way back in DualWriteReadOld: {report.RoundTrip.Compared} keys, {report.RoundTrip.DifferingCount} differences."));
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At the end, stores compared record by record: {report.EndComparison.Compared} keys, {report.EndComparison.DifferingCount} differences{(report.EndComparison.Agree ? "" : ", e.g. " + string.Join(", ", report.EndComparison.Differing.Take(5)))}."));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores reconciled on the way back in DualWriteReadOld: {report.RoundTrip.SourceRows} rows, {Differences(report.RoundTrip)} differences ({report.RoundTrip.Rechecked} re-checked)."));
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At the end, stores reconciled: {report.EndComparison.SourceRows} rows in {report.EndComparison.Chunks} chunks, {Differences(report.EndComparison)} differences{(report.EndComparison.Clean ? "" : ", e.g. " + string.Join(", ", report.EndComparison.Samples.Take(5).Select(d => $"{d.Key} {d.Kind}")))}."));
         foreach (var table in report.Tables)
         {
             _out.WriteLine($"At the end, the backfill's row-by-row comparison: {table}.");
@@ -447,4 +450,6 @@ public sealed class SampleMigration
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Repair log: {report.PendingRepairs} entries pending. Phase audit: {report.AuditEntries} entries (`dualwrite phase history --entity {Entity} --database {_options.OldDatabase}`)."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(report.Succeeded ? "OK" : "FAILED")}: five phases and back in {report.Elapsed.TotalSeconds:0.0} s."));
     }
+
+    private static long Differences(EntityReport report) => report.Missing + report.Extra + report.Differing + report.Lagging;
 }

@@ -1,3 +1,4 @@
+using DualWrite.Core.Reconciliation;
 using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Samples.Orders.Domain;
@@ -20,8 +21,8 @@ public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTra
 /// <param name="CheckedKeys">Keys the traffic wrote, checked in the old store at the end.</param>
 /// <param name="LostWrites">Keys whose last acknowledged write the old store does not hold.</param>
 /// <param name="PlacementsNotOnce">Keys whose placement is not in the application's <c>order_events</c> exactly once.</param>
-/// <param name="RoundTrip">The comparison of both stores on the way back, in DualWriteReadOld.</param>
-/// <param name="EndComparison">The comparison of both stores at the end, with nothing in flight.</param>
+/// <param name="RoundTrip">The reconciliation of both stores on the way back, in DualWriteReadOld.</param>
+/// <param name="EndComparison">The reconciliation of both stores at the end, with nothing in flight.</param>
 /// <param name="Tables">The backfill's row-by-row comparison of the table at the end.</param>
 /// <param name="OutOfBandWrites">Changes the back-office job made with plain SQL over the whole run.</param>
 /// <param name="OutOfBandNotArrived">Checks that found the job's last change missing from the new store after the catch-up.</param>
@@ -34,8 +35,8 @@ public sealed record SampleReport(
     long CheckedKeys,
     IReadOnlyList<OrderKey> LostWrites,
     IReadOnlyList<OrderKey> PlacementsNotOnce,
-    ComparisonResult<OrderKey> RoundTrip,
-    ComparisonResult<OrderKey> EndComparison,
+    EntityReport RoundTrip,
+    EntityReport EndComparison,
     IReadOnlyList<ComparisonReport> Tables,
     long OutOfBandWrites,
     IReadOnlyList<string> OutOfBandNotArrived,
@@ -62,5 +63,5 @@ public sealed record SampleReport(
     /// difference on the way back or at the end (record by record and row by row), nothing left to repair.
     /// </summary>
     public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && PlacementsNotOnce.Count == 0 && OutOfBandNotArrived.Count == 0
-        && RoundTrip.Agree && EndComparison.Agree && Tables.Count > 0 && Tables.All(t => t.Equal) && PendingRepairs == 0;
+        && RoundTrip.Clean && EndComparison.Clean && Tables.Count > 0 && Tables.All(t => t.Equal) && PendingRepairs == 0;
 }

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using DualWrite.Core.Reconciliation;
+using DualWrite.Migration.Engine;
+using DualWrite.Migration.Plans;
+using DualWrite.Migration.Reconcile;
+using Npgsql;
+
+namespace DualWrite.Benchmarks;
+
+/// <summary>
+/// A reconcile of sysbench's sbtest1 (MySQL against its PostgreSQL copy) in one run with the raw scans it is bounded
+/// by: <c>mariadb --quick</c> of the source rows and psql <c>COPY (SELECT ...) TO</c> /dev/null of the target rows,
+/// alternated. First clean (target: at most 1.2x the slower scan), then with a share of the target's rows changed
+/// (target: at most 1.5x). The catch-up runs beside it, as in production, so re-checks have a feed to wait on.
+/// </summary>
+internal static class ReconcileBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = BenchEnvironment.IntOption(args, "--rows", 1_000_000);
+        var runs = BenchEnvironment.IntOption(args, "--runs", 5);
+        var percent = BenchEnvironment.IntOption(args, "--differing", 1);
+        await ReadBenchmark.EnsureTableAsync(rows);
+        await using var target = NpgsqlDataSource.Create(BackfillBenchmark.PgConnectionString());
+        var (runner, plan) = await BackfillBenchmark.LoadAsync(target);
+        Console.WriteLine($"Copying {rows:N0} rows of sbtest.sbtest1 into PostgreSQL once, then keeping the catch-up running.");
+        await runner.RunAsync(new BackfillOptions { Resnapshot = true, CatchUp = null, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+        using var stopCatchUp = new CancellationTokenSource();
+        var catchUp = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stopCatchUp.Token);
+        var source = PlanConnections.MySqlConnectionString(plan.Plan.Source, Environment.GetEnvironmentVariable);
+        var reconciler = PlanReconciler.Create(plan, source, target);
+        var options = reconciler.DefaultOptions with { Fresh = true };
+        Console.WriteLine($"parallelism {options.Parallelism}, chunk {options.ChunkSize:N0}");
+
+        try
+        {
+            var clean = await SeriesAsync("clean", reconciler, options, target, rows, runs, expectDifferences: 0);
+            var changed = await ChangeTargetAsync(target, rows, percent);
+            var differing = await SeriesAsync($"{percent}% differing", reconciler, options, target, rows, runs, expectDifferences: changed);
+            Console.WriteLine();
+            Console.WriteLine($"medians over {runs} alternations, with min and max (ours / the slower raw scan):");
+            Console.WriteLine("  clean:              " + BackfillBenchmark.Summary(clean, "0.00", "x") + " (target ≤ 1.2x)");
+            Console.WriteLine($"  {percent}% rows differing: " + BackfillBenchmark.Summary(differing, "0.00", "x") + " (target ≤ 1.5x)");
+            var tableMiB = await TableMiBAsync(target);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  peak working set of this process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0} MiB (the table is {tableMiB:N0} MiB in PostgreSQL)"));
+        }
+        finally
+        {
+            await stopCatchUp.CancelAsync();
+            try
+            {
+                await catchUp;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<List<double>> SeriesAsync(string name, PlanReconciler reconciler, ReconcileOptions options, NpgsqlDataSource target, int rows, int runs, long expectDifferences)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{name}: {"run",4} {"mariadb s",10} {"psql s",8} {"ours s",8} {"ours/slower",12}");
+        var ratios = new List<double>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var scan = BenchEnvironment.RunShell($"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT id, k, c, pad FROM sbtest1' > /dev/null").TotalSeconds;
+            var copy = BenchEnvironment.RunShell(PsqlCopyToDevNull).TotalSeconds;
+            var watch = Stopwatch.StartNew();
+            var report = await reconciler.RunAsync(options, null, null, CancellationToken.None);
+            var ours = watch.Elapsed.TotalSeconds;
+            var entity = report.Entities.Single();
+            var found = entity.Missing + entity.Extra + entity.Differing + entity.Lagging;
+            if (entity.SourceRows != rows || found != expectDifferences)
+            {
+                throw new InvalidOperationException($"the reconcile compared {entity.SourceRows} rows and found {found} differences; expected {rows} and {expectDifferences}");
+            }
+
+            var ratio = ours / Math.Max(scan, copy);
+            ratios.Add(ratio);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{new string(' ', name.Length)}  {run,4} {scan,10:0.00} {copy,8:0.00} {ours,8:0.00} {ratio,11:0.00}x   ({entity.Chunks} chunks, {entity.Rechecked} re-checked, verified as of {entity.VerifiedAs?.Display ?? "-"})"));
+        }
+
+        return ratios;
+    }
+
+    private static string PsqlCopyToDevNull =>
+        $"PGPASSWORD=\"$DUALWRITE_PG_PASSWORD\" psql -X -q -h {BackfillBenchmark.Env("DUALWRITE_PG_HOST", "127.0.0.1")} -p {BackfillBenchmark.Env("DUALWRITE_PG_PORT", "55432")} " +
+        $"-U {BackfillBenchmark.Env("DUALWRITE_PG_USER", "dualwrite")} -d {BackfillBenchmark.Env("DUALWRITE_PG_DATABASE", "dualwrite")} " +
+        "-c 'COPY (SELECT id, k, c, pad FROM public.sbtest1) TO STDOUT' > /dev/null";
+
+    /// <summary>Changes <paramref name="percent"/>% of the target's rows (spread over the key space) straight in PostgreSQL, versions untouched.</summary>
+    private static async Task<long> ChangeTargetAsync(NpgsqlDataSource target, int rows, int percent)
+    {
+        var step = Math.Max(1, 100 / Math.Max(1, percent));
+        await using var command = target.CreateCommand($"UPDATE public.sbtest1 SET c = reverse(c) WHERE id % {step} = 0");
+        var changed = await command.ExecuteNonQueryAsync();
+        await BackfillBenchmark.SettleAsync(target);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Changed {changed:N0} of {rows:N0} target rows (column c) straight in PostgreSQL."));
+        return changed;
+    }
+
+    private static async Task<double> TableMiBAsync(NpgsqlDataSource target)
+    {
+        await using var command = target.CreateCommand("SELECT pg_total_relation_size('public.sbtest1')");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) / 1048576.0;
+    }
+}
