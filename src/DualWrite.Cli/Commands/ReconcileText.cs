@@ -105,7 +105,8 @@ internal static class ReconcileText
         : duration.ToString(duration.TotalHours < 1 ? @"m\m\ ss\s" : @"h\h\ mm\m\ ss\s", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A row's values: the differing columns when some are named, else every column; "no row" when the side has none.
+    /// A row's values: the differing columns when some are named (the version for <see cref="Reconciler.VersionColumn"/>),
+    /// else every column; "no row" when the side has none.
     /// </summary>
     private static string Row(EntityReport entity, RowDifference difference, ReconcileRow? row)
     {
@@ -119,7 +120,10 @@ internal static class ReconcileText
         foreach (var column in shown)
         {
             var index = IndexOf(entity.Columns, column);
-            parts.Add(index >= 0 && index < row.Values.Count ? $"{column}={CanonicalEncoding.Display(row.Values[index])}" : $"{column}=?");
+            parts.Add(
+                string.Equals(column, Reconciler.VersionColumn, StringComparison.Ordinal) ? $"{column}={Version(row.Version)}"
+                : index >= 0 && index < row.Values.Count ? $"{column}={CanonicalEncoding.Display(row.Values[index])}"
+                : $"{column}=?");
         }
 
         return string.Join(", ", parts);
