@@ -18,18 +18,7 @@ public static partial class ReconcileReportJson
     /// </exception>
     public static ReconcileReport Parse(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"The reconciliation report is not JSON: {ex.Message}", ex);
-        }
-
-        using (document)
+        using (var document = JsonText.Parse(json, "The reconciliation report"))
         {
             var root = new Node(document.RootElement, "");
             var schema = root.String("schema");
@@ -113,6 +102,8 @@ public static partial class ReconcileReportJson
 
     private static RowKey ParseKey(Node node) => new([.. node.Array("keyValues").Select(v => v.DisplayedValue())]);
 
+    private delegate bool TryRead<T>(JsonElement element, out T value);
+
     /// <summary>A JSON element and its path in the report, for messages.</summary>
     private readonly record struct Node(JsonElement Element, string Path)
     {
@@ -141,30 +132,25 @@ public static partial class ReconcileReportJson
 
         public string Text() => Element.ValueKind == JsonValueKind.String ? Element.GetString()! : throw Wrong("a string");
 
-        public long Long(string name)
+        public long Long(string name) => Read(name, "an integer", (JsonElement e, out long value) =>
         {
-            var node = Required(name);
-            return node.Element.ValueKind == JsonValueKind.Number && node.Element.TryGetInt64(out var value) ? value : throw node.Wrong("an integer");
-        }
+            value = 0;
+            return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value);
+        });
 
         public long? NullableLong(string name) => Optional(name) is { } node ? node.Element.TryGetInt64(out var value) ? value : throw node.Wrong("an integer or null") : null;
 
-        public bool Bool(string name)
+        public bool Bool(string name) => Read(name, "true or false", (JsonElement e, out bool value) =>
         {
-            var node = Required(name);
-            return node.Element.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw node.Wrong("true or false"),
-            };
-        }
+            value = e.ValueKind == JsonValueKind.True;
+            return e.ValueKind is JsonValueKind.True or JsonValueKind.False;
+        });
 
-        public DateTimeOffset Time(string name)
+        public DateTimeOffset Time(string name) => Read(name, "an ISO 8601 date and time", (JsonElement e, out DateTimeOffset value) =>
         {
-            var node = Required(name);
-            return node.Element.ValueKind == JsonValueKind.String && node.Element.TryGetDateTimeOffset(out var value) ? value : throw node.Wrong("an ISO 8601 date and time");
-        }
+            value = default;
+            return e.ValueKind == JsonValueKind.String && e.TryGetDateTimeOffset(out value);
+        });
 
         public TEnum Enum<TEnum>(string name)
             where TEnum : struct, Enum
@@ -209,6 +195,12 @@ public static partial class ReconcileReportJson
             JsonValueKind.String => TryFromDisplay(Element.GetString()!, out var value) ? value : throw new FormatException($"{Path}: '{Element.GetString()}' is not the display text of a value."),
             _ => throw Wrong("a value's display text or null"),
         };
+
+        private T Read<T>(string name, string expected, TryRead<T> read)
+        {
+            var node = Required(name);
+            return read(node.Element, out var value) ? value : throw node.Wrong(expected);
+        }
 
         private FormatException Wrong(string expected) =>
             new($"{(Path.Length == 0 ? "the report" : Path)}: expected {expected}, found {Element.ValueKind.ToString().ToLowerInvariant()}.");
