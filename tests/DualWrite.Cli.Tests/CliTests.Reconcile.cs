@@ -65,7 +65,7 @@ public sealed partial class CliTests
 
         (exit, text, _) = await rig.ReconcileAsync(ReconcileFormat.Table);
         exit.Should().Be(ExitCodes.Success, text);
-        text.Should().Contain("items: ").And.Contain("verified as of ").And.Contain("clean: 1 entity agree").And.NotContain(MariaDbServer.Password);
+        text.Should().Contain("reconcile items: ").And.Contain("verified as of ").And.Contain("clean: 1 entity agrees").And.NotContain(MariaDbServer.Password);
     });
 
     [Fact]

@@ -2,6 +2,8 @@ using DualWrite.Cli;
 using DualWrite.Cli.Commands;
 using DualWrite.Core.Reconciliation;
 using DualWrite.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Spectre.Console;
 
 namespace DualWrite.Cli.Tests;
 
@@ -147,6 +149,52 @@ public sealed partial class CliTests
 
         exit.Should().Be(ExitCodes.InvalidArguments);
         output.ToString().Should().Contain("cannot read the plan file /nonexistent/plan.yaml");
+    }
+
+    [Fact]
+    public async Task ReconcileProgress_OffATerminal_PrintsOneLinePerEntityAtMostEverySecond()
+    {
+        var (console, output) = Capture();
+        var time = new FakeTimeProvider();
+
+        var result = await ReconcileProgressView.RunAsync(console, [new("items", 5_000), new("notes", 0)], time, progress =>
+        {
+            progress.Report(new ReconcileProgress("items", 1_000, 1, 0));
+            progress.Report(new ReconcileProgress("notes", 10, 1, 0));
+            time.Advance(TimeSpan.FromMilliseconds(600));
+            progress.Report(new ReconcileProgress("items", 2_000, 2, 1));
+            time.Advance(TimeSpan.FromMilliseconds(400));
+            progress.Report(new ReconcileProgress("items", 3_000, 3, 1));
+            return Task.FromResult(42);
+        });
+
+        result.Should().Be(42);
+        output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "reconcile items: 1,000 of about 5,000 rows, chunks 1, differences 0",
+            "reconcile notes: 10 rows, chunks 1, differences 0",
+            "reconcile items: 3,000 of about 5,000 rows, chunks 3, differences 1");
+    }
+
+    [Fact]
+    public async Task ReconcileProgress_OnATerminal_DrawsABarPerEntity()
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 120;
+
+        await ReconcileProgressView.RunAsync(console, [new("items", 4_000)], new FakeTimeProvider(), progress =>
+        {
+            progress.Report(new ReconcileProgress("items", 4_000, 4, 2));
+            return Task.FromResult(0);
+        });
+
+        output.ToString().Should().Contain("items: 4,000 rows, chunks 4, differences 2").And.Contain("100%").And.Contain("━");
     }
 
     /// <summary>The first (or last) table row of <paramref name="text"/> that starts with <paramref name="marker"/>.</summary>

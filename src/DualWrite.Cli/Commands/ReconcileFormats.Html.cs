@@ -35,7 +35,7 @@ public static partial class ReconcileFormats
             .Append("<title>Reconciliation of ").Append(E(report.Plan)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n")
             .Append("<h1>Reconciliation of ").Append(E(report.Plan)).Append("</h1>\n")
             .Append("<p class=\"").Append(report.Clean ? "clean" : "dirty").Append("\">").Append(E(ReconcileText.Verdict(report))).Append("</p>\n")
-            .Append("<p class=\"note\">generated at ").Append(E(report.GeneratedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
+            .Append("<p class=\"note\">generated at ").Append(E(report.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
             .Append(showValues ? "" : "; row values " + E(ReconcileText.Hidden)).Append("</p>\n");
         foreach (var entity in report.Entities)
         {

@@ -8,7 +8,7 @@ namespace DualWrite.Cli.Commands;
 /// Shows a running reconciliation: a progress bar per entity on an interactive console, one plain line per entity at
 /// most every second otherwise (a log, a CI job, a pipe).
 /// </summary>
-internal static class ReconcileProgressView
+public static class ReconcileProgressView
 {
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(1);
 
@@ -42,7 +42,7 @@ internal static class ReconcileProgressView
 
     private static string Describe(ReconcileProgress report, long estimate = 0) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{report.Entity}: {report.SourceRows:N0}{(estimate > report.SourceRows ? string.Create(CultureInfo.InvariantCulture, $" of about {estimate:N0}") : "")} rows, {report.Chunks:N0} chunks, {report.Differences:N0} differences");
+        $"{report.Entity}: {report.SourceRows:N0}{(estimate > report.SourceRows ? string.Create(CultureInfo.InvariantCulture, $" of about {estimate:N0}") : "")} rows, chunks {report.Chunks:N0}, differences {report.Differences:N0}");
 
     /// <summary>Reports arrive on the engine's workers; each one updates its entity's bar (Spectre's tasks lock themselves).</summary>
     private sealed class Bars(IReadOnlyDictionary<string, ProgressTask> bars) : IProgress<ReconcileProgress>

@@ -53,7 +53,8 @@ internal static class ReconcileText
     {
         var dirty = report.Entities.Count(e => !e.Clean);
         var entities = report.Entities.Count == 1 ? "1 entity" : $"{Count(report.Entities.Count)} entities";
-        return dirty == 0 ? $"clean: {entities} agree" : $"differences persist in {Count(dirty)} of {entities}";
+        return dirty > 0 ? $"differences persist in {Count(dirty)} of {entities}"
+            : report.Entities.Count == 1 ? "clean: 1 entity agrees" : $"clean: {entities} agree";
     }
 
     /// <summary>The heading of an entity's sample list.</summary>
