@@ -146,6 +146,17 @@ public sealed partial class CliTests
     });
 
     [Fact]
+    public Task Reconcile_BeforeTheBackfill_SaysToRunItFirst_AndExitsWithBackfillStopped() => WithPlanFileAsync(async (plan, database) =>
+    {
+        var (console, output) = Capture();
+
+        var exit = await ReconcileCommand.RunAsync(new(plan), n => n == "DUALWRITE_TEST_PG" ? PostgreSqlServer.ConnectionString() : Environment.GetEnvironmentVariable(n), console, TextWriter.Null, CancellationToken.None);
+
+        exit.Should().Be(ExitCodes.BackfillStopped, output.ToString());
+        output.ToString().Should().Contain($"{database}.items does not exist").And.Contain("dualwrite backfill run --plan");
+    });
+
+    [Fact]
     public Task Reconcile_UnknownEntity_ListsThePlansEntities() => WithPlanFileAsync(async (plan, _) =>
     {
         var (console, output) = Capture();
@@ -199,12 +210,15 @@ public sealed partial class CliTests
         output.ToString().Should().Contain("the PostgreSQL target").And.NotContain("pg-secret-never-printed");
     });
 
-    /// <summary>A plan file over the `items` and `notes` tables of <see cref="PlanDatabaseAsync"/>, with `items` its one entity.</summary>
+    /// <summary>
+    /// A plan file over the `items` and `notes` tables of <see cref="PlanDatabaseAsync"/>, with `items` its one entity,
+    /// into a target schema named after the database, which nothing has backfilled.
+    /// </summary>
     private static async Task WithPlanFileAsync(Func<string, string, Task> test)
     {
         var database = await PlanDatabaseAsync();
         var file = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(file, PlanYaml(database, "  - table: items\n    version: row_version\n"));
+        await File.WriteAllTextAsync(file, PlanYaml(database, "  - table: items\n    version: row_version\n", schema: database));
         try
         {
             await test(file, database);
@@ -213,6 +227,9 @@ public sealed partial class CliTests
         {
             File.Delete(file);
             await ExecuteAsync($"DROP DATABASE `{database}`");
+            await using var target = PostgreSqlServer.CreateDataSource();
+            await using var drop = target.CreateCommand($"DROP SCHEMA IF EXISTS \"{database}\" CASCADE");
+            await drop.ExecuteNonQueryAsync();
         }
     }
 

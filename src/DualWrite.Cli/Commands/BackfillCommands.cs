@@ -69,8 +69,7 @@ public static class BackfillCommands
             }
             catch (BackfillException ex)
             {
-                console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
-                return ex.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
+                return ErrorReport.Report(console, ex);
             }
             catch (NpgsqlException ex)
             {

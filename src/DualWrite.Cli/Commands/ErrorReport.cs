@@ -1,3 +1,4 @@
+using DualWrite.Migration.Engine;
 using DualWrite.MySql.Replication;
 using MySqlConnector;
 using Npgsql;
@@ -30,6 +31,18 @@ public static class ErrorReport
             BinlogErrorKind.Authentication or BinlogErrorKind.ConnectionFailed or BinlogErrorKind.ConnectionLost or BinlogErrorKind.Tls => ExitCodes.ConnectionFailed,
             _ => ExitCodes.Failure,
         };
+    }
+
+    /// <summary>
+    /// Prints why a plan's tables could not be copied or compared (a schema change the DDL policy refuses, a target
+    /// table that does not match the plan or is missing, a value the target cannot hold, a purged binlog) and returns
+    /// its exit code.
+    /// </summary>
+    public static int Report(IAnsiConsole console, BackfillException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        console.MarkupLine($"[red]error[/] {Markup.Escape(exception.Message)}");
+        return exception.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
     }
 
     /// <summary>Prints a failure of the PostgreSQL target and returns its exit code: a statement the server refused, or else the connection.</summary>

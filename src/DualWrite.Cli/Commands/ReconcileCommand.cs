@@ -1,7 +1,8 @@
 using System.CommandLine;
 using DualWrite.Core.Reconciliation;
-using DualWrite.Migration.Plans;
+using DualWrite.Migration.Engine;
 using DualWrite.Migration.Reconcile;
+using DualWrite.MySql.Replication;
 using MySqlConnector;
 using Npgsql;
 using Spectre.Console;
@@ -134,6 +135,16 @@ public static class ReconcileCommand
                 console.MarkupLine("Stopped. The chunks compared so far are recorded: run the same command to resume them, or add --fresh to start over.");
                 return ExitCodes.Failure;
             }
+            catch (BackfillException ex)
+            {
+                return ErrorReport.Report(console, ex);
+            }
+            catch (NotSupportedException ex)
+            {
+                // An entity the pair cannot compare as planned (a key that does not order alike on both sides).
+                console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.RequirementNotMet;
+            }
             catch (NpgsqlException ex)
             {
                 return ErrorReport.Report(console, ex);
@@ -141,6 +152,10 @@ public static class ReconcileCommand
             catch (MySqlException ex)
             {
                 return ErrorReport.Report(console, ex, "while reading the source");
+            }
+            catch (BinlogException ex)
+            {
+                return ErrorReport.Report(console, ex, "while reading the source's binlog position");
             }
 
             return await WriteReportAsync(arguments, report, console, output, cancellationToken).ConfigureAwait(false);
