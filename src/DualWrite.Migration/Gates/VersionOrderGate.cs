@@ -36,10 +36,9 @@ public sealed class VersionOrderGate : IPhaseGate
     public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var entity = _plan.Entities.FirstOrDefault(e => string.Equals(e.Plan.Name, context.Entity, StringComparison.Ordinal));
-        if (entity is null)
+        if (GateText.Entity(_plan, context, out var unknown) is not { } entity)
         {
-            return GateResult.Fail($"the plan {_plan.Plan.File} has no entity '{context.Entity}' (it has {string.Join(", ", _plan.Entities.Select(e => e.Plan.Name))})");
+            return unknown;
         }
 
         if (context.To < MigrationPhase.DualWriteReadOld)

@@ -190,7 +190,7 @@ public sealed class PlanLoaderTests
 
         problem.Location.Should().Be(new PlanLocation("plan.yaml", 9, 24));
         problem.Subject.Should().Be("gates");
-        problem.Message.Should().Be("no gate is called 'stores-agre'; the gates are version-order");
+        problem.Message.Should().Be("no gate is called 'stores-agre'; the gates are version-order, reconciled, cdc-lag, secondary-errors");
     }
 
     [Fact]
