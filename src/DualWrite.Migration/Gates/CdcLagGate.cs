@@ -11,7 +11,7 @@ namespace DualWrite.Migration.Gates;
 /// lag and when it measured it in its checkpoint table (<c>dualwrite_backfill_plans</c>, about once a second), and a
 /// measurement older than <see cref="StaleAfter"/> means it is not running.
 /// </summary>
-public sealed class CdcLagGate : IPhaseGate
+public sealed class CdcLagGate : NewStoreGate
 {
     /// <summary>The gate's name.</summary>
     public const string GateName = "cdc-lag";
@@ -19,53 +19,28 @@ public sealed class CdcLagGate : IPhaseGate
     /// <summary>How old the last measurement may be: a catch-up that runs measures far more often (after every batch or idle wait).</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(5);
 
-    private readonly ValidatedPlan _plan;
-    private readonly NpgsqlDataSource _target;
-    private readonly TimeProvider _time;
-
     /// <summary>Creates the gate over a validated plan and its target.</summary>
     public CdcLagGate(ValidatedPlan plan, NpgsqlDataSource target, TimeProvider? time = null)
+        : base(plan, target, time)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(target);
-        _plan = plan;
-        _target = target;
-        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
-    public string Name => GateName;
+    public override string Name => GateName;
 
     /// <inheritdoc />
-    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<GateResult> JudgeAsync(
+        ValidatedEntity entity, GateContext context, NpgsqlConnection target, string schema, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (GateText.Entity(_plan, context, out var unknown) is null)
-        {
-            return unknown;
-        }
-
-        if (!GateText.UsesNewStore(context.To))
-        {
-            return GateResult.Pass($"{context.To} neither reads nor writes the new store");
-        }
-
-        var plan = _plan.Plan;
-        var schema = plan.Target.Schema ?? "public";
-        (TimeSpan Lag, DateTimeOffset MeasuredAt)? measured;
-        var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            measured = await new Checkpoints(plan.Name, schema).LoadLagAsync(connection, cancellationToken).ConfigureAwait(false);
-        }
-
+        var plan = Plan.Plan;
+        var measured = await new Checkpoints(plan.Name, schema).LoadLagAsync(target, cancellationToken).ConfigureAwait(false);
         var run = $"`dualwrite backfill run --plan {plan.File} --follow`";
         if (measured is not { } last)
         {
             return GateResult.Fail($"no catch-up of plan '{plan.Name}' has measured its lag (none in {schema}.dualwrite_backfill_plans): start {run} and keep it running");
         }
 
-        var age = _time.GetUtcNow() - last.MeasuredAt;
+        var age = Time.GetUtcNow() - last.MeasuredAt;
         if (age > StaleAfter)
         {
             return GateResult.Fail(

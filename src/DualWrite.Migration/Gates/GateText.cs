@@ -1,25 +1,10 @@
 using System.Globalization;
-using DualWrite.Core.Phases;
-using DualWrite.Migration.Plans;
 
 namespace DualWrite.Migration.Gates;
 
-/// <summary>What the plan gates share: finding the entity in the plan, and how their reasons write times, durations and rates.</summary>
+/// <summary>How the plan gates' reasons write times, durations and rates.</summary>
 internal static class GateText
 {
-    /// <summary>The plan's entity named by <paramref name="context"/>, or the failure that says the plan has none.</summary>
-    public static ValidatedEntity? Entity(ValidatedPlan plan, GateContext context, out GateResult failure)
-    {
-        var entity = plan.Entities.FirstOrDefault(e => string.Equals(e.Plan.Name, context.Entity, StringComparison.Ordinal));
-        failure = entity is null
-            ? GateResult.Fail($"the plan {plan.Plan.File} has no entity '{context.Entity}' (it has {string.Join(", ", plan.Entities.Select(e => e.Plan.Name))})")
-            : default;
-        return entity;
-    }
-
-    /// <summary>Whether <paramref name="phase"/> reads or writes the new store: the moves into it need the stores to agree.</summary>
-    public static bool UsesNewStore(MigrationPhase phase) => phase >= MigrationPhase.DualWriteReadOld;
-
     /// <summary>A duration the way plans write them (<c>1h 5m</c>, <c>30s</c>, <c>1.5s</c>, <c>250ms</c>).</summary>
     public static string Duration(TimeSpan value)
     {

@@ -14,58 +14,33 @@ namespace DualWrite.Migration.Gates;
 /// plan maps now (its schema fingerprint): a report from before a phase change or a DDL statement proves nothing about
 /// the stores as they are.
 /// </summary>
-public sealed class ReconciledGate : IPhaseGate
+public sealed class ReconciledGate : NewStoreGate
 {
     /// <summary>The gate's name.</summary>
     public const string GateName = "reconciled";
 
-    private readonly ValidatedPlan _plan;
-    private readonly NpgsqlDataSource _target;
-    private readonly TimeProvider _time;
-
     /// <summary>Creates the gate over a plan validated against its source now (its mapping is the current one) and its target.</summary>
     public ReconciledGate(ValidatedPlan plan, NpgsqlDataSource target, TimeProvider? time = null)
+        : base(plan, target, time)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(target);
-        _plan = plan;
-        _target = target;
-        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
-    public string Name => GateName;
+    public override string Name => GateName;
 
     /// <inheritdoc />
-    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<GateResult> JudgeAsync(
+        ValidatedEntity entity, GateContext context, NpgsqlConnection target, string schema, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (GateText.Entity(_plan, context, out var unknown) is not { } entity)
-        {
-            return unknown;
-        }
-
-        if (!GateText.UsesNewStore(context.To))
-        {
-            return GateResult.Pass($"{context.To} neither reads nor writes the new store");
-        }
-
-        var plan = _plan.Plan;
-        var schema = plan.Target.Schema ?? "public";
-        ReconcileRunSummary? last;
-        var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            last = await ReconcileRuns.LastFinishedAsync(connection, schema, plan.Name, entity.Plan.Name, cancellationToken).ConfigureAwait(false);
-        }
-
+        var plan = Plan.Plan;
+        var last = await ReconcileRuns.LastFinishedAsync(target, schema, plan.Name, entity.Plan.Name, cancellationToken).ConfigureAwait(false);
         var again = $"run `dualwrite reconcile --plan {plan.File} --entity {entity.Plan.Name}`";
         if (last is null)
         {
             return GateResult.Fail($"entity '{entity.Plan.Name}' was never reconciled to the end (no finished run of plan '{plan.Name}' in {schema}.dualwrite_reconcile_runs): {again}");
         }
 
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var run = string.Create(CultureInfo.InvariantCulture, $"the last reconciliation of '{entity.Plan.Name}' (run {last.RunId}, finished {GateText.Time(last.FinishedAt)})");
         if (!last.Clean)
         {

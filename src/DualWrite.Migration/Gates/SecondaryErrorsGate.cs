@@ -16,42 +16,32 @@ namespace DualWrite.Migration.Gates;
 /// phase that writes both stores needs reports with at least <see cref="SecondaryErrorSettings.MinOperations"/>
 /// secondary writes.
 /// </summary>
-public sealed class SecondaryErrorsGate : IPhaseGate
+public sealed class SecondaryErrorsGate : PlanGate
 {
     /// <summary>The gate's name.</summary>
     public const string GateName = "secondary-errors";
 
-    private readonly ValidatedPlan _plan;
     private readonly MySqlDataSource _control;
     private readonly PhaseControlTables _tables;
-    private readonly TimeProvider _time;
 
     /// <summary>Creates the gate over a validated plan and the control database that holds the health reports.</summary>
     public SecondaryErrorsGate(ValidatedPlan plan, MySqlDataSource control, PhaseControlTables tables, TimeProvider? time = null)
+        : base(plan, time)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(tables);
-        _plan = plan;
         _control = control;
         _tables = tables;
-        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
-    public string Name => GateName;
+    public override string Name => GateName;
 
     /// <inheritdoc />
-    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<GateResult> JudgeAsync(ValidatedEntity entity, GateContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (GateText.Entity(_plan, context, out var unknown) is not { } entity)
-        {
-            return unknown;
-        }
-
-        var bounds = _plan.Plan.SecondaryErrors;
-        var now = _time.GetUtcNow();
+        var bounds = Plan.Plan.SecondaryErrors;
+        var now = Time.GetUtcNow();
         var since = now - bounds.Window;
         var span = $"the last {GateText.Duration(bounds.Window)}";
         if (context.FromSince is { } entered && entered > since)
