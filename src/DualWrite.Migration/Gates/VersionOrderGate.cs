@@ -33,7 +33,6 @@ public sealed class VersionOrderGate : PlanGate
     /// <inheritdoc />
     protected override async ValueTask<GateResult> JudgeAsync(ValidatedEntity entity, GateContext context, CancellationToken cancellationToken)
     {
-
         if (context.To < MigrationPhase.DualWriteReadOld)
         {
             return GateResult.Pass($"{context.To} writes the old store only");
