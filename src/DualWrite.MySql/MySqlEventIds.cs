@@ -36,4 +36,12 @@ internal static class MySqlEventIds
 
     /// <summary>A phase move lost a race with another change.</summary>
     public const int PhaseTransitionConflict = 2123;
+
+    // 2140-2159: the health reports (MySqlHealthReporter).
+
+    /// <summary>A health report could not be written; its figures go into the next one.</summary>
+    public const int HealthReportFailed = 2140;
+
+    /// <summary>Health reports are written again after failures.</summary>
+    public const int HealthReportRecovered = 2141;
 }

@@ -11,7 +11,7 @@ public sealed partial class CliTests
     private static PhaseTarget NewPhaseTarget()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        return new PhaseTarget(MariaDbServer.Database, $"cli_phase_{suffix}", $"cli_phase_audit_{suffix}");
+        return new PhaseTarget(MariaDbServer.Database, $"cli_phase_{suffix}", $"cli_phase_audit_{suffix}") { HealthTable = $"cli_health_{suffix}" };
     }
 
     /// <summary>Runs <paramref name="test"/> on control tables of its own with "orders" initialized, and drops them afterwards.</summary>
@@ -28,7 +28,7 @@ public sealed partial class CliTests
         }
         finally
         {
-            await ExecuteAsync($"DROP TABLE IF EXISTS `{target.Database}`.`{target.PhaseTable}`, `{target.Database}`.`{target.AuditTable}`");
+            await ExecuteAsync($"DROP TABLE IF EXISTS `{target.Database}`.`{target.PhaseTable}`, `{target.Database}`.`{target.AuditTable}`, `{target.Database}`.`{target.HealthTable}`");
         }
     }
 
@@ -61,18 +61,23 @@ public sealed partial class CliTests
         });
 
     [Fact]
-    public Task Phase_IllegalMoves_ExitWithTransitionRejected_AndWriteNothing() => WithOrdersAsync(async target =>
+    public Task Phase_IllegalMoves_ExitWithTransitionRejected_KeepThePhase_AndAreAudited() => WithOrdersAsync(async target =>
         {
             var stepBack = await ChangeAsync(target, PhaseTransitionKind.StepBack);
             var rollForward = await ChangeAsync(target, PhaseTransitionKind.RollbackTo, "NewOnly");
 
             stepBack.Exit.Should().Be(ExitCodes.TransitionRejected);
-            stepBack.Output.Should().Contain("OldOnly is the first phase").And.Contain("nothing was written");
+            stepBack.Output.Should().Contain("OldOnly is the first phase").And.Contain("the phase is unchanged, the refusal is audit row");
             rollForward.Exit.Should().Be(ExitCodes.TransitionRejected);
             rollForward.Output.Should().Contain("WrongDirection");
+            var (showConsole, show) = Capture();
+            await PhaseShowCommand.RunAsync(new(target, "orders"), showConsole, CancellationToken.None);
+            show.ToString().Should().Contain("OldOnly");
             var (historyConsole, history) = Capture();
             await PhaseHistoryCommand.RunAsync(new(target, "orders"), historyConsole, CancellationToken.None);
-            history.ToString().Should().NotContain("StepBack").And.NotContain("RollbackTo");
+            var lines = history.ToString().Split('\n');
+            lines.Should().ContainSingle(l => l.Contains("StepBack", StringComparison.Ordinal) && l.Contains("refused (NoChange)", StringComparison.Ordinal));
+            lines.Should().ContainSingle(l => l.Contains("RollbackTo", StringComparison.Ordinal) && l.Contains("refused (WrongDirection)", StringComparison.Ordinal));
         });
 
     [Fact]

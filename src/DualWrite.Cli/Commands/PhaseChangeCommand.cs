@@ -1,8 +1,10 @@
 using DualWrite.Migration.Gates;
+using DualWrite.Migration.Plans;
 using DualWrite.Core.Phases;
 using DualWrite.Hosting.Flags;
 using DualWrite.MySql.Control;
 using MySqlConnector;
+using Npgsql;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
@@ -29,7 +31,7 @@ public static class PhaseChangeCommand
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Plan is null)
         {
-            return await RunAsync(arguments, [new PlanRequiredGate()], console, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(arguments, (_, _) => [new PlanRequiredGate()], console, cancellationToken).ConfigureAwait(false);
         }
 
         var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
@@ -38,14 +40,45 @@ public static class PhaseChangeCommand
             return exitCode;
         }
 
-        var source = new MySqlDataSource(sourceConnection);
-        await using (source.ConfigureAwait(false))
+        NpgsqlDataSource? target = null;
+        if (PlanGates.ReadsTarget(plan.Plan))
         {
-            return await RunAsync(arguments, PlanGates.For(plan, source), console, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                target = NpgsqlDataSource.Create(PlanConnections.PostgreSqlConnectionString(plan.Plan.Target, environment));
+            }
+            catch (PlanException ex)
+            {
+                foreach (var problem in ex.Problems)
+                {
+                    console.MarkupLine($"[red]error[/] {Markup.Escape(problem.ToString())}");
+                }
+
+                return ExitCodes.InvalidArguments;
+            }
+        }
+
+        var source = new MySqlDataSource(sourceConnection);
+        try
+        {
+            return await RunAsync(
+                arguments,
+                (control, tables) => PlanGates.For(plan, new GateServers(source, control, tables) { Target = target }),
+                console,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            if (target is not null)
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private static Task<int> RunAsync(Arguments arguments, IReadOnlyList<IPhaseGate> gates, IAnsiConsole console, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(
+        Arguments arguments, Func<MySqlDataSource, PhaseControlTables, IReadOnlyList<IPhaseGate>> gates, IAnsiConsole console, CancellationToken cancellationToken)
     {
         MigrationPhase? to = null;
         if (arguments.Kind == PhaseTransitionKind.RollbackTo)
@@ -89,9 +122,10 @@ public static class PhaseChangeCommand
             return ExitCodes.Success;
         }
 
+        var failed = outcome.Decision.FailedGates.Select(g => g.GateName).ToList();
         var why = outcome.Decision.Rejection switch
         {
-            PhaseTransitionRejection.GatesFailed => "a gate did not pass",
+            PhaseTransitionRejection.GatesFailed => $"{(failed.Count == 1 ? "gate" : "gates")} {string.Join(", ", failed)} did not pass",
             PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.Advance => $"{request.From} is the last phase",
             PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.StepBack => $"{request.From} is the first phase",
             PhaseTransitionRejection.NoChange => $"the entity is already in {request.To}",
@@ -99,7 +133,7 @@ public static class PhaseChangeCommand
             PhaseTransitionRejection.SkipsPhases => $"{request.Kind} moves one phase at a time",
             _ => outcome.Decision.Rejection.ToString(),
         };
-        console.MarkupLine($"[red]rejected[/] {move}: {Markup.Escape(why)} [grey]({outcome.Decision.Rejection})[/]; nothing was written");
+        console.MarkupLine($"[red]rejected[/] {move}: {Markup.Escape(why)} [grey]({outcome.Decision.Rejection})[/]; the phase is unchanged, the refusal is audit row {outcome.AuditId}");
         return ExitCodes.TransitionRejected;
     }
 }

@@ -11,11 +11,20 @@ public static class PhaseCommandRunner
 {
     /// <summary>Runs <paramref name="body"/> against the control tables of <paramref name="target"/>; returns an exit code.</summary>
     public static Task<int> RunAsync(PhaseTarget target, IAnsiConsole console, Func<MySqlPhaseControl, Task<int>> body, CancellationToken cancellationToken) =>
-        RunAsync(target, [], console, body, cancellationToken);
+        RunAsync(target, (_, _) => [], console, body, cancellationToken);
 
-    /// <summary>Runs <paramref name="body"/> against the control tables of <paramref name="target"/>, forward moves passing <paramref name="gates"/>; returns an exit code.</summary>
-    public static async Task<int> RunAsync(PhaseTarget target, IReadOnlyList<IPhaseGate> gates, IAnsiConsole console, Func<MySqlPhaseControl, Task<int>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="body"/> against the control tables of <paramref name="target"/>, forward moves passing the
+    /// gates <paramref name="gates"/> makes over the control database and its tables; returns an exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        PhaseTarget target,
+        Func<MySqlDataSource, PhaseControlTables, IReadOnlyList<IPhaseGate>> gates,
+        IAnsiConsole console,
+        Func<MySqlPhaseControl, Task<int>> body,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(body);
@@ -28,11 +37,11 @@ public static class PhaseCommandRunner
 
         try
         {
-            var tables = new PhaseControlTables(target.PhaseTable, target.AuditTable);
+            var tables = target.Tables;
             var dataSource = new MySqlDataSource(builder.ConnectionString);
             await using (dataSource.ConfigureAwait(false))
             {
-                var control = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner(gates, TimeProvider.System), tables);
+                var control = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner(gates(dataSource, tables), TimeProvider.System), tables);
                 return await body(control).ConfigureAwait(false);
             }
         }

@@ -14,7 +14,8 @@ public static class PhaseCommands
         var database = new Option<string?>("--database", "-d") { Description = "The database holding the control tables (default: DUALWRITE_MYSQL_DATABASE)." };
         var phaseTable = new Option<string>("--phase-table") { Description = "The phase table.", DefaultValueFactory = _ => PhaseControlTables.DefaultPhaseTable };
         var auditTable = new Option<string>("--audit-table") { Description = "The audit table.", DefaultValueFactory = _ => PhaseControlTables.DefaultAuditTable };
-        PhaseTarget Target(ParseResult parse) => new(parse.GetValue(database), parse.GetValue(phaseTable)!, parse.GetValue(auditTable)!);
+        var healthTable = new Option<string>("--health-table") { Description = "The table application instances report their figures into (the secondary-errors gate reads it).", DefaultValueFactory = _ => PhaseControlTables.DefaultHealthTable };
+        PhaseTarget Target(ParseResult parse) => new(parse.GetValue(database), parse.GetValue(phaseTable)!, parse.GetValue(auditTable)!) { HealthTable = parse.GetValue(healthTable)! };
         Option<string> Entity(bool required) => new("--entity", "-e") { Description = "The entity (table or aggregate).", Required = required };
         Option<string> Actor() => new("--actor") { Description = "Who makes the change (kept in the audit table).", Required = true };
         Option<string> Reason() => new("--reason") { Description = "Why (kept in the audit table).", Required = true };
@@ -23,7 +24,8 @@ public static class PhaseCommands
         group.Options.Add(database);
         group.Options.Add(phaseTable);
         group.Options.Add(auditTable);
-        foreach (var option in new Option[] { database, phaseTable, auditTable })
+        group.Options.Add(healthTable);
+        foreach (var option in new Option[] { database, phaseTable, auditTable, healthTable })
         {
             option.Recursive = true;
         }
@@ -39,12 +41,12 @@ public static class PhaseCommands
         init.SetAction((parse, ct) => PhaseInitCommand.RunAsync(new(Target(parse), parse.GetValue(initEntity)!, parse.GetValue(initActor)!), AnsiConsole.Console, ct));
         group.Subcommands.Add(init);
 
-        group.Subcommands.Add(ChangeCommand("advance", "Move an entity one phase forward; every gate must pass.", PhaseTransitionKind.Advance, Target, Entity, Actor, Reason));
+        group.Subcommands.Add(ChangeCommand("advance", "Move an entity one phase forward; every gate must pass. A refusal is audited with the gates' verdicts.", PhaseTransitionKind.Advance, Target, Entity, Actor, Reason));
         group.Subcommands.Add(ChangeCommand("step-back", "Move an entity one phase back (never gated).", PhaseTransitionKind.StepBack, Target, Entity, Actor, Reason));
         group.Subcommands.Add(ChangeCommand("rollback", "Move an entity back to an earlier phase in one step (never gated).", PhaseTransitionKind.RollbackTo, Target, Entity, Actor, Reason));
 
         var historyEntity = Entity(required: true);
-        var history = new Command("history", "Print every applied change of an entity, oldest first.") { historyEntity };
+        var history = new Command("history", "Print every change of an entity and every refused request, with the gates' verdicts, oldest first.") { historyEntity };
         history.SetAction((parse, ct) => PhaseHistoryCommand.RunAsync(new(Target(parse), parse.GetValue(historyEntity)!), AnsiConsole.Console, ct));
         group.Subcommands.Add(history);
         return group;

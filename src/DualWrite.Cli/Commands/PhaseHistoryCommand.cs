@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
 
-/// <summary><c>dualwrite phase history</c>: every applied change of an entity, oldest first.</summary>
+/// <summary><c>dualwrite phase history</c>: every change of an entity and every refused request, oldest first.</summary>
 public static class PhaseHistoryCommand
 {
     /// <summary>The command's arguments.</summary>
@@ -24,7 +24,7 @@ public static class PhaseHistoryCommand
 
             var table = new Table().Title($"Phase history of {Markup.Escape(arguments.Entity)}")
                 .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("at (UTC)").NoWrap()).AddColumn(new TableColumn("kind").NoWrap())
-                .AddColumn(new TableColumn("from").NoWrap()).AddColumn(new TableColumn("to").NoWrap())
+                .AddColumn(new TableColumn("from").NoWrap()).AddColumn(new TableColumn("to").NoWrap()).AddColumn(new TableColumn("outcome").NoWrap())
                 .AddColumn("actor").AddColumn("reason").AddColumn("gates").AddColumn(new TableColumn("rev").RightAligned());
             foreach (var entry in history)
             {
@@ -34,6 +34,7 @@ public static class PhaseHistoryCommand
                     entry.Kind?.ToString() ?? "Initialize",
                     entry.From?.ToString() ?? "-",
                     entry.To.ToString(),
+                    entry.Applied ? "applied" : $"[red]refused[/] ({entry.Rejection})",
                     Markup.Escape(entry.Actor),
                     Markup.Escape(entry.Reason),
                     Markup.Escape(entry.Gates.Count == 0 ? "-" : string.Join("; ", entry.Gates.Select(PhaseFormat.Gate))),

@@ -9,7 +9,9 @@ namespace DualWrite.Core.Diagnostics;
 /// The decorator's instruments, on the <see cref="MeterName"/> meter: operations, errors and latency per entity,
 /// store and operation; secondary failures; repair-log appends and depth; shadow-read comparisons; the current
 /// phase; and phase rollbacks. Recording is allocation-free (tags travel in a <see cref="TagList"/>), so a
-/// decorator with metrics stays within its per-call budget when no listener is attached.
+/// decorator with metrics stays within its per-call budget when no listener is attached. The same calls keep each
+/// entity's running totals of secondary writes and shadow comparisons (<see cref="ReadFigures"/>), which health
+/// reports publish for the phase gates, so nothing is counted in two places.
 /// </summary>
 public sealed class DualWriteMetrics : IDisposable
 {
@@ -25,6 +27,7 @@ public sealed class DualWriteMetrics : IDisposable
     private readonly Counter<long> _rollbacks;
     private readonly ConcurrentDictionary<string, Func<MigrationPhase>> _phases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _repairDepth = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Totals> _totals = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>, or on a meter of its own when it is null.</summary>
     public DualWriteMetrics(IMeterFactory? meterFactory = null)
@@ -57,9 +60,21 @@ public sealed class DualWriteMetrics : IDisposable
         }
     }
 
-    /// <summary>Records a secondary write that failed after the pipeline's retries.</summary>
-    public void RecordSecondaryFailure(string entity, StoreRole target) =>
-        _secondaryFailures.Add(1, new KeyValuePair<string, object?>("entity", entity), new KeyValuePair<string, object?>("store", StoreName(target)));
+    /// <summary>
+    /// Records one secondary write by the decorator (after the pipeline's retries): a store call on
+    /// <paramref name="target"/>, and when it <paramref name="failed"/>, a secondary failure (it went to the repair log).
+    /// </summary>
+    public void RecordSecondaryWrite(string entity, StoreRole target, string operation, TimeSpan elapsed, bool failed)
+    {
+        RecordOperation(entity, target, operation, elapsed, failed);
+        var totals = TotalsOf(entity);
+        Interlocked.Increment(ref totals.SecondaryWrites);
+        if (failed)
+        {
+            Interlocked.Increment(ref totals.SecondaryErrors);
+            _secondaryFailures.Add(1, new KeyValuePair<string, object?>("entity", entity), new KeyValuePair<string, object?>("store", StoreName(target)));
+        }
+    }
 
     /// <summary>Records an append to the repair log.</summary>
     public void RecordRepairAppend(string entity) => _repairAppends.Add(1, new KeyValuePair<string, object?>("entity", entity));
@@ -68,8 +83,19 @@ public sealed class DualWriteMetrics : IDisposable
     public void SetRepairDepth(string entity, long pending) => _repairDepth[entity] = pending;
 
     /// <summary>Records the result of one shadow-read comparison.</summary>
-    public void RecordShadowComparison(string entity, ShadowReadResult result) =>
+    public void RecordShadowComparison(string entity, ShadowReadResult result)
+    {
         _shadowComparisons.Add(1, new KeyValuePair<string, object?>("entity", entity), new KeyValuePair<string, object?>("result", ShadowResultName(result)));
+        if (result is ShadowReadResult.Match or ShadowReadResult.Mismatch)
+        {
+            var totals = TotalsOf(entity);
+            Interlocked.Increment(ref totals.ShadowReads);
+            if (result == ShadowReadResult.Mismatch)
+            {
+                Interlocked.Increment(ref totals.ShadowMismatches);
+            }
+        }
+    }
 
     /// <summary>Records a backward phase move.</summary>
     public void RecordRollback(string entity, bool automatic) =>
@@ -80,10 +106,48 @@ public sealed class DualWriteMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(currentPhase);
         _phases[entity] = currentPhase;
+        TotalsOf(entity);
+    }
+
+    /// <summary>
+    /// Each entity's totals since these metrics were created: every entity with a decorator (<see cref="TrackPhase"/>)
+    /// or a recorded secondary write or shadow comparison, with its current phase when the phase source can tell.
+    /// </summary>
+    public IReadOnlyList<EntityFigures> ReadFigures()
+    {
+        var figures = new List<EntityFigures>(_totals.Count);
+        foreach (var (entity, totals) in _totals)
+        {
+            MigrationPhase? phase = null;
+            if (_phases.TryGetValue(entity, out var current))
+            {
+                try
+                {
+                    phase = current();
+                }
+#pragma warning disable CA1031 // A phase source that cannot answer leaves the phase unknown; the figures still count.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+
+            figures.Add(new EntityFigures(
+                entity,
+                phase,
+                Interlocked.Read(ref totals.SecondaryWrites),
+                Interlocked.Read(ref totals.SecondaryErrors),
+                Interlocked.Read(ref totals.ShadowReads),
+                Interlocked.Read(ref totals.ShadowMismatches)));
+        }
+
+        return figures;
     }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
+
+    private Totals TotalsOf(string entity) => _totals.GetOrAdd(entity, static _ => new Totals());
 
     private static string StoreName(StoreRole store) => store == StoreRole.Old ? "old" : "new";
 
@@ -121,5 +185,14 @@ public sealed class DualWriteMetrics : IDisposable
 
             yield return new Measurement<int>((int)current, new KeyValuePair<string, object?>("entity", entity));
         }
+    }
+
+    /// <summary>One entity's running totals: fields, so <see cref="Interlocked"/> updates them in place.</summary>
+    private sealed class Totals
+    {
+        public long SecondaryWrites;
+        public long SecondaryErrors;
+        public long ShadowReads;
+        public long ShadowMismatches;
     }
 }

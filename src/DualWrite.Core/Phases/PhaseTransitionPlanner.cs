@@ -53,7 +53,7 @@ public sealed class PhaseTransitionPlanner
         IReadOnlyList<GateOutcome> outcomes = [];
         if (request.Kind == PhaseTransitionKind.Advance)
         {
-            outcomes = await EvaluateGatesAsync(new GateContext(request.Entity, request.From, request.To), cancellationToken).ConfigureAwait(false);
+            outcomes = await EvaluateGatesAsync(new GateContext(request.Entity, request.From, request.To) { FromSince = request.FromSince }, cancellationToken).ConfigureAwait(false);
             if (outcomes.Any(o => !o.Result.Passed))
             {
                 return new PhaseTransitionResult(request, PhaseTransitionRejection.GatesFailed, outcomes, null);

@@ -13,4 +13,8 @@ public sealed record PhaseTransitionRequest(
     MigrationPhase To,
     PhaseTransitionKind Kind,
     string Actor,
-    string Reason);
+    string Reason)
+{
+    /// <summary>When the entity entered <see cref="From"/>, if the requester knows; handed to the gates (<see cref="GateContext.FromSince"/>).</summary>
+    public DateTimeOffset? FromSince { get; init; }
+}

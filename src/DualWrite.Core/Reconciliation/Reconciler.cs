@@ -63,6 +63,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             tally.Add(chunk, resumed: true);
         }
 
+        var feed = new FeedWaits(pair.Feed);
         var work = new List<(ReconcileRange Range, RowKey? After, int NextChunk)>();
         foreach (var range in ranges)
         {
@@ -78,12 +79,12 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
         await Parallel.ForEachAsync(
             work,
             new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
-            async (item, token) => await new RangeComparison(this, pair, checkpoints, tally, item.Range, item.After, item.NextChunk).RunAsync(token).ConfigureAwait(false))
+            async (item, token) => await new RangeComparison(this, pair, feed, checkpoints, tally, item.Range, item.After, item.NextChunk).RunAsync(token).ConfigureAwait(false))
             .ConfigureAwait(false);
 
         // What the result holds at: the source's head now, once the feed has applied it.
         var head = await pair.Feed.HeadAsync(cancellationToken).ConfigureAwait(false);
-        var reached = await pair.Feed.WaitAppliedAsync(head, _options.RecheckBound, cancellationToken).ConfigureAwait(false);
+        var reached = await feed.WaitAsync(head, _options.RecheckBound, cancellationToken).ConfigureAwait(false);
         var report = tally.Report(pair, startedAt, _time.GetUtcNow(), _time.GetElapsedTime(started), reached ? head : null, _options.DryRun);
         await checkpoints.FinishAsync(report, cancellationToken).ConfigureAwait(false);
         return report;
@@ -93,6 +94,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
     private sealed class RangeComparison(
         Reconciler owner,
         IReconcilePair pair,
+        FeedWaits feed,
         IReconcileCheckpoints checkpoints,
         Tally tally,
         ReconcileRange range,
@@ -161,14 +163,14 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             {
                 var suspects = _chunk.Suspects(pair.KeyOrder);
                 rechecked = suspects.Count;
-                differences = await owner.RecheckAsync(pair, suspects, cancellationToken).ConfigureAwait(false);
+                differences = await owner.RecheckAsync(pair, feed, suspects, cancellationToken).ConfigureAwait(false);
                 if (owner._options.Repair && differences.Count > 0)
                 {
                     repairs = await pair.Repairer!.RepairAsync(differences, owner._options.DryRun, cancellationToken).ConfigureAwait(false);
                     if (!owner._options.DryRun)
                     {
                         // Re-verify what was repaired: what still differs is reported.
-                        differences = await owner.RecheckAsync(pair, [.. differences.Select(d => d.Key)], cancellationToken).ConfigureAwait(false);
+                        differences = await owner.RecheckAsync(pair, feed, [.. differences.Select(d => d.Key)], cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -191,7 +193,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
     /// source held at that read, reads the target, and reads again (up to <see cref="Rounds"/> times, within the bound)
     /// the keys whose versions say one side moved on meanwhile. What still differs is classified.
     /// </summary>
-    private async Task<IReadOnlyList<RowDifference>> RecheckAsync(IReconcilePair pair, IReadOnlyList<RowKey> keys, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RowDifference>> RecheckAsync(IReconcilePair pair, FeedWaits feed, IReadOnlyList<RowKey> keys, CancellationToken cancellationToken)
     {
         var deadline = _time.GetTimestamp() + (long)(_options.RecheckBound.TotalSeconds * _time.TimestampFrequency);
         var pending = keys;
@@ -202,7 +204,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             var source = await pair.Source.ReadKeysAsync(pending, cancellationToken).ConfigureAwait(false);
             var at = source.At ?? head;
             var left = TimeSpan.FromSeconds(Math.Max(0, (deadline - _time.GetTimestamp()) / (double)_time.TimestampFrequency));
-            var reached = await pair.Feed.WaitAppliedAsync(at, left, cancellationToken).ConfigureAwait(false);
+            var reached = await feed.WaitAsync(at, left, cancellationToken).ConfigureAwait(false);
             var target = await pair.Target.ReadKeysAsync(pending, cancellationToken).ConfigureAwait(false);
             var retry = new List<RowKey>();
             var open = new List<RowDifference>();
@@ -286,6 +288,23 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
         }
 
         return columns;
+    }
+
+    /// <summary>
+    /// The run's waits on the feed. Once a wait has run out its bound (the catch-up is stopped or far behind), later
+    /// waits only look, without waiting, until one finds the feed there again: a stopped feed costs a run one bound,
+    /// not one per differing chunk.
+    /// </summary>
+    private sealed class FeedWaits(IChangeFeed feed)
+    {
+        private volatile bool _stalled;
+
+        public async ValueTask<bool> WaitAsync(FeedPosition position, TimeSpan bound, CancellationToken cancellationToken)
+        {
+            var reached = await feed.WaitAppliedAsync(position, _stalled ? TimeSpan.Zero : bound, cancellationToken).ConfigureAwait(false);
+            _stalled = !reached;
+            return reached;
+        }
     }
 
     /// <summary>One chunk being read: each side's digest, and its keys and row hashes for the row diff.</summary>

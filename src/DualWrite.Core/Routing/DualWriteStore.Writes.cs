@@ -134,14 +134,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
         }
 
         _objectives?.RecordSecondaryWrite(failure is not null);
-        if (_metrics is not null)
-        {
-            _metrics.RecordOperation(Entity, target, OperationName(record), _time.GetElapsedTime(start), failure is not null);
-            if (failure is not null)
-            {
-                _metrics.RecordSecondaryFailure(Entity, target);
-            }
-        }
+        _metrics?.RecordSecondaryWrite(Entity, target, OperationName(record), _time.GetElapsedTime(start), failure is not null);
 
         return failure;
     }

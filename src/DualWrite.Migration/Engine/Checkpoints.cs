@@ -140,4 +140,36 @@ internal sealed class Checkpoints(string plan, string schema)
         command.Parameters.AddWithValue("plan", Plan);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Publishes the catch-up's lag and when it was measured, for the <c>cdc-lag</c> gate in another process (outside
+    /// any batch's transaction: a measurement is no checkpoint).
+    /// </summary>
+    public async Task RecordLagAsync(NpgsqlDataSource target, TimeSpan lag, DateTimeOffset measuredAt, CancellationToken cancellationToken)
+    {
+        using var command = target.CreateCommand($"UPDATE {TargetSchema.Plans(schema)} SET lag_ms = @lag, lag_measured_at = @at WHERE plan = @plan");
+        command.Parameters.AddWithValue("lag", (long)lag.TotalMilliseconds);
+        command.Parameters.AddWithValue("at", measuredAt);
+        command.Parameters.AddWithValue("plan", Plan);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The catch-up's last published lag and when it was measured; null when no catch-up of the plan ever measured one.</summary>
+    public async Task<(TimeSpan Lag, DateTimeOffset MeasuredAt)?> LoadLagAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand($"SELECT lag_ms, lag_measured_at FROM {TargetSchema.Plans(schema)} WHERE plan = @plan AND lag_measured_at IS NOT NULL", connection);
+        command.Parameters.AddWithValue("plan", Plan);
+        try
+        {
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? (TimeSpan.FromMilliseconds(reader.GetInt64(0)), reader.GetFieldValue<DateTimeOffset>(1))
+                : null;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
+        {
+            // No backfill ever ran into this schema, or none since the lag was published.
+            return null;
+        }
+    }
 }

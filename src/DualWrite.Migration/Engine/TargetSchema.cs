@@ -8,8 +8,8 @@ namespace DualWrite.Migration.Engine;
 
 /// <summary>
 /// The target side's tables: each mapped table with its <c>_dw_version</c> column and tombstone table, and the
-/// backfill's control tables (ranges with their checkpoints, and the plan's catch-up position) in the same schema,
-/// so a chunk and its checkpoint commit in one transaction.
+/// backfill's control tables (ranges with their checkpoints, and the plan's catch-up position and last measured lag)
+/// in the same schema, so a chunk and its checkpoint commit in one transaction.
 /// </summary>
 internal static class TargetSchema
 {
@@ -32,6 +32,7 @@ internal static class TargetSchema
               cdc_file text NULL, cdc_offset bigint NULL, cdc_sequence bigint NULL,
               cdc_started boolean NOT NULL DEFAULT false,
               updated_at timestamptz NOT NULL DEFAULT now());
+            ALTER TABLE {Plans(schema)} ADD COLUMN IF NOT EXISTS lag_ms bigint NULL, ADD COLUMN IF NOT EXISTS lag_measured_at timestamptz NULL;
             """, cancellationToken).ConfigureAwait(false);
     }
 

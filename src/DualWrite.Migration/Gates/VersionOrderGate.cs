@@ -12,36 +12,27 @@ namespace DualWrite.Migration.Gates;
 /// (<see cref="MySqlVersioning"/>). Without it the catch-up's versions are binlog positions, which cannot be compared
 /// with the application's, and one side's changes would be ignored by the other's.
 /// </summary>
-public sealed class VersionOrderGate : IPhaseGate
+public sealed class VersionOrderGate : PlanGate
 {
     /// <summary>The gate's name.</summary>
     public const string GateName = "version-order";
 
-    private readonly ValidatedPlan _plan;
     private readonly MySqlDataSource _source;
 
     /// <summary>Creates the gate over a validated plan and its source.</summary>
     public VersionOrderGate(ValidatedPlan plan, MySqlDataSource source)
+        : base(plan, null)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(source);
-        _plan = plan;
         _source = source;
     }
 
     /// <inheritdoc />
-    public string Name => GateName;
+    public override string Name => GateName;
 
     /// <inheritdoc />
-    public async ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<GateResult> JudgeAsync(ValidatedEntity entity, GateContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var entity = _plan.Entities.FirstOrDefault(e => string.Equals(e.Plan.Name, context.Entity, StringComparison.Ordinal));
-        if (entity is null)
-        {
-            return GateResult.Fail($"the plan {_plan.Plan.File} has no entity '{context.Entity}' (it has {string.Join(", ", _plan.Entities.Select(e => e.Plan.Name))})");
-        }
-
         if (context.To < MigrationPhase.DualWriteReadOld)
         {
             return GateResult.Pass($"{context.To} writes the old store only");
@@ -53,7 +44,7 @@ public sealed class VersionOrderGate : IPhaseGate
             return GateResult.Fail(
                 $"entity '{entity.Plan.Name}' ({file}) has no `version:`, so its change feed is versioned by binlog positions, which cannot be compared with the " +
                 $"application's versions. Give the table the store's version column and triggers (MySqlVersionedStore.EnsureSchemaAsync), add " +
-                $"`version: {MySqlVersioning.DefaultVersionColumn}` to the entity, and re-snapshot (`dualwrite backfill run --plan {_plan.Plan.File} --resnapshot`)");
+                $"`version: {MySqlVersioning.DefaultVersionColumn}` to the entity, and re-snapshot (`dualwrite backfill run --plan {Plan.Plan.File} --resnapshot`)");
         }
 
         var versionColumn = entity.Columns[entity.VersionColumn.Value].Source.Name;

@@ -26,7 +26,14 @@ public sealed record MigrationPlan(
     BackfillSettings Backfill,
     CdcSettings Cdc,
     DdlPolicy Ddl,
-    IReadOnlyList<string> Gates);
+    IReadOnlyList<string> Gates)
+{
+    /// <summary>Reconciliation settings: the re-check bound, and how old the last clean report may be for the <c>reconciled</c> gate.</summary>
+    public ReconcileSettings Reconcile { get; init; } = new();
+
+    /// <summary>The bounds of the <c>secondary-errors</c> gate.</summary>
+    public SecondaryErrorSettings SecondaryErrors { get; init; } = new();
+}
 
 /// <summary>
 /// How to reach a server. Host, port, user and database may be written in the plan; the password only ever comes
@@ -114,6 +121,32 @@ public sealed record CdcSettings(int BatchSize = 5_000, TimeSpan? LagBound = nul
 {
     /// <summary>The caught-up bound, 1 s unless set.</summary>
     public TimeSpan EffectiveLagBound => LagBound ?? TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Reconciliation settings (the plan's <c>reconcile:</c> section).</summary>
+public sealed record ReconcileSettings
+{
+    /// <summary>How old an entity's last clean reconciliation may be for the <c>reconciled</c> gate to pass; 1 h unless set.</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the reconciler's re-checks wait, in all, for the change feed to pass the point the source was read at; 30 s unless set.</summary>
+    public TimeSpan RecheckBound { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The bounds of the <c>secondary-errors</c> gate (the plan's <c>secondaryErrors:</c> section), over the figures application instances report.</summary>
+public sealed record SecondaryErrorSettings
+{
+    /// <summary>How far back the reports are summed (never before the entity entered its phase); 5 min unless set.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The highest share of secondary writes that may fail (0 to 1); 0.001 unless set.</summary>
+    public double MaxErrorRate { get; init; } = 0.001;
+
+    /// <summary>The highest share of compared shadow reads that may mismatch (0 to 1); 0.001 unless set.</summary>
+    public double MaxMismatchRate { get; init; } = 0.001;
+
+    /// <summary>The fewest secondary writes (for the error rate) and shadow reads (for the mismatch rate) in the window for a rate to be judged; 100 unless set.</summary>
+    public int MinOperations { get; init; } = 100;
 }
 
 /// <summary>What the backfill does when a tracked table's definition changes while it runs.</summary>

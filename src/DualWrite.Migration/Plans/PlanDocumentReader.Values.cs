@@ -164,6 +164,31 @@ internal sealed partial class PlanDocumentReader
         return value;
     }
 
+    /// <summary>A ratio from 0 to 1 written as a decimal number (<c>0.001</c> for 0.1 %).</summary>
+    private double? Ratio(Dictionary<string, Field> fields, string key, string subject)
+    {
+        if (!fields.TryGetValue(key, out var field))
+        {
+            return null;
+        }
+
+        if (field.Value is not YamlScalarNode { Value: { } text }
+            || !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value))
+        {
+            Problem(field.Value, subject, $"expected a ratio from 0 to 1 written as a number (0.001 for 0.1%); found {Describe(field.Value)}");
+            return null;
+        }
+
+        if (value is < 0 or > 1)
+        {
+            Problem(field.Value, subject, $"must be from 0 to 1; found {text}");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>A list of names (a single name counts as a list of one), each with its location.</summary>
     private List<(string Name, PlanLocation Location)>? Names(Dictionary<string, Field> fields, string key, string subject)
     {

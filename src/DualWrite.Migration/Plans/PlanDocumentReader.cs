@@ -53,6 +53,8 @@ internal sealed partial class PlanDocumentReader
         var target = Connection(fields, root, "target", PlanKeys.Target, target: true);
         var backfill = Backfill(fields);
         var cdc = Cdc(fields);
+        var reconcile = Reconcile(fields);
+        var secondaryErrors = SecondaryErrors(fields);
         var ddl = Ddl(fields);
         var gateNames = Names(fields, "gates", "gates") ?? [];
         foreach (var (gate, location) in gateNames.Where(g => Gates.PlanGates.Unknown([g.Name]).Any()))
@@ -64,7 +66,7 @@ internal sealed partial class PlanDocumentReader
         var entities = Entities(fields, root);
         return _problems.Count > 0
             ? null
-            : new MigrationPlan(name!, _file, source!, target!, entities, backfill, cdc, ddl, gates);
+            : new MigrationPlan(name!, _file, source!, target!, entities, backfill, cdc, ddl, gates) { Reconcile = reconcile, SecondaryErrors = secondaryErrors };
     }
 
     private Field? Required(Dictionary<string, Field> fields, YamlNode parent, string key, string what)
@@ -154,6 +156,38 @@ internal sealed partial class PlanDocumentReader
         }
 
         return new CdcSettings(Number(fields, "batchSize", "cdc.batchSize", 1) ?? defaults.BatchSize, Duration(fields, "lagBound", "cdc.lagBound"));
+    }
+
+    private ReconcileSettings Reconcile(Dictionary<string, Field> root)
+    {
+        var defaults = new ReconcileSettings();
+        if (!root.TryGetValue("reconcile", out var field) || Fields(field.Value, "reconcile", PlanKeys.Reconcile) is not { } fields)
+        {
+            return defaults;
+        }
+
+        return new ReconcileSettings
+        {
+            MaxAge = Duration(fields, "maxAge", "reconcile.maxAge") ?? defaults.MaxAge,
+            RecheckBound = Duration(fields, "recheckBound", "reconcile.recheckBound") ?? defaults.RecheckBound,
+        };
+    }
+
+    private SecondaryErrorSettings SecondaryErrors(Dictionary<string, Field> root)
+    {
+        var defaults = new SecondaryErrorSettings();
+        if (!root.TryGetValue("secondaryErrors", out var field) || Fields(field.Value, "secondaryErrors", PlanKeys.SecondaryErrors) is not { } fields)
+        {
+            return defaults;
+        }
+
+        return new SecondaryErrorSettings
+        {
+            Window = Duration(fields, "window", "secondaryErrors.window") ?? defaults.Window,
+            MaxErrorRate = Ratio(fields, "maxErrorRate", "secondaryErrors.maxErrorRate") ?? defaults.MaxErrorRate,
+            MaxMismatchRate = Ratio(fields, "maxMismatchRate", "secondaryErrors.maxMismatchRate") ?? defaults.MaxMismatchRate,
+            MinOperations = Number(fields, "minOperations", "secondaryErrors.minOperations", 1) ?? defaults.MinOperations,
+        };
     }
 
     private DdlPolicy Ddl(Dictionary<string, Field> root)

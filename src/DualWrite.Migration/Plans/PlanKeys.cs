@@ -3,11 +3,13 @@ namespace DualWrite.Migration.Plans;
 /// <summary>The keys each section of a plan file accepts (docs/migration-plans.md), and the nearest one to a misspelling.</summary>
 internal static class PlanKeys
 {
-    public static readonly string[] Root = ["name", "source", "target", "backfill", "cdc", "ddl", "gates", "entities"];
+    public static readonly string[] Root = ["name", "source", "target", "backfill", "cdc", "reconcile", "secondaryErrors", "ddl", "gates", "entities"];
     public static readonly string[] Source = ["host", "port", "user", "passwordEnv", "database", "connectionStringEnv"];
     public static readonly string[] Target = ["host", "port", "user", "passwordEnv", "database", "schema", "connectionStringEnv"];
     public static readonly string[] Backfill = ["chunkSize", "parallelism", "maxRowsPerSecond", "maxTargetLatency"];
     public static readonly string[] Cdc = ["batchSize", "lagBound"];
+    public static readonly string[] Reconcile = ["maxAge", "recheckBound"];
+    public static readonly string[] SecondaryErrors = ["window", "maxErrorRate", "maxMismatchRate", "minOperations"];
     public static readonly string[] Entity = ["table", "name", "target", "key", "version", "chunkSize", "exclude", "columns"];
     public static readonly string[] Column = ["source", "target", "transform"];
 

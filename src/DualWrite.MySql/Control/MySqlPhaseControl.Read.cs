@@ -29,8 +29,8 @@ public sealed partial class MySqlPhaseControl
         }
     }
 
-    /// <summary>Every applied change of <paramref name="entity"/>, oldest first, starting with its initialization.</summary>
-    /// <exception cref="PhaseControlException">An audit row holds a value that is not a phase or kind.</exception>
+    /// <summary>Every change of <paramref name="entity"/> and every refused request, oldest first, starting with its initialization.</summary>
+    /// <exception cref="PhaseControlException">An audit row holds a value that is not a phase, kind or outcome.</exception>
     public async Task<IReadOnlyList<PhaseAuditEntry>> GetHistoryAsync(string entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
@@ -38,6 +38,7 @@ public sealed partial class MySqlPhaseControl
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            await EnsureAuditOutcomeAsync(connection, cancellationToken).ConfigureAwait(false);
             var command = new MySqlCommand(_sql.SelectHistory, connection);
             await using (command.ConfigureAwait(false))
             {
@@ -105,7 +106,15 @@ public sealed partial class MySqlPhaseControl
             throw new PhaseControlException(PhaseControlError.InvalidStoredValue, entity, $"Audit row {id} of entity '{entity}' has unreadable gates JSON: {ex.Message}", ex);
         }
 
-        return new PhaseAuditEntry(id, entity, from, to, kind, reader.GetString(5), reader.GetString(6), Utc(reader.GetDateTime(7)), gates, reader.GetInt64(9));
+        var outcome = reader.GetString(10);
+        var rejection = outcome == AppliedOutcome ? PhaseTransitionRejection.None
+            : Enum.GetNames<PhaseTransitionRejection>().Contains(outcome, StringComparer.Ordinal) && outcome != nameof(PhaseTransitionRejection.None)
+                ? Enum.Parse<PhaseTransitionRejection>(outcome)
+                : throw InvalidStored("outcome", outcome, id, entity);
+        return new PhaseAuditEntry(id, entity, from, to, kind, reader.GetString(5), reader.GetString(6), Utc(reader.GetDateTime(7)), gates, reader.GetInt64(9))
+        {
+            Rejection = rejection,
+        };
     }
 
     private static MigrationPhase ParseStored(string text, string column, long id, string entity) =>

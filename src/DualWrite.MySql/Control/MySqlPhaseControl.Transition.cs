@@ -9,14 +9,18 @@ public sealed partial class MySqlPhaseControl
     /// <summary>
     /// Moves <paramref name="entity"/> to <paramref name="to"/> if the planner allows it (forward moves must pass
     /// every gate). The phase row is changed only if it still holds the phase and revision the decision was made
-    /// on, and the audit row is written in the same transaction.
+    /// on, and the audit row is written in the same transaction. A refusal is audited too, with every gate's verdict.
     /// </summary>
-    /// <returns>The outcome: applied with the new row, or the planner's rejection (then nothing was written).</returns>
+    /// <returns>The outcome: applied with the new row, or the planner's rejection (then the phase is unchanged and only the refusal's audit row was written).</returns>
     /// <exception cref="PhaseConflictException">Another change committed after this one read the phase; nothing was written.</exception>
     /// <exception cref="PhaseControlException">The entity is not initialized, or its stored phase is not a phase.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="to"/> is not a phase.</exception>
     public Task<PhaseTransitionOutcome> TransitionAsync(
-        string entity, MigrationPhase to, PhaseTransitionKind kind, string actor, string reason, CancellationToken cancellationToken) =>
-        TransitionCoreAsync(entity, _ => to, kind, actor, reason, cancellationToken);
+        string entity, MigrationPhase to, PhaseTransitionKind kind, string actor, string reason, CancellationToken cancellationToken)
+    {
+        EnsurePhase(to, nameof(to));
+        return TransitionCoreAsync(entity, _ => to, kind, actor, reason, cancellationToken);
+    }
 
     /// <summary>Moves <paramref name="entity"/> one phase forward from wherever it is, through the gates (see <see cref="TransitionAsync"/>).</summary>
     public Task<PhaseTransitionOutcome> AdvanceAsync(string entity, string actor, string reason, CancellationToken cancellationToken) =>
@@ -34,6 +38,7 @@ public sealed partial class MySqlPhaseControl
     async ValueTask<PhaseTransitionResult> IPhaseTransitioner.TransitionAsync(PhaseTransitionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        EnsurePhase(request.To, nameof(request));
         var outcome = await TransitionCoreAsync(
             request.Entity, _ => request.To, request.Kind, request.Actor, request.Reason, cancellationToken, request.From).ConfigureAwait(false);
         return outcome.Decision;
@@ -64,56 +69,105 @@ public sealed partial class MySqlPhaseControl
             throw new PhaseConflictException(entity, expected, current.Revision, current);
         }
 
-        var decision = await _planner.PlanAsync(new PhaseTransitionRequest(entity, from, target(from), kind, actor, reason), cancellationToken).ConfigureAwait(false);
-        if (!decision.Allowed)
-        {
-            LogRejected(_logger, entity, kind, from, decision.Request.To, decision.Rejection, actor);
-            return new PhaseTransitionOutcome(decision, null, null);
-        }
-
-        var record = decision.Record;
-        var at = Microseconds(record.At);
-        long auditId;
+        var to = target(from);
+        var decision = await _planner.PlanAsync(new PhaseTransitionRequest(entity, from, to, kind, actor, reason) { FromSince = current.UpdatedAt }, cancellationToken).ConfigureAwait(false);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            await EnsureAuditOutcomeAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (!decision.Allowed)
             {
-                // InnoDB makes a racing UPDATE wait for the winner's commit and then re-check the WHERE against
-                // the committed row, so exactly one of two racers matches.
-                var moved = await ExecuteAsync(connection, transaction, _sql.UpdatePhase, cancellationToken,
-                    ("@to", record.To.ToString()), ("@at", at.UtcDateTime), ("@actor", actor),
-                    ("@entity", entity), ("@from", from.ToString()), ("@revision", current.Revision)).ConfigureAwait(false);
-                if (moved != 1)
-                {
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    var now = await GetPhaseAsync(entity, cancellationToken).ConfigureAwait(false);
-                    LogConflict(_logger, entity, from, current.Revision, now?.PhaseName, now?.Revision, actor);
-                    throw new PhaseConflictException(entity, from, current.Revision, now);
-                }
-
-                var command = new MySqlCommand(_sql.InsertAudit, connection, transaction);
-                await using (command.ConfigureAwait(false))
-                {
-                    command.Parameters.AddWithValue("@entity", entity);
-                    command.Parameters.AddWithValue("@from", record.From.ToString());
-                    command.Parameters.AddWithValue("@to", record.To.ToString());
-                    command.Parameters.AddWithValue("@kind", record.Kind.ToString());
-                    command.Parameters.AddWithValue("@actor", actor);
-                    command.Parameters.AddWithValue("@reason", reason);
-                    command.Parameters.AddWithValue("@at", at.UtcDateTime);
-                    command.Parameters.AddWithValue("@gates", GateOutcomeJson.Write(record.Gates));
-                    command.Parameters.AddWithValue("@revision", current.Revision + 1);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    auditId = command.LastInsertedId;
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var refusal = await InsertAuditAsync(
+                    connection, null, entity, from, to, kind, actor, reason, Microseconds(_timeProvider.GetUtcNow()), decision.Gates, current.Revision,
+                    decision.Rejection.ToString(), cancellationToken).ConfigureAwait(false);
+                LogRejected(_logger, entity, kind, from, to, decision.Rejection, actor, refusal);
+                return new PhaseTransitionOutcome(decision, null, refusal);
             }
+
+            return await ApplyAsync(connection, decision.Record, current.Revision, cancellationToken).ConfigureAwait(false) is { } applied
+                ? new PhaseTransitionOutcome(decision, applied.State, applied.AuditId)
+                : throw await ConflictAsync(entity, from, current.Revision, actor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The compare-and-set of the phase row and its audit row, in one transaction; null when the row no longer holds what the decision was made on.</summary>
+    private async Task<(PhaseState State, long AuditId)?> ApplyAsync(MySqlConnection connection, PhaseTransitionRecord record, long revision, CancellationToken cancellationToken)
+    {
+        var entity = record.Entity;
+        var actor = record.Actor;
+        var from = record.From;
+        var at = Microseconds(record.At);
+        long auditId;
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            // InnoDB makes a racing UPDATE wait for the winner's commit and then re-check the WHERE against
+            // the committed row, so exactly one of two racers matches.
+            var moved = await ExecuteAsync(connection, transaction, _sql.UpdatePhase, cancellationToken,
+                ("@to", record.To.ToString()), ("@at", at.UtcDateTime), ("@actor", actor),
+                ("@entity", entity), ("@from", from.ToString()), ("@revision", revision)).ConfigureAwait(false);
+            if (moved != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            auditId = await InsertAuditAsync(
+                connection, transaction, entity, from, record.To, record.Kind, actor, record.Reason, at, record.Gates, revision + 1, AppliedOutcome, cancellationToken)
+                .ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        LogApplied(_logger, entity, kind, from, record.To, current.Revision + 1, actor, reason);
-        return new PhaseTransitionOutcome(decision, new PhaseState(entity, record.To.ToString(), current.Revision + 1, at, actor), auditId);
+        LogApplied(_logger, entity, record.Kind, from, record.To, revision + 1, actor, record.Reason);
+        return (new PhaseState(entity, record.To.ToString(), revision + 1, at, actor), auditId);
+    }
+
+    /// <summary>A phase to go to must be a named one: a request for another value is refused before anything is read or written.</summary>
+    private static void EnsurePhase(MigrationPhase to, string parameter)
+    {
+        if (!to.IsDefined())
+        {
+            throw new ArgumentOutOfRangeException(parameter, to, $"Not a phase; the phases are {string.Join(", ", PhaseFlagSchema.PhaseNames)}.");
+        }
+    }
+
+    private async Task<PhaseConflictException> ConflictAsync(string entity, MigrationPhase from, long revision, string actor, CancellationToken cancellationToken)
+    {
+        var now = await GetPhaseAsync(entity, cancellationToken).ConfigureAwait(false);
+        LogConflict(_logger, entity, from, revision, now?.PhaseName, now?.Revision, actor);
+        return new PhaseConflictException(entity, from, revision, now);
+    }
+
+    private async Task<long> InsertAuditAsync(
+        MySqlConnection connection,
+        MySqlTransaction? transaction,
+        string entity,
+        MigrationPhase from,
+        MigrationPhase to,
+        PhaseTransitionKind kind,
+        string actor,
+        string reason,
+        DateTimeOffset at,
+        IReadOnlyList<GateOutcome> gates,
+        long revision,
+        string outcome,
+        CancellationToken cancellationToken)
+    {
+        var command = new MySqlCommand(_sql.InsertAudit, connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.AddWithValue("@entity", entity);
+            command.Parameters.AddWithValue("@from", from.ToString());
+            command.Parameters.AddWithValue("@to", to.ToString());
+            command.Parameters.AddWithValue("@kind", kind.ToString());
+            command.Parameters.AddWithValue("@actor", actor);
+            command.Parameters.AddWithValue("@reason", reason);
+            command.Parameters.AddWithValue("@at", at.UtcDateTime);
+            command.Parameters.AddWithValue("@gates", GateOutcomeJson.Write(gates));
+            command.Parameters.AddWithValue("@revision", revision);
+            command.Parameters.AddWithValue("@outcome", outcome);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return command.LastInsertedId;
+        }
     }
 }

@@ -17,11 +17,15 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
     /// <summary>The audit <c>kind</c> of the row that creates an entity's phase.</summary>
     public const string InitializeKind = "Initialize";
 
+    /// <summary>The audit <c>outcome</c> of a change that was made; a refusal holds its <see cref="PhaseTransitionRejection"/> name.</summary>
+    public const string AppliedOutcome = "Applied";
+
     private readonly MySqlDataSource _dataSource;
     private readonly PhaseTransitionPlanner _planner;
     private readonly PhaseControlSql _sql;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private volatile bool _auditHasOutcome;
 
     /// <summary>Creates the control over the tables named by <paramref name="tables"/> in <paramref name="dataSource"/>'s database.</summary>
     /// <param name="dataSource">The control database (the connection string's database holds the tables).</param>
@@ -49,7 +53,10 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
     /// <summary>The control tables this instance reads and writes.</summary>
     public PhaseControlTables Tables { get; }
 
-    /// <summary>Creates the phase and audit tables when they do not exist; safe to run on every start.</summary>
+    /// <summary>
+    /// Creates the phase, audit and health report tables when they do not exist, and gives an audit table made before
+    /// refusals were audited its <c>outcome</c> column; safe to run on every start.
+    /// </summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +64,40 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
         {
             await ExecuteAsync(connection, null, _sql.CreatePhaseTable, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, _sql.CreateAuditTable, cancellationToken).ConfigureAwait(false);
+            await EnsureAuditOutcomeAsync(connection, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, new Health.HealthReportSql(Tables).CreateTable, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The data source of the control database, for what lives beside the phase tables (the health reports).</summary>
+    internal MySqlDataSource DataSource => _dataSource;
+
+    /// <summary>Adds the <c>outcome</c> column to an audit table that lacks it (once per instance; every row it holds is an applied change).</summary>
+    private async Task EnsureAuditOutcomeAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_auditHasOutcome)
+        {
+            return;
+        }
+
+        var check = new MySqlCommand(_sql.AuditHasOutcome, connection);
+        await using (check.ConfigureAwait(false))
+        {
+            check.Parameters.AddWithValue("@table", Tables.AuditTable);
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                try
+                {
+                    await ExecuteAsync(connection, null, _sql.AddAuditOutcome, cancellationToken).ConfigureAwait(false);
+                }
+                catch (MySqlException ex) when (ex.Number == MySqlErrors.DuplicateColumn)
+                {
+                    // Another instance added it meanwhile.
+                }
+            }
+        }
+
+        _auditHasOutcome = true;
     }
 
     /// <summary>
@@ -74,6 +114,7 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            await EnsureAuditOutcomeAsync(connection, cancellationToken).ConfigureAwait(false);
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -89,7 +130,7 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
 
                 await ExecuteAsync(connection, transaction, _sql.InsertAudit, cancellationToken,
                     ("@entity", entity), ("@from", null), ("@to", phase), ("@kind", InitializeKind), ("@actor", actor),
-                    ("@reason", "entity registered for migration"), ("@at", at.UtcDateTime), ("@gates", "[]"), ("@revision", 1L)).ConfigureAwait(false);
+                    ("@reason", "entity registered for migration"), ("@at", at.UtcDateTime), ("@gates", "[]"), ("@revision", 1L), ("@outcome", AppliedOutcome)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }

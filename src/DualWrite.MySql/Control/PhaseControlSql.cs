@@ -33,10 +33,17 @@ internal sealed class PhaseControlSql
               `at` DATETIME(6) NOT NULL,
               `gates` TEXT NOT NULL,
               `revision` BIGINT NOT NULL,
+              `outcome` VARCHAR(32) NOT NULL DEFAULT 'Applied',
               PRIMARY KEY (`id`),
               KEY `ix_entity_id` (`entity`, `id`)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """;
+        // Audit tables made before refusals were audited lack the outcome column; every row they hold is an applied change.
+        AuditHasOutcome = """
+            SELECT COUNT(*) FROM information_schema.COLUMNS
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @table AND COLUMN_NAME = 'outcome'
+            """;
+        AddAuditOutcome = $"ALTER TABLE {audit} ADD COLUMN `outcome` VARCHAR(32) NOT NULL DEFAULT 'Applied'";
         SelectPhases = $"SELECT `entity`, `phase`, `revision`, `updated_at`, `updated_by` FROM {phase} ORDER BY `entity`";
         SelectPhase = $"SELECT `entity`, `phase`, `revision`, `updated_at`, `updated_by` FROM {phase} WHERE `entity` = @entity";
         PollPhases = $"SELECT `entity`, `phase`, `revision` FROM {phase} ORDER BY `entity`";
@@ -48,11 +55,11 @@ internal sealed class PhaseControlSql
              WHERE `entity` = @entity AND `phase` = @from AND `revision` = @revision
             """;
         InsertAudit = $"""
-            INSERT INTO {audit} (`entity`, `from_phase`, `to_phase`, `kind`, `actor`, `reason`, `at`, `gates`, `revision`)
-            VALUES (@entity, @from, @to, @kind, @actor, @reason, @at, @gates, @revision)
+            INSERT INTO {audit} (`entity`, `from_phase`, `to_phase`, `kind`, `actor`, `reason`, `at`, `gates`, `revision`, `outcome`)
+            VALUES (@entity, @from, @to, @kind, @actor, @reason, @at, @gates, @revision, @outcome)
             """;
         SelectHistory = $"""
-            SELECT `id`, `entity`, `from_phase`, `to_phase`, `kind`, `actor`, `reason`, `at`, `gates`, `revision`
+            SELECT `id`, `entity`, `from_phase`, `to_phase`, `kind`, `actor`, `reason`, `at`, `gates`, `revision`, `outcome`
               FROM {audit} WHERE `entity` = @entity ORDER BY `id`
             """;
     }
@@ -60,6 +67,10 @@ internal sealed class PhaseControlSql
     public string CreatePhaseTable { get; }
 
     public string CreateAuditTable { get; }
+
+    public string AuditHasOutcome { get; }
+
+    public string AddAuditOutcome { get; }
 
     public string SelectPhases { get; }
 

@@ -4,6 +4,7 @@ using DualWrite.Migration.Engine;
 using DualWrite.Migration.Gates;
 using DualWrite.Migration.Plans;
 using DualWrite.Core.Phases;
+using DualWrite.MySql.Control;
 using DualWrite.MySql.Replication;
 using DualWrite.MySql.Stores;
 using DualWrite.Samples.Orders.Data;
@@ -21,6 +22,7 @@ namespace DualWrite.Samples.Orders.Migration;
 public sealed class SampleBackfill
 {
     private readonly string _sourceConnectionString;
+    private readonly NpgsqlDataSource _target;
     private readonly BackfillRunner _runner;
     private readonly CancellationTokenSource _stop = new();
     private Task<BackfillReport>? _running;
@@ -29,6 +31,7 @@ public sealed class SampleBackfill
     {
         Plan = plan;
         _sourceConnectionString = sourceConnectionString;
+        _target = target;
         _runner = BackfillRunner.Create(plan, sourceConnectionString, target, TextWriter.Null);
     }
 
@@ -63,8 +66,8 @@ public sealed class SampleBackfill
         }
     }
 
-    /// <summary>The gates every forward move of the plan's entities passes (the version order, at least).</summary>
-    public IReadOnlyList<IPhaseGate> Gates(MySqlDataSource source) => PlanGates.For(Plan, source);
+    /// <summary>The gates every forward move of the plan's entities passes (the version order, at least), with the phase tables in the source's database.</summary>
+    public IReadOnlyList<IPhaseGate> Gates(MySqlDataSource source) => PlanGates.For(Plan, new GateServers(source, source, new PhaseControlTables()) { Target = _target });
 
     /// <summary>Starts the snapshot and then the catch-up, and returns once the catch-up is caught up, with what it did.</summary>
     /// <exception cref="SampleMigrationException">The backfill stopped before it was caught up.</exception>

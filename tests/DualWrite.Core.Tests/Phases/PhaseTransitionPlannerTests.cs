@@ -35,6 +35,17 @@ public sealed class PhaseTransitionPlannerTests
     }
 
     [Fact]
+    public async Task Advance_HandsTheGatesWhenTheEntityEnteredItsPhase()
+    {
+        var gate = new StubGate("reconciled", GateResult.Pass());
+        var planner = new PhaseTransitionPlanner([gate], _clock);
+
+        await planner.PlanAsync(Request(Backfill, DualWriteReadOld, PhaseTransitionKind.Advance) with { FromSince = Noon.AddHours(-3) }, CancellationToken.None);
+
+        gate.Calls.Should().ContainSingle().Which.FromSince.Should().Be(Noon.AddHours(-3));
+    }
+
+    [Fact]
     public async Task Advance_GatesFail_IsRefused_ListingEveryFailingGate()
     {
         var first = new StubGate("reconciliation", GateResult.Fail("3 keys differ"));

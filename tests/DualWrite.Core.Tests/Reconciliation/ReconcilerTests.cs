@@ -124,6 +124,43 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_stopped_feed_costs_the_run_one_bound_not_one_per_chunk()
+    {
+        await SeedAsync(1_000);
+        foreach (var key in new long[] { 50, 250, 450, 650, 850 })
+        {
+            await _old.UpsertAsync(new VersionedRecord<long, Item>(key, 20, new Item("changed", 1m, null)), default);
+        }
+
+        var stopped = new StoppedFeed();
+
+        var report = await Engine(bound: TimeSpan.FromMilliseconds(200)).RunAsync(Pair(stopped), TransientCheckpoints.Instance, null, default);
+
+        report.Lagging.Should().Be(5);
+        report.ChunksDiffering.Should().Be(5);
+        stopped.Bounds.Should().HaveCount(6, "each differing chunk and the end look at the feed once");
+        stopped.Bounds[0].Should().BePositive().And.BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(200));
+        stopped.Bounds.Skip(1).Should().AllSatisfy(b => b.Should().Be(TimeSpan.Zero));
+    }
+
+    private sealed class StoppedFeed : IChangeFeed
+    {
+        public List<TimeSpan> Bounds { get; } = [];
+
+        public ValueTask<FeedPosition> HeadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new FeedPosition("head", 1));
+
+        public ValueTask<bool> WaitAppliedAsync(FeedPosition position, TimeSpan bound, CancellationToken cancellationToken)
+        {
+            lock (Bounds)
+            {
+                Bounds.Add(bound);
+            }
+
+            return ValueTask.FromResult(false);
+        }
+    }
+
+    [Fact]
     public async Task A_killed_run_resumes_without_comparing_its_finished_chunks_again()
     {
         await SeedAsync(1_000);

@@ -1,6 +1,8 @@
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Plans;
 using DualWrite.MySql.Replication;
+using DualWrite.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Migration.Tests.Engine;
 
@@ -47,6 +49,32 @@ public sealed class CatchUpTests
         runner.Progress.AppliedPosition!.Value.Should().BeGreaterThanOrEqualTo(head);
         runner.Progress.Lag.Should().BeLessThan(plan.Cdc.EffectiveLagBound);
         (await rig.CompareAsync(table)).Equal.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task TheCatchUp_PublishesItsLag_AndWhenItMeasuredIt_OnItsOwnClock()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_lag");
+        var (table, plan) = await SnapshotThenUpdateAsync(rig, "measured");
+        var checkpoints = new Checkpoints(plan.Name, rig.Schema);
+        await using (var before = await rig.Target.OpenConnectionAsync())
+        {
+            (await checkpoints.LoadLagAsync(before, CancellationToken.None)).Should().BeNull("the snapshot measures no lag");
+        }
+
+        var end = await rig.MasterPositionAsync();
+        var start = new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(start);
+        var catchUp = new CatchUp(plan, [table], rig.Source, rig.Target, checkpoints, new BackfillProgress(), rig.Log, clock);
+
+        var run = catchUp.RunAsync(await CheckpointAsync(rig, checkpoints), new CatchUpStop { At = end }, CancellationToken.None);
+        await Eventually.AdvancingAsync(clock, TimeSpan.FromMilliseconds(50), run, "the catch-up to apply the updates");
+
+        await using var connection = await rig.Target.OpenConnectionAsync();
+        var published = await checkpoints.LoadLagAsync(connection, CancellationToken.None);
+        published.Should().NotBeNull();
+        published!.Value.MeasuredAt.Should().BeOnOrAfter(start).And.BeOnOrBefore(clock.GetUtcNow());
+        published.Value.Lag.Should().BeGreaterThanOrEqualTo(TimeSpan.Zero).And.BeLessThanOrEqualTo(clock.GetUtcNow() - start);
     }
 
     /// <summary>Snapshots a seeded table with the catch-up off, then updates rows 1 to <see cref="Updated"/> one by one, for the catch-up.</summary>

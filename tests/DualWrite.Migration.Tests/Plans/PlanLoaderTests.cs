@@ -190,7 +190,7 @@ public sealed class PlanLoaderTests
 
         problem.Location.Should().Be(new PlanLocation("plan.yaml", 9, 24));
         problem.Subject.Should().Be("gates");
-        problem.Message.Should().Be("no gate is called 'stores-agre'; the gates are version-order");
+        problem.Message.Should().Be("no gate is called 'stores-agre'; the gates are version-order, reconciled, cdc-lag, secondary-errors");
     }
 
     [Fact]
@@ -238,6 +238,56 @@ public sealed class PlanLoaderTests
         problems.Select(p => (p.Location.Line, p.Subject, p.Message)).Should().Equal(
             (11, "entities[1] orders", "entity name `orders` is already used by the entity at line 10; give one of them a different `name`"),
             (13, "entities[2] archive", "target table `ORDERS` is already used by the entity at line 10; give one of them a different `target`"));
+    }
+
+    [Fact]
+    public void Parse_GateSettings_ReadsReconcileAndSecondaryErrors()
+    {
+        var plan = PlanLoader.Parse(Connections + """
+
+            reconcile: { maxAge: 2h, recheckBound: 45s }
+            secondaryErrors: { window: 10m, maxErrorRate: 0.01, maxMismatchRate: 0, minOperations: 500 }
+            gates: [reconciled, cdc-lag, secondary-errors]
+            entities: [{ table: items }]
+            """, "plan.yaml");
+
+        plan.Reconcile.Should().Be(new ReconcileSettings { MaxAge = TimeSpan.FromHours(2), RecheckBound = TimeSpan.FromSeconds(45) });
+        plan.SecondaryErrors.Should().Be(new SecondaryErrorSettings { Window = TimeSpan.FromMinutes(10), MaxErrorRate = 0.01, MaxMismatchRate = 0, MinOperations = 500 });
+        plan.Gates.Should().Equal("reconciled", "cdc-lag", "secondary-errors");
+    }
+
+    [Fact]
+    public void Parse_WithoutGateSettings_UsesTheDocumentedDefaults()
+    {
+        var plan = PlanLoader.Parse(Connections + "\nreconcile: { recheckBound: 10s }\nentities: [{ table: items }]\n", "plan.yaml");
+
+        plan.Reconcile.MaxAge.Should().Be(TimeSpan.FromHours(1));
+        plan.Reconcile.RecheckBound.Should().Be(TimeSpan.FromSeconds(10));
+        plan.SecondaryErrors.Should().Be(new SecondaryErrorSettings { Window = TimeSpan.FromMinutes(5), MaxErrorRate = 0.001, MaxMismatchRate = 0.001, MinOperations = 100 });
+    }
+
+    [Fact]
+    public void BadGateSettings_AreEachReportedAtTheirValues()
+    {
+        var problems = Problems(Connections + """
+
+            reconcile: { maxAge: soon, recheckBound: 0s, maxAgee: 1h }
+            secondaryErrors:
+              window: 5 minutes
+              maxErrorRate: 1%
+              maxMismatchRate: 1.5
+              minOperations: 0
+            entities: [{ table: items }]
+            """);
+
+        problems.Select(p => (p.Location.Line, p.Location.Column, p.Subject, p.Message)).Should().Equal(
+            (9, 22, "reconcile.maxAge", "expected a duration, a whole number followed by ms, s, m or h (for example 500ms, 2s, 1m); found `soon`"),
+            (9, 42, "reconcile.recheckBound", "must be longer than zero; found 0s"),
+            (9, 46, "reconcile.maxAgee", "unknown key `maxAgee`; did you mean `maxAge`?"),
+            (11, 11, "secondaryErrors.window", "expected a duration, a whole number followed by ms, s, m or h (for example 500ms, 2s, 1m); found `5 minutes`"),
+            (12, 17, "secondaryErrors.maxErrorRate", "expected a ratio from 0 to 1 written as a number (0.001 for 0.1%); found `1%`"),
+            (13, 20, "secondaryErrors.maxMismatchRate", "must be from 0 to 1; found 1.5"),
+            (14, 18, "secondaryErrors.minOperations", "must be at least 1; found 0"));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal sealed class CatchUp
     /// <summary>How long the catch-up waits for a transaction before it looks at the lag again.</summary>
     public static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How often the measured lag is published in the checkpoint table, at most.</summary>
+    public static readonly TimeSpan LagPublishInterval = TimeSpan.FromSeconds(1);
+
     private readonly MigrationPlan _plan;
     private readonly NpgsqlDataSource _target;
     private readonly Checkpoints _checkpoints;
@@ -69,6 +72,7 @@ internal sealed class CatchUp
                 var batcher = new ChangeBatcher(pump.Transactions, _plan.Cdc.BatchSize, BatchDelay, _time);
                 var gauge = new CatchUpGauge(Reader.GetCurrentPositionAsync, from, _plan.Cdc.EffectiveLagBound, stop.SteadyFor, _time);
                 _progress.AppliedPosition = from;
+                long? lagPublished = null;
                 while (await batcher.NextAsync(IdleWait, cancellationToken).ConfigureAwait(false) is { } batch)
                 {
                     if (batch.Transactions.Count > 0)
@@ -86,6 +90,12 @@ internal sealed class CatchUp
                     await gauge.ObserveAsync(Reader.ReceivedPosition, applied, cancellationToken).ConfigureAwait(false);
                     _progress.Lag = gauge.Lag;
                     _progress.CaughtUp = gauge.CaughtUp;
+                    if (lagPublished is not { } published || _time.GetElapsedTime(published) >= LagPublishInterval)
+                    {
+                        await _checkpoints.RecordLagAsync(_target, gauge.Lag, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                        lagPublished = _time.GetTimestamp();
+                    }
+
                     if (batch.Transactions.Count > 0)
                     {
                         _progress.AddChanges(batch.Changes, gauge.Lag);

@@ -113,7 +113,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
     [Fact]
     public async Task Optional_StartsWithoutTheTable_AndPicksItUpLater()
     {
-        var later = new PhaseControlTables($"{Tables.PhaseTable}_later", $"{Tables.AuditTable}_later");
+        var later = new PhaseControlTables($"{Tables.PhaseTable}_later", $"{Tables.AuditTable}_later", $"{Tables.HealthTable}_later");
         try
         {
             using var instance = new AppInstance(later, o => o.Optional = true);
@@ -128,7 +128,7 @@ public sealed class MySqlPhaseConfigurationProviderTests : PhaseControlTestBase
         }
         finally
         {
-            await ExecuteAsync($"DROP TABLE IF EXISTS `{later.PhaseTable}`, `{later.AuditTable}`");
+            await ExecuteAsync($"DROP TABLE IF EXISTS `{later.PhaseTable}`, `{later.AuditTable}`, `{later.HealthTable}`");
         }
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.MySql.Tests.Integration.Control;
 
-/// <summary>Every applied change leaves one audit row with the same data as the phase row; a refused change leaves nothing.</summary>
+/// <summary>Every applied change leaves one audit row with the same data as the phase row; a refused request leaves one too, and the phase as it was.</summary>
 public sealed class PhaseAuditTests : PhaseControlTestBase
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 30, 0, TimeSpan.Zero);
@@ -43,17 +43,18 @@ public sealed class PhaseAuditTests : PhaseControlTestBase
     }
 
     [Fact]
-    public async Task RejectedMoves_WriteNothing()
+    public async Task RejectedMoves_LeaveThePhase_AndAreAuditedWithTheGatesVerdicts()
     {
+        var clock = new FakeTimeProvider(Start);
         var lag = new Gate("cdc-lag", GateResult.Fail("lag 40 s > 5 s"));
-        var control = Control(null, new Gate("reconciliation", GateResult.Pass()), lag);
+        var control = Control(clock, new Gate("reconciliation", GateResult.Pass("0 differences")), lag);
         await control.InitializeAsync("orders", "alice", CancellationToken.None);
         var before = await control.GetPhaseAsync("orders", CancellationToken.None);
-        var rows = await CountAuditRowsAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
 
         var gated = await control.AdvanceAsync("orders", "alice", "try", CancellationToken.None);
-        var skipping = await control.TransitionAsync("orders", MigrationPhase.DualWriteReadOld, PhaseTransitionKind.Advance, "alice", "skip", CancellationToken.None);
-        var backwardsFromFirst = await control.StepBackAsync("orders", "alice", "nowhere to go", CancellationToken.None);
+        var skipping = await control.TransitionAsync("orders", MigrationPhase.DualWriteReadOld, PhaseTransitionKind.Advance, "bob", "skip", CancellationToken.None);
+        var backwardsFromFirst = await control.StepBackAsync("orders", "carol", "nowhere to go", CancellationToken.None);
 
         gated.Applied.Should().BeFalse();
         gated.Decision.Rejection.Should().Be(PhaseTransitionRejection.GatesFailed);
@@ -62,6 +63,61 @@ public sealed class PhaseAuditTests : PhaseControlTestBase
         skipping.Decision.Rejection.Should().Be(PhaseTransitionRejection.SkipsPhases);
         backwardsFromFirst.Decision.Rejection.Should().Be(PhaseTransitionRejection.NoChange);
         (await control.GetPhaseAsync("orders", CancellationToken.None)).Should().Be(before);
+
+        var history = await control.GetHistoryAsync("orders", CancellationToken.None);
+        history.Select(h => h.Id).Should().Equal(history[0].Id, gated.AuditId, skipping.AuditId, backwardsFromFirst.AuditId);
+        history.Skip(1).Select(h => (h.From, h.To, h.Kind, h.Actor, h.Reason, h.At, h.Revision, h.Rejection, h.Applied)).Should().Equal(
+            (MigrationPhase.OldOnly, MigrationPhase.Backfill, PhaseTransitionKind.Advance, "alice", "try", Start.AddMinutes(1), 1L, PhaseTransitionRejection.GatesFailed, false),
+            (MigrationPhase.OldOnly, MigrationPhase.DualWriteReadOld, PhaseTransitionKind.Advance, "bob", "skip", Start.AddMinutes(1), 1L, PhaseTransitionRejection.SkipsPhases, false),
+            (MigrationPhase.OldOnly, MigrationPhase.OldOnly, PhaseTransitionKind.StepBack, "carol", "nowhere to go", Start.AddMinutes(1), 1L, PhaseTransitionRejection.NoChange, false));
+        history[1].Gates.Should().Equal(new GateOutcome("reconciliation", GateResult.Pass("0 differences")), new GateOutcome("cdc-lag", GateResult.Fail("lag 40 s > 5 s")));
+        history[2].Gates.Should().BeEmpty("a move that breaks the shape rules runs no gates");
+        history[0].Applied.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Gates_AreToldWhenTheEntityEnteredItsPhase()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var seen = new Gate("seen", GateResult.Pass());
+        var control = Control(clock, seen);
+        await control.InitializeAsync("orders", "alice", CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(7));
+        await control.AdvanceAsync("orders", "alice", "snapshot import starts", CancellationToken.None);
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await control.AdvanceAsync("orders", "alice", "dual writes", CancellationToken.None);
+
+        seen.Contexts.Select(c => (c.From, c.FromSince)).Should().Equal(
+            (MigrationPhase.OldOnly, Start),
+            (MigrationPhase.Backfill, Start.AddMinutes(7)));
+    }
+
+    [Fact]
+    public async Task AnAuditTableFromBeforeRefusalsWereAudited_GetsItsOutcomeColumn_AndKeepsItsRows()
+    {
+        var control = Control();
+        await control.InitializeAsync("orders", "alice", CancellationToken.None);
+        await ExecuteAsync($"ALTER TABLE `{Tables.AuditTable}` DROP COLUMN `outcome`");
+        var older = Control(null, new Gate("lag", GateResult.Fail("behind")));
+
+        var refused = await older.AdvanceAsync("orders", "alice", "try", CancellationToken.None);
+
+        var history = await older.GetHistoryAsync("orders", CancellationToken.None);
+        history.Select(h => (h.Kind, h.Rejection)).Should().Equal((null, PhaseTransitionRejection.None), (PhaseTransitionKind.Advance, PhaseTransitionRejection.GatesFailed));
+        history[1].Id.Should().Be(refused.AuditId);
+    }
+
+    [Fact]
+    public async Task Transition_ToSomethingThatIsNotAPhase_IsRefusedBeforeAnythingIsWritten()
+    {
+        var control = Control();
+        await control.InitializeAsync("orders", "alice", CancellationToken.None);
+        var rows = await CountAuditRowsAsync();
+
+        var act = () => control.TransitionAsync("orders", (MigrationPhase)42, PhaseTransitionKind.RollbackTo, "alice", "typo", CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).Which.Message.Should().Contain("OldOnly");
         (await CountAuditRowsAsync()).Should().Be(rows);
     }
 
@@ -93,6 +149,12 @@ public sealed class PhaseAuditTests : PhaseControlTestBase
     {
         public string Name { get; } = name;
 
-        public ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken) => ValueTask.FromResult(result);
+        public List<GateContext> Contexts { get; } = [];
+
+        public ValueTask<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
+        {
+            Contexts.Add(context);
+            return ValueTask.FromResult(result);
+        }
     }
 }

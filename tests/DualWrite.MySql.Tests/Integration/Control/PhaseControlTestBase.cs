@@ -5,7 +5,7 @@ using DualWrite.Testing;
 namespace DualWrite.MySql.Tests.Integration.Control;
 
 /// <summary>
-/// A pair of control tables of the test's own (unique names in the shared database, so tests run in
+/// Control tables of the test's own (unique names in the shared database, so tests run in
 /// parallel with each other and with other suites), dropped afterwards.
 /// </summary>
 public abstract class PhaseControlTestBase : IAsyncLifetime
@@ -13,7 +13,7 @@ public abstract class PhaseControlTestBase : IAsyncLifetime
     protected PhaseControlTestBase()
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        Tables = new PhaseControlTables($"t_phase_{suffix}", $"t_phase_audit_{suffix}");
+        Tables = new PhaseControlTables($"t_phase_{suffix}", $"t_phase_audit_{suffix}", $"t_health_{suffix}");
         DataSource = new MySqlDataSource(MariaDbServer.ConnectionString());
     }
 
@@ -33,7 +33,7 @@ public abstract class PhaseControlTestBase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await ExecuteAsync($"DROP TABLE IF EXISTS `{Tables.PhaseTable}`, `{Tables.AuditTable}`");
+        await ExecuteAsync($"DROP TABLE IF EXISTS `{Tables.PhaseTable}`, `{Tables.AuditTable}`, `{Tables.HealthTable}`");
         await DataSource.DisposeAsync();
     }
 
