@@ -173,7 +173,7 @@ public sealed partial class CliTests
                 await using var drop = postgres.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
                 await drop.ExecuteNonQueryAsync();
             }
-        }, yaml => yaml.Replace("connectionStringEnv: DUALWRITE_TEST_PG", $"connectionStringEnv: DUALWRITE_TEST_PG\n  schema: {schema}", StringComparison.Ordinal)
+        }, yaml => yaml.Replace("schema: public", $"schema: {schema}", StringComparison.Ordinal)
             + "gates: [reconciled, cdc-lag, secondary-errors]\n"));
     }
 
