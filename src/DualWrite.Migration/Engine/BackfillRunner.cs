@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Migration.Plans;
 using DualWrite.MySql.Replication;
-using DualWrite.MySql.Values;
-using DualWrite.MySql;
 using MySqlConnector;
 using Npgsql;
 
@@ -66,22 +64,6 @@ public sealed class BackfillRunner
         ArgumentNullException.ThrowIfNull(log);
         var schema = plan.Plan.Target.Schema ?? "public";
         return new BackfillRunner(plan.Plan, [.. plan.Entities.Select(e => TableSpec.From(e, schema, plan.Plan.Backfill.ChunkSize))], sourceConnectionString, target, log);
-    }
-
-    /// <summary>Compares every table of the plan row by row (best run once the catch-up has applied everything).</summary>
-    public async Task<IReadOnlyList<ComparisonReport>> CompareAsync(CancellationToken cancellationToken)
-    {
-        var source = new MySqlDataSource(_sourceConnectionString);
-        await using (source.ConfigureAwait(false))
-        {
-            var reports = new List<ComparisonReport>();
-            foreach (var table in _tables)
-            {
-                reports.Add(await TableComparison.CompareAsync(table, source, _target, cancellationToken).ConfigureAwait(false));
-            }
-
-            return reports;
-        }
     }
 
     /// <summary>The live figures.</summary>

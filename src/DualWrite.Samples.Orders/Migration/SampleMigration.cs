@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dapper;
+using DualWrite.Core.Reconciliation;
 using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
@@ -125,7 +126,7 @@ public sealed class SampleMigration
         };
 
         ComparisonResult<OrderKey>? roundTrip = null;
-        IReadOnlyList<ComparisonReport> tables;
+        ReconcileReport reconciliation;
         ComparisonResult<OrderKey> final;
         var current = MigrationPhase.OldOnly;
         var sqlAtStart = 0L;
@@ -211,7 +212,7 @@ public sealed class SampleMigration
             // The end state, once nothing is in flight: the repair log drained, the binlog applied.
             await WaitForRepairsAsync(log, cancellationToken).ConfigureAwait(false);
             await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
-            tables = await backfill.CompareAsync(cancellationToken).ConfigureAwait(false);
+            reconciliation = await backfill.ReconcileAsync(cancellationToken).ConfigureAwait(false);
             final = await comparison.CompareAsync(cancellationToken).ConfigureAwait(false);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -226,7 +227,7 @@ public sealed class SampleMigration
                 placementsNotOnce,
                 roundTrip ?? throw new SampleMigrationException("The run never came back to DualWriteReadOld to compare the stores."),
                 final,
-                tables,
+                reconciliation,
                 outOfBand.Writes,
                 notArrived,
                 pending.Count,
@@ -439,9 +440,10 @@ public sealed class SampleMigration
 
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores compared on the way back in DualWriteReadOld: {report.RoundTrip.Compared} keys, {report.RoundTrip.DifferingCount} differences."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At the end, stores compared record by record: {report.EndComparison.Compared} keys, {report.EndComparison.DifferingCount} differences{(report.EndComparison.Agree ? "" : ", e.g. " + string.Join(", ", report.EndComparison.Differing.Take(5)))}."));
-        foreach (var table in report.Tables)
+        foreach (var table in report.Reconciliation.Entities)
         {
-            _out.WriteLine($"At the end, the backfill's row-by-row comparison: {table}.");
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"At the end, the plan's reconciliation of {table.Display}: {table.SourceRows} source rows, {table.TargetRows} target rows, {table.Missing} missing, {table.Extra} extra, {table.Differing} differing, {table.Lagging} behind{(table.Clean ? " — equal" : "")}."));
         }
 
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Repair log: {report.PendingRepairs} entries pending. Phase audit: {report.AuditEntries} entries (`dualwrite phase history --entity {Entity} --database {_options.OldDatabase}`)."));
