@@ -7,6 +7,13 @@ public static class ExitCodes
     public const int Success = 0;
     /// <summary>An unexpected failure.</summary>
     public const int Failure = 1;
+
+    /// <summary>
+    /// The comparison finished and differences persist (<c>reconcile</c>: keys missing, extra, differing or lagging after
+    /// the re-check and any repair; <c>backfill run --compare</c>: rows differ). The same number as <see cref="Failure"/>,
+    /// as <c>diff</c> and <c>cmp</c> exit with 1 when their inputs differ.
+    /// </summary>
+    public const int DifferencesFound = 1;
     /// <summary>The command line or configuration is invalid.</summary>
     public const int InvalidArguments = 2;
     /// <summary>The server could not be reached or refused the credentials.</summary>

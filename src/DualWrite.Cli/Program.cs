@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(PhaseCommands.Create());
         root.Subcommands.Add(PlanCommands.Create());
         root.Subcommands.Add(BackfillCommands.Create());
+        root.Subcommands.Add(ReconcileCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

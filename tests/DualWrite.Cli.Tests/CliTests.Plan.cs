@@ -6,7 +6,7 @@ namespace DualWrite.Cli.Tests;
 /// <summary><c>dualwrite plan validate</c>: exit codes and output.</summary>
 public sealed partial class CliTests
 {
-    private static string PlanYaml(string database, string entities, uint? port = null) =>
+    private static string PlanYaml(string database, string entities, uint? port = null, string schema = "public", string backfill = "{ chunkSize: 10000 }") =>
         $"""
         name: cli-plan
         source:
@@ -15,8 +15,8 @@ public sealed partial class CliTests
           user: {Source().UserID}
           passwordEnv: DUALWRITE_MYSQL_PASSWORD
           database: {database}
-        target:
-          connectionStringEnv: DUALWRITE_TEST_PG
+        target: {"{"} connectionStringEnv: DUALWRITE_TEST_PG, schema: {schema} {"}"}
+        backfill: {backfill}
         entities:
         {entities}
         """;

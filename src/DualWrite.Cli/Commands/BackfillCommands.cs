@@ -52,22 +52,12 @@ public static class BackfillCommands
             return exitCode;
         }
 
-        string targetConnection;
-        try
+        var target = PlanTarget.Create(plan, environment, console);
+        if (target is null)
         {
-            targetConnection = PlanConnections.PostgreSqlConnectionString(plan.Plan.Target, environment);
-        }
-        catch (PlanException ex)
-        {
-            foreach (var problem in ex.Problems)
-            {
-                console.MarkupLine($"[red]error[/] {Markup.Escape(problem.ToString())}");
-            }
-
             return ExitCodes.InvalidArguments;
         }
 
-        var target = NpgsqlDataSource.Create(targetConnection);
         await using (target.ConfigureAwait(false))
         {
             var runner = BackfillRunner.Create(plan, sourceConnection, target, output);
@@ -106,8 +96,7 @@ public static class BackfillCommands
             }
             catch (BackfillException ex)
             {
-                console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
-                return ex.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
+                return ErrorReport.Report(console, ex);
             }
             catch (NotSupportedException ex)
             {
@@ -116,8 +105,7 @@ public static class BackfillCommands
             }
             catch (NpgsqlException ex)
             {
-                console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(ex.Message)}");
-                return ex is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+                return ErrorReport.Report(console, ex);
             }
             catch (MySqlException ex)
             {
@@ -137,7 +125,7 @@ public static class BackfillCommands
                 }
             }
 
-            return report is { Clean: false } ? ExitCodes.Failure : ExitCodes.Success;
+            return report is { Clean: false } ? ExitCodes.DifferencesFound : ExitCodes.Success;
         }
     }
 

@@ -1,10 +1,12 @@
+using DualWrite.Migration.Engine;
 using DualWrite.MySql.Replication;
 using MySqlConnector;
+using Npgsql;
 using Spectre.Console;
 
 namespace DualWrite.Cli.Commands;
 
-/// <summary>Prints a MySQL failure and picks its exit code, the same way for every command.</summary>
+/// <summary>Prints a MySQL, binlog or PostgreSQL failure and picks its exit code, the same way for every command.</summary>
 public static class ErrorReport
 {
     /// <summary>Prints a MySqlConnector failure (with an optional hint) and returns its exit code.</summary>
@@ -29,6 +31,26 @@ public static class ErrorReport
             BinlogErrorKind.Authentication or BinlogErrorKind.ConnectionFailed or BinlogErrorKind.ConnectionLost or BinlogErrorKind.Tls => ExitCodes.ConnectionFailed,
             _ => ExitCodes.Failure,
         };
+    }
+
+    /// <summary>
+    /// Prints why a plan's tables could not be copied or compared (a schema change the DDL policy refuses, a target
+    /// table that does not match the plan or is missing, a value the target cannot hold, a purged binlog) and returns
+    /// its exit code.
+    /// </summary>
+    public static int Report(IAnsiConsole console, BackfillException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        console.MarkupLine($"[red]error[/] {Markup.Escape(exception.Message)}");
+        return exception.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
+    }
+
+    /// <summary>Prints a failure of the PostgreSQL target and returns its exit code: a statement the server refused, or else the connection.</summary>
+    public static int Report(IAnsiConsole console, NpgsqlException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(exception.Message)}");
+        return exception is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
     }
 
     /// <summary>Whether the server could not be reached or refused the credentials, as opposed to rejecting a statement.</summary>

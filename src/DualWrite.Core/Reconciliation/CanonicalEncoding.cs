@@ -181,7 +181,7 @@ public static class CanonicalEncoding
         null or DBNull => "NULL",
         string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
         byte[] b => "0x" + Convert.ToHexString(b),
-        ReadOnlyMemory<byte> m => "'" + Encoding.UTF8.GetString(m.Span) + "'",
+        ReadOnlyMemory<byte> m => Display(Encoding.UTF8.GetString(m.Span)),
         DateTime d => d.ToString(d.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture) + "Z",
         double d => d.ToString("R", CultureInfo.InvariantCulture),

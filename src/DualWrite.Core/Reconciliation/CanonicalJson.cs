@@ -17,18 +17,7 @@ public static class CanonicalJson
     /// <exception cref="FormatException">The text is not JSON.</exception>
     public static string Normalize(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Not a JSON document: {ex.Message}", ex);
-        }
-
-        using (document)
+        using (var document = JsonText.Parse(json, "The document"))
         {
             using var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream, Options))

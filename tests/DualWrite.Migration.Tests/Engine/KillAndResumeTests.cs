@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Plans;
 using DualWrite.Migration.Reconcile;
@@ -59,20 +57,20 @@ public sealed class KillAndResumeTests
             for (var kill = 0; kill < 3; kill++)
             {
                 var before = await CheckpointState.ReadAsync(rig);
-                using var cli = CliProcess.Start(planFile);
+                using var cli = CliProcess.Start("backfill", "run", "--plan", planFile, "--follow");
                 // The first kill always falls inside the snapshot, so the resumed runs have committed chunks to keep;
                 // later ones fall in the snapshot or the catch-up, as the seed decides.
                 var inSnapshot = !before.SnapshotDone && (kill == 0 || random.Next(2) == 0);
                 if (inSnapshot)
                 {
                     var rows = before.Rows + (random.Next(1, 12) * ChunkSize);
-                    await cli.WaitForAsync(rig, s => s.Rows >= rows || s.SnapshotDone, $"{rows:N0} committed rows");
+                    await cli.WaitForAsync(async () => await CheckpointState.ReadAsync(rig) is var s && (s.Rows >= rows || s.SnapshotDone), $"{rows:N0} committed rows", KillPointTimeout);
                 }
                 else
                 {
                     var moves = random.Next(1, 4);
                     var seen = new HashSet<string>(StringComparer.Ordinal);
-                    await cli.WaitForAsync(rig, s => s.CatchUpPosition is { } p && seen.Add(p) && seen.Count > moves, $"{moves} catch-up checkpoints");
+                    await cli.WaitForAsync(async () => await CheckpointState.ReadAsync(rig) is { CatchUpPosition: { } p } && seen.Add(p) && seen.Count > moves, $"{moves} catch-up checkpoints", KillPointTimeout);
                 }
 
                 killedIn.Add(inSnapshot ? "snapshot" : "catch-up");
@@ -133,92 +131,6 @@ public sealed class KillAndResumeTests
             {
                 // Before the first run has created its control tables.
                 return new CheckpointState(0, false, null);
-            }
-        }
-    }
-
-    /// <summary>The CLI as a child process, its output kept for the failure message.</summary>
-    private sealed class CliProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-
-        private CliProcess(Process process) => _process = process;
-
-        public static CliProcess Start(string planFile)
-        {
-            var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
-            var start = new ProcessStartInfo("dotnet", [cli, "backfill", "run", "--plan", planFile, "--follow"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
-            start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
-            var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
-            var cliProcess = new CliProcess(process);
-            // Drained as it comes, so the child never blocks on a full pipe.
-            process.OutputDataReceived += (_, e) => cliProcess.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => cliProcess.Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return cliProcess;
-        }
-
-        /// <summary>Waits until the checkpoint tables show <paramref name="killPoint"/>; the run must still be working then.</summary>
-        public async Task WaitForAsync(BackfillRig rig, Func<CheckpointState, bool> killPoint, string what)
-        {
-            try
-            {
-                await Eventually.WaitUntilAsync(
-                    async () =>
-                    {
-                        if (_process.HasExited)
-                        {
-                            throw new InvalidOperationException($"The backfill exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}");
-                        }
-
-                        return killPoint(await CheckpointState.ReadAsync(rig));
-                    },
-                    what,
-                    KillPointTimeout);
-            }
-            catch (TimeoutException ex)
-            {
-                throw new TimeoutException($"{ex.Message} Output:\n{Output}", ex);
-            }
-        }
-
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        public void Dispose() => _process.Dispose();
-
-        private string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
             }
         }
     }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace DualWrite.Testing;
+
+/// <summary>
+/// The <c>dualwrite</c> CLI as a child process (from the test's output directory, where a project reference to the CLI
+/// puts it), with the test servers' passwords in its environment and its output kept for failure messages; for the
+/// tests that kill it with SIGKILL at an observed point.
+/// </summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private CliProcess(Process process) => _process = process;
+
+    /// <summary>Everything the process printed so far (standard output and error).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dualwrite <paramref name="arguments"/></c>; DUALWRITE_TEST_PG holds the test PostgreSQL's connection string.</summary>
+    public static CliProcess Start(params string[] arguments)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
+        var start = new ProcessStartInfo("dotnet", [cli, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
+        start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
+        var cliProcess = new CliProcess(process);
+        // Drained as it comes, so the child never blocks on a full pipe.
+        process.OutputDataReceived += (_, e) => cliProcess.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => cliProcess.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return cliProcess;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="killPoint"/> holds; the process must still be running then (it fails, with its
+    /// output, when it exits first or when the safety net <paramref name="timeout"/> passes).
+    /// </summary>
+    public async Task WaitForAsync(Func<Task<bool>> killPoint, string what, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(killPoint);
+        try
+        {
+            await Eventually.WaitUntilAsync(
+                async () => _process.HasExited
+                    ? throw new InvalidOperationException($"The CLI exited with {_process.ExitCode} before {what}; it should run until killed. Output:\n{Output}")
+                    : await killPoint(),
+                what,
+                timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} Output:\n{Output}", ex);
+        }
+    }
+
+    /// <summary>Kills the process (SIGKILL) and waits until it is gone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _process.Dispose();
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
