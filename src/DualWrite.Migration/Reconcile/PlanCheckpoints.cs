@@ -169,7 +169,7 @@ internal sealed class PlanCheckpoints : IReconcileCheckpoints
     }
 
     /// <inheritdoc />
-    /// <remarks>The JSON report is left to its writer; the summary columns are what the gates read.</remarks>
+    /// <remarks>The summary columns are what the gates read; the report itself is kept as its JSON (values redacted) for the dashboard.</remarks>
     public async Task FinishAsync(EntityReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -182,7 +182,7 @@ internal sealed class PlanCheckpoints : IReconcileCheckpoints
                 UPDATE {ReconcileRuns.Runs(_schema)} SET finished_at = @finished, schema_fingerprint = @fingerprint, clean = @clean,
                   source_rows = @sourceRows, target_rows = @targetRows, chunks = @chunks, missing = @missing, extra = @extra,
                   differing = @differing, lagging = @lagging, rechecked = @rechecked, repaired = @repaired,
-                  verified_as = @verifiedAs, verified_ordinal = @verifiedOrdinal, duration_ms = @duration
+                  verified_as = @verifiedAs, verified_ordinal = @verifiedOrdinal, duration_ms = @duration, report = @report::jsonb
                  WHERE run_id = @run
                 """, connection);
             command.Parameters.AddWithValue("run", RunId);
@@ -201,6 +201,7 @@ internal sealed class PlanCheckpoints : IReconcileCheckpoints
             command.Parameters.AddWithValue("verifiedAs", (object?)report.VerifiedAs?.Display ?? DBNull.Value);
             command.Parameters.AddWithValue("verifiedOrdinal", (object?)report.VerifiedAs?.Ordinal ?? DBNull.Value);
             command.Parameters.AddWithValue("duration", (long)report.Duration.TotalMilliseconds);
+            command.Parameters.AddWithValue("report", ReconcileReportJson.Serialize(new ReconcileReport(_plan, [report], report.FinishedAt), showValues: false, indented: false));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

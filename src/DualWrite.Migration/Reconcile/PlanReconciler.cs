@@ -40,6 +40,7 @@ public sealed class PlanReconciler
     {
         ChunkSize = _plan.Plan.Backfill.ChunkSize,
         Parallelism = Math.Max(1, _plan.Plan.Backfill.Parallelism),
+        RecheckBound = _plan.Plan.Reconcile.RecheckBound,
     };
 
     /// <summary>Reconciles <paramref name="entity"/> (every entity of the plan when null).</summary>
