@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Plans;
+using DualWrite.Migration.Reconcile;
 using MySqlConnector;
 using Npgsql;
 
@@ -22,7 +23,7 @@ internal static class BackfillBenchmark
         await ReadBenchmark.EnsureTableAsync(rows);
         var pg = PgConnectionString();
         await using var target = NpgsqlDataSource.Create(pg);
-        var (runner, plan) = await LoadAsync(target);
+        var (runner, plan, source) = await LoadAsync(target);
 
         var runs = BenchEnvironment.IntOption(args, "--runs", 5);
         Console.WriteLine($"Importing {rows:N0} rows of sbtest.sbtest1 into PostgreSQL, {runs} run(s); each runs the peers and bounds, then ours.");
@@ -49,7 +50,7 @@ internal static class BackfillBenchmark
 
         if (args.Contains("--catch-up"))
         {
-            await CatchUpAsync(runner, BenchEnvironment.IntOption(args, "--time", 15), rows);
+            await CatchUpAsync(runner, PlanReconciler.Create(plan, source, target), BenchEnvironment.IntOption(args, "--time", 15), rows);
         }
 
         return 0;
@@ -113,7 +114,7 @@ internal static class BackfillBenchmark
         return string.Create(CultureInfo.InvariantCulture, $"median {median.ToString(format, CultureInfo.InvariantCulture)}{unit} (min {sorted[0].ToString(format, CultureInfo.InvariantCulture)}{unit}, max {sorted[^1].ToString(format, CultureInfo.InvariantCulture)}{unit})");
     }
 
-    private static async Task CatchUpAsync(BackfillRunner runner, int seconds, int rows)
+    private static async Task CatchUpAsync(BackfillRunner runner, PlanReconciler reconciler, int seconds, int rows)
     {
         Console.WriteLine();
         Console.WriteLine($"Catch-up under sysbench oltp_write_only --threads=4 --time={seconds}:");
@@ -139,6 +140,9 @@ internal static class BackfillBenchmark
 
         drain.Stop();
         var applied = runner.Progress.ChangesApplied - before;
+
+        // Reconciled while the catch-up still runs, as `backfill run --compare` does.
+        var reconciliation = await reconciler.RunAsync(reconciler.DefaultOptions with { Fresh = true }, null, null, CancellationToken.None);
         await stop.CancelAsync();
         try
         {
@@ -153,20 +157,20 @@ internal static class BackfillBenchmark
         Console.WriteLine($"  row changes applied: {applied:N0} in {load.Elapsed.TotalSeconds:0.0} s of load ({applied / load.Elapsed.TotalSeconds:N0} changes/s)");
         Console.WriteLine($"  after the load stopped, the rest was applied in {drain.Elapsed.TotalMilliseconds:0} ms");
         Console.WriteLine($"  lag per applied batch: p50 {Percentile(0.5):0} ms, p99 {Percentile(0.99):0} ms, max {(lags.Count == 0 ? 0 : lags[^1]):0} ms ({lags.Count} batches; target p99 < 1000 ms)");
-        foreach (var comparison in await runner.CompareAsync(CancellationToken.None))
+        foreach (var entity in reconciliation.Entities)
         {
-            Console.WriteLine($"  {comparison}");
+            Console.WriteLine($"  reconciled {entity.Display}: {entity.SourceRows:N0} source rows, {entity.TargetRows:N0} target rows, {(entity.Clean ? "equal" : $"{entity.Missing} missing, {entity.Extra} extra, {entity.Differing} differing, {entity.Lagging} behind")}");
         }
     }
 
-    internal static async Task<(BackfillRunner Runner, ValidatedPlan Plan)> LoadAsync(NpgsqlDataSource target)
+    internal static async Task<(BackfillRunner Runner, ValidatedPlan Plan, string Source)> LoadAsync(NpgsqlDataSource target)
     {
         var plan = await PlanLoader.LoadAsync(Path.Combine(RepositoryRoot(), Plan), CancellationToken.None);
         var source = PlanConnections.MySqlConnectionString(plan.Source, Environment.GetEnvironmentVariable);
         await using var connection = new MySqlConnection(source);
         await connection.OpenAsync();
         var validated = await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
-        return (BackfillRunner.Create(validated, source, target, TextWriter.Null), validated);
+        return (BackfillRunner.Create(validated, source, target, TextWriter.Null), validated, source);
     }
 
     private static double PgLoader()

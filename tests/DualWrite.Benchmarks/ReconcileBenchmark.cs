@@ -23,12 +23,11 @@ internal static class ReconcileBenchmark
         var percent = BenchEnvironment.IntOption(args, "--differing", 1);
         await ReadBenchmark.EnsureTableAsync(rows);
         await using var target = NpgsqlDataSource.Create(BackfillBenchmark.PgConnectionString());
-        var (runner, plan) = await BackfillBenchmark.LoadAsync(target);
+        var (runner, plan, source) = await BackfillBenchmark.LoadAsync(target);
         Console.WriteLine($"Copying {rows:N0} rows of sbtest.sbtest1 into PostgreSQL once, then keeping the catch-up running.");
         await runner.RunAsync(new BackfillOptions { Resnapshot = true, CatchUp = null, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
         using var stopCatchUp = new CancellationTokenSource();
         var catchUp = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stopCatchUp.Token);
-        var source = PlanConnections.MySqlConnectionString(plan.Plan.Source, Environment.GetEnvironmentVariable);
         var reconciler = PlanReconciler.Create(plan, source, target);
         var options = reconciler.DefaultOptions with { Fresh = true };
         Console.WriteLine($"parallelism {options.Parallelism}, chunk {options.ChunkSize:N0}");

@@ -49,7 +49,7 @@ public sealed class SampleMigrationTests
             report.Steps.Where(s => s.From != MigrationPhase.OldOnly).Should().OnlyContain(s => s.OutOfBandWrites > 0, "the back-office job writes with plain SQL in every phase");
             report.OutOfBandNotArrived.Should().BeEmpty("the catch-up carries every plain-SQL change into PostgreSQL, in every phase");
             report.EndComparison.Clean.Should().BeTrue();
-            report.Tables.Should().ContainSingle().Which.Equal.Should().BeTrue("the backfill's row-by-row comparison finds both sides equal");
+            report.Reconciliation.Entities.Should().ContainSingle().Which.Clean.Should().BeTrue("the plan's reconciliation finds both sides equal");
             output.ToString().Should().Contain("backfill: ").And.Contain("old store fed from NewOnly").And.Contain("OK: five phases and back");
 
             // The same end state, seen by the stock clients alone.

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
+using DualWrite.Core.Reconciliation;
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Plans;
+using DualWrite.Migration.Reconcile;
 using DualWrite.MySql.Replication;
 using MySqlConnector;
 using Npgsql;
@@ -11,13 +14,15 @@ namespace DualWrite.Cli.Commands;
 /// <summary><c>dualwrite backfill run</c>: the snapshot import and binlog catch-up of a plan (docs/backfill.md).</summary>
 public static class BackfillCommands
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Builds the <c>backfill</c> command group.</summary>
     public static Command Create()
     {
         var plan = new Option<string>("--plan") { Description = "The migration plan (YAML).", Required = true };
         var resnapshot = new Option<bool>("--resnapshot") { Description = "Throw away what earlier runs copied and start from a fresh snapshot." };
         var follow = new Option<bool>("--follow") { Description = "Keep applying the binlog after catching up, until Ctrl-C." };
-        var compare = new Option<bool>("--compare") { Description = "Compare every table row by row at the end." };
+        var compare = new Option<bool>("--compare") { Description = "Once caught up, reconcile every table (chunk digests, then row by row), with the catch-up still running; exit code 1 when a difference persists." };
         var run = new Command("run", "Copy the plan's tables into PostgreSQL from consistent snapshots, resuming from earlier runs' checkpoints, then catch up from the binlog.")
         {
             plan, resnapshot, follow, compare,
@@ -56,20 +61,47 @@ public static class BackfillCommands
         await using (target.ConfigureAwait(false))
         {
             var runner = BackfillRunner.Create(plan, sourceConnection, target, output);
+
+            // With --compare the catch-up keeps running while the tables are reconciled, so a difference the source's
+            // read saw first is re-checked once the catch-up has applied it; it stops afterwards unless --follow.
+            using var stopCatchUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var running = runner.RunAsync(
+                new BackfillOptions { Resnapshot = arguments.Resnapshot, CatchUp = new CatchUpStop { WhenCaughtUp = !arguments.Follow && !arguments.Compare } },
+                stopCatchUp.Token);
+            ReconcileReport? report = null;
             try
             {
-                await runner.RunAsync(
-                    new BackfillOptions { Resnapshot = arguments.Resnapshot, CatchUp = new CatchUpStop { WhenCaughtUp = !arguments.Follow } },
-                    cancellationToken).ConfigureAwait(false);
+                if (arguments.Compare)
+                {
+                    await CaughtUpAsync(runner, running, cancellationToken).ConfigureAwait(false);
+                    var reconciler = PlanReconciler.Create(plan, sourceConnection, target);
+                    report = await reconciler.RunAsync(reconciler.DefaultOptions with { Fresh = true }, null, null, cancellationToken).ConfigureAwait(false);
+                    await PrintAsync(report, output).ConfigureAwait(false);
+                    if (!arguments.Follow)
+                    {
+                        await stopCatchUp.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+
+                await running.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (report is not null && !cancellationToken.IsCancellationRequested)
+            {
+                // The catch-up was stopped once the comparison was done.
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await output.WriteLineAsync($"Stopped. Everything committed is checkpointed: run the same command to resume.").ConfigureAwait(false);
-                return arguments.Follow ? ExitCodes.Success : ExitCodes.Failure;
+                return arguments.Follow && report is not { Clean: false } ? ExitCodes.Success : ExitCodes.Failure;
             }
             catch (BackfillException ex)
             {
                 return ErrorReport.Report(console, ex);
+            }
+            catch (NotSupportedException ex)
+            {
+                console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.Failure;
             }
             catch (NpgsqlException ex)
             {
@@ -83,25 +115,47 @@ public static class BackfillCommands
             {
                 return ErrorReport.Report(console, ex, "while reading the source's binlog");
             }
-
-            if (!arguments.Compare)
+            finally
             {
-                return ExitCodes.Success;
-            }
-
-            var equal = true;
-            foreach (var comparison in await runner.CompareAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await output.WriteLineAsync(comparison.ToString()).ConfigureAwait(false);
-                foreach (var sample in comparison.Samples)
+                if (!running.IsCompleted)
                 {
-                    await output.WriteLineAsync($"  {sample}").ConfigureAwait(false);
+                    // The comparison failed: stop the catch-up it ran beside.
+                    await stopCatchUp.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAny(running).ConfigureAwait(false);
                 }
-
-                equal &= comparison.Equal;
             }
 
-            return equal ? ExitCodes.Success : ExitCodes.DifferencesFound;
+            return report is { Clean: false } ? ExitCodes.DifferencesFound : ExitCodes.Success;
+        }
+    }
+
+    /// <summary>Returns once the catch-up is caught up; a run that ends first ends this wait with its outcome.</summary>
+    private static async Task CaughtUpAsync(BackfillRunner runner, Task running, CancellationToken cancellationToken)
+    {
+        while (!runner.Progress.CaughtUp)
+        {
+            if (running.IsCompleted)
+            {
+                await running.ConfigureAwait(false);
+                return;
+            }
+
+            await Task.WhenAny(running, Task.Delay(PollInterval, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static async Task PrintAsync(ReconcileReport report, TextWriter output)
+    {
+        foreach (var entity in report.Entities)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{entity.Display}: {entity.SourceRows:N0} source rows, {entity.TargetRows:N0} target rows; {entity.Missing:N0} missing, {entity.Extra:N0} extra, " +
+                $"{entity.Differing:N0} differ, {entity.Lagging:N0} behind{(entity.Clean ? " — equal" : "")}{(entity.VerifiedAs is { } at ? $" (as of {at})" : "")}")).ConfigureAwait(false);
+            foreach (var sample in entity.Samples)
+            {
+                await output.WriteLineAsync($"  key {sample.Key}: {sample.Kind}{(sample.Columns.Count > 0 ? " (" + string.Join(", ", sample.Columns) + ")" : "")}").ConfigureAwait(false);
+            }
         }
     }
 }

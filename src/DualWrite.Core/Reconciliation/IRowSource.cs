@@ -23,4 +23,8 @@ public interface IRowSource
 /// The greatest version a row read at <paramref name="At"/> can have (a source without a version column: the version
 /// the change feed gives a change at that position), or null.
 /// </param>
-public sealed record KeyRead(IReadOnlyDictionary<RowKey, ReconcileRow> Rows, FeedPosition? At = null, long? VersionAt = null);
+/// <param name="Deleted">
+/// The versions of the deletes the side holds for keys it has no row of (a versioned target's tombstones), or null when
+/// it cannot tell: a key deleted after the other side's read is then seen to have moved on, not to be missing.
+/// </param>
+public sealed record KeyRead(IReadOnlyDictionary<RowKey, ReconcileRow> Rows, FeedPosition? At = null, long? VersionAt = null, IReadOnlyDictionary<RowKey, long>? Deleted = null);

@@ -212,7 +212,8 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             {
                 source.Rows.TryGetValue(key, out var s);
                 target.Rows.TryGetValue(key, out var t);
-                if (Judge(pair, s, t, source.VersionAt, reached) is not { } verdict)
+                var deleted = t is null && target.Deleted is { } tombstones && tombstones.TryGetValue(key, out var d) ? d : (long?)null;
+                if (Judge(pair, s, t, deleted, source.VersionAt, reached) is not { } verdict)
                 {
                     continue;
                 }
@@ -242,7 +243,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
     /// One key's verdict after a re-check read: null when the sides agree; otherwise the difference, and whether it is
     /// final (the feed had passed the source's read and neither side's version says it moved on since) or worth another read.
     /// </summary>
-    private static (RowDifference Difference, bool Final)? Judge(IReconcilePair pair, ReconcileRow? source, ReconcileRow? target, long? versionAt, bool reached)
+    private static (RowDifference Difference, bool Final)? Judge(IReconcilePair pair, ReconcileRow? source, ReconcileRow? target, long? targetDeleted, long? versionAt, bool reached)
     {
         if (source is null && target is null)
         {
@@ -260,8 +261,9 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             }
         }
 
-        // The target holds a change the source read did not see yet, or the source one the target has not applied yet.
-        var targetAhead = target?.Version is { } tv && (source?.Version ?? versionAt) is { } sv && tv > sv;
+        // The target holds a change the source read did not see yet (a newer row, or a newer delete), or the source one
+        // the target has not applied yet.
+        var targetAhead = (target?.Version ?? targetDeleted) is { } tv && (source?.Version ?? versionAt) is { } sv && tv > sv;
         var sourceNewer = pair.VersionsCompared && source?.Version is { } s && target?.Version is { } t && s > t;
         var kind = !reached || sourceNewer ? DifferenceKind.TargetBehind
             : source is null ? DifferenceKind.ExtraInTarget

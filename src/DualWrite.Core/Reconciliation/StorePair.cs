@@ -116,15 +116,21 @@ public sealed class StorePair<TKey, TValue> : IReconcilePair
         public async Task<KeyRead> ReadKeysAsync(IReadOnlyCollection<RowKey> keys, CancellationToken cancellationToken)
         {
             var rows = new Dictionary<RowKey, ReconcileRow>();
+            var deleted = new Dictionary<RowKey, long>();
             foreach (var key in keys)
             {
-                if (await store.GetAsync(pair._shape.KeyOf(key.Values), cancellationToken).ConfigureAwait(false) is { IsTombstone: false } record)
+                switch (await store.GetAsync(pair._shape.KeyOf(key.Values), cancellationToken).ConfigureAwait(false))
                 {
-                    rows[key] = pair.Row(record);
+                    case { IsTombstone: false } record:
+                        rows[key] = pair.Row(record);
+                        break;
+                    case { } tombstone:
+                        deleted[key] = tombstone.Version;
+                        break;
                 }
             }
 
-            return new KeyRead(rows);
+            return new KeyRead(rows, Deleted: deleted);
         }
     }
 

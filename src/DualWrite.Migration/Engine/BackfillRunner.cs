@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Migration.Plans;
 using DualWrite.MySql.Replication;
-using DualWrite.MySql.Values;
-using DualWrite.MySql;
 using MySqlConnector;
 using Npgsql;
 
@@ -68,22 +66,6 @@ public sealed class BackfillRunner
         return new BackfillRunner(plan.Plan, [.. plan.Entities.Select(e => TableSpec.From(e, schema, plan.Plan.Backfill.ChunkSize))], sourceConnectionString, target, log);
     }
 
-    /// <summary>Compares every table of the plan row by row (best run once the catch-up has applied everything).</summary>
-    public async Task<IReadOnlyList<ComparisonReport>> CompareAsync(CancellationToken cancellationToken)
-    {
-        var source = new MySqlDataSource(_sourceConnectionString);
-        await using (source.ConfigureAwait(false))
-        {
-            var reports = new List<ComparisonReport>();
-            foreach (var table in _tables)
-            {
-                reports.Add(await TableComparison.CompareAsync(table, source, _target, cancellationToken).ConfigureAwait(false));
-            }
-
-            return reports;
-        }
-    }
-
     /// <summary>The live figures.</summary>
     public BackfillProgress Progress { get; } = new();
 
@@ -145,7 +127,7 @@ public sealed class BackfillRunner
                     var tableRanges = ranges[table.Entity];
                     if (tableRanges.Count == 0)
                     {
-                        await checkpoints.CreateRangesAsync(connection, table.Entity, await SplitAsync(source, table, cancellationToken).ConfigureAwait(false), cancellationToken)
+                        await checkpoints.CreateRangesAsync(connection, table.Entity, await KeyRanges.SplitAsync(source, table, _plan.Backfill.Parallelism, cancellationToken).ConfigureAwait(false), cancellationToken)
                             .ConfigureAwait(false);
                         tableRanges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
                     }
@@ -256,54 +238,6 @@ public sealed class BackfillRunner
         {
             await printing.CancelAsync().ConfigureAwait(false);
             await printer.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Key ranges for the snapshot. A table whose first key column is an integer is split on that column into up to
-    /// twice the parallelism ranges of about equal width, so workers can share a large table; other tables are one range.
-    /// </summary>
-    private async Task<IReadOnlyList<(long? Low, long? High)>> SplitAsync(MySqlDataSource source, TableSpec table, CancellationToken cancellationToken)
-    {
-        var first = table.Keys.First().Source;
-        var parts = Math.Min(_plan.Backfill.Parallelism * 2, (int)Math.Min(table.Source.EstimatedRows / Math.Max(table.ChunkSize, 1), 64));
-        var integer = first.Kind is { } kind && MySqlValuePolicy.IsInteger(kind) && kind != MySqlValueKind.UInt64;
-        if (!integer || parts < 2)
-        {
-            return [(null, null)];
-        }
-
-        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = new MySqlCommand($"SELECT MIN({MySqlNames.Quote(first.Name)}), MAX({MySqlNames.Quote(first.Name)}) FROM {table.SourceName}", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
-                    {
-                        return [(null, null)];
-                    }
-
-                    var min = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-                    var max = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-                    var width = ((decimal)max - min + 1) / parts;
-                    var bounds = new List<(long?, long?)>();
-                    long? low = null;
-                    for (var i = 1; i < parts; i++)
-                    {
-                        var high = (long)(min + Math.Ceiling(width * i));
-                        bounds.Add((low, high));
-                        low = high;
-                    }
-
-                    // The first and last ranges are open, so rows inserted beyond MIN or MAX meanwhile are covered.
-                    bounds.Add((low, null));
-                    return bounds;
-                }
-            }
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using DualWrite.Migration.Schema;
 using DualWrite.MySql.Replication;
 using DualWrite.MySql.Values;
@@ -30,10 +29,7 @@ internal sealed class SnapshotCopier(
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION net_write_timeout = 3600, SESSION tx_isolation = 'REPEATABLE-READ'", cancellationToken)
-                .ConfigureAwait(false);
-            await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
-            var snapshot = await SnapshotPositionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var snapshot = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
             var pg = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (pg.ConfigureAwait(false))
             {
@@ -55,28 +51,17 @@ internal sealed class SnapshotCopier(
         var command = new MySqlCommand { Connection = connection };
         await using (command.ConfigureAwait(false))
         {
-            var firstKey = MySqlNames.Quote(table.Columns[keyColumns[0]].Source.Name);
-            if (range.Low is { } low)
-            {
-                where.Add($"{firstKey} >= @low");
-                command.Parameters.AddWithValue("@low", low);
-            }
-
-            if (range.High is { } high)
-            {
-                where.Add($"{firstKey} < @high");
-                command.Parameters.AddWithValue("@high", high);
-            }
-
+            var keyNames = table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)).ToList();
+            KeyRanges.AddConditions(keyNames[0], range.Low, range.High, command, where);
             if (range.LastKey is { } last)
             {
-                where.Add(After(KeyCodec.Decode(last, [.. table.Keys.Select(k => k.Source)]), command));
+                where.Add(KeysetSql.After(keyNames, KeyCodec.Decode(last, [.. table.Keys.Select(k => k.Source)]), command));
             }
 
             command.CommandText =
                 $"SELECT {string.Join(", ", selected.Select((c, i) => i < asUtf8.Length && asUtf8[i] ? ColumnCopy.Utf8SelectExpression(MySqlNames.Quote(c.Name)) : MySqlNames.Quote(c.Name)))} FROM {table.SourceName}" +
                 (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
-                $" ORDER BY {string.Join(", ", table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)))}";
+                $" ORDER BY {string.Join(", ", keyNames)}";
             command.CommandTimeout = 0;
             var snapshotVersion = BinlogVersion.Of(snapshot);
             var versionOrdinal = table.Version is null ? -1 : selected.Count - 1;
@@ -156,25 +141,18 @@ internal sealed class SnapshotCopier(
         return key;
     }
 
-    /// <summary>The keyset predicate "key after <paramref name="key"/>", expanded so MySQL uses the key's index: a > x OR (a = x AND b > y) ...</summary>
-    private string After(object?[] key, MySqlCommand command)
+    /// <summary>
+    /// Starts a consistent snapshot on <paramref name="connection"/> (session time zone UTC, REPEATABLE READ, a long
+    /// write timeout for a reader that pauses) and returns the binlog position it holds at, which MariaDB reports
+    /// without locks.
+    /// </summary>
+    /// <exception cref="BackfillException">The source reports no snapshot position (no binary log).</exception>
+    internal static async Task<BinlogPosition> BeginSnapshotAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
-        var names = table.Keys.Select(k => MySqlNames.Quote(k.Source.Name)).ToList();
-        var terms = new List<string>();
-        for (var i = 0; i < names.Count; i++)
-        {
-            var term = new StringBuilder("(");
-            for (var j = 0; j < i; j++)
-            {
-                term.Append(CultureInfo.InvariantCulture, $"{names[j]} = @k{j} AND ");
-            }
-
-            term.Append(CultureInfo.InvariantCulture, $"{names[i]} > @k{i})");
-            terms.Add(term.ToString());
-            command.Parameters.AddWithValue($"@k{i}", key[i]);
-        }
-
-        return "(" + string.Join(" OR ", terms) + ")";
+        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION net_write_timeout = 3600, SESSION tx_isolation = 'REPEATABLE-READ'", cancellationToken)
+            .ConfigureAwait(false);
+        await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT", cancellationToken).ConfigureAwait(false);
+        return await SnapshotPositionAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<BinlogPosition> SnapshotPositionAsync(MySqlConnection connection, CancellationToken cancellationToken)

@@ -12,9 +12,12 @@ namespace DualWrite.Migration.Engine;
 /// <param name="Target">The target column name.</param>
 /// <param name="Type">Its PostgreSQL type and value conversion.</param>
 /// <param name="Apply">Source value (never null) → the value written (transform, then conversion).</param>
-/// <param name="Plain">No transform: the value is only converted to the target type.</param>
-internal sealed record ColumnSpec(MySqlColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, bool Plain = true)
+/// <param name="Transform">The plan's transform on the way (text columns only).</param>
+internal sealed record ColumnSpec(MySqlColumn Source, string Target, TargetColumnType Type, Func<object, object> Apply, ColumnTransform Transform = ColumnTransform.None)
 {
+    /// <summary>No transform: the value is only converted to the target type.</summary>
+    public bool Plain => Transform == ColumnTransform.None;
+
     /// <summary>The value written for a source value (null stays null).</summary>
     /// <exception cref="BackfillException">The value does not fit the target type (<see cref="BackfillError.BadValue"/>, naming the column).</exception>
     public object? Convert(object? value)
@@ -66,7 +69,7 @@ internal sealed record TableSpec(
     public static TableSpec From(ValidatedEntity entity, string targetSchema, int defaultChunkSize)
     {
         var kept = entity.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Index != entity.VersionColumn).ToList();
-        var columns = kept.Select(c => new ColumnSpec(c.Column.Source, c.Column.Target, c.Column.Type, value => c.Column.Apply(value)!, c.Column.Transform == ColumnTransform.None)).ToList();
+        var columns = kept.Select(c => new ColumnSpec(c.Column.Source, c.Column.Target, c.Column.Type, value => c.Column.Apply(value)!, c.Column.Transform)).ToList();
         var keys = entity.KeyColumns.Select(k => kept.FindIndex(c => c.Index == k)).ToList();
         var version = entity.VersionColumn is { } v ? entity.Columns[v].Source : null;
         return new TableSpec(entity.Plan.Name, entity.Source, targetSchema, entity.Plan.TargetTable, columns, keys, version, entity.Plan.ChunkSize ?? defaultChunkSize);

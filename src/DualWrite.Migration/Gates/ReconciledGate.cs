@@ -78,7 +78,5 @@ public sealed class ReconciledGate : NewStoreGate
     }
 
     /// <summary>The schema fingerprint a reconciliation of <paramref name="table"/> stores when it compares the table as the plan maps it now.</summary>
-    internal static string CurrentFingerprint(TableSpec table) =>
-        string.Join(", ", table.Columns.Select(c => $"{c.Source.Name} {c.Source.ColumnType} -> {c.Target} {c.Type.Sql}"))
-        + (table.Version is { } version ? $"; version {version.Name} {version.ColumnType}" : "");
+    internal static string CurrentFingerprint(TableSpec table) => Reconcile.PlanReconcilePair.Fingerprint(table);
 }

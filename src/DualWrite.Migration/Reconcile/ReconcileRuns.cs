@@ -15,8 +15,10 @@ public sealed record ReconcileRunSummary(long RunId, DateTimeOffset FinishedAt, 
 
 /// <summary>
 /// The reconciler's control tables in the target's control schema, beside the backfill's: one row per run with its
-/// summary (and its JSON report once finished), one row per finished chunk (what a killed run resumes from), and one
-/// row per repair.
+/// summary (and its JSON report once finished) and the key ranges it compares, one row per finished chunk (what a killed
+/// run resumes from: its last key, digests, and the differences and repairs that persisted, by key, kind, columns and
+/// versions, never values), and one row per repair (<c>key</c> as reports show it, <c>key_values</c> as
+/// <see cref="DualWrite.Core.Reconciliation.CanonicalEncoding.ToText"/> writes it).
 /// </summary>
 public static class ReconcileRuns
 {
@@ -40,6 +42,7 @@ public static class ReconcileRuns
               missing bigint NULL, extra bigint NULL, differing bigint NULL, lagging bigint NULL,
               rechecked bigint NULL, repaired bigint NULL,
               verified_as text NULL, verified_ordinal bigint NULL, duration_ms bigint NULL,
+              ranges text NULL,
               report jsonb NULL);
             CREATE INDEX IF NOT EXISTS {PgNames.Quote("dualwrite_reconcile_runs_entity")} ON {Runs(schema)} (plan, entity, run_id DESC);
             CREATE TABLE IF NOT EXISTS {Chunks(schema)} (
@@ -54,8 +57,9 @@ public static class ReconcileRuns
             CREATE TABLE IF NOT EXISTS {Repairs(schema)} (
               id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
               run_id bigint NOT NULL, plan text NOT NULL, entity text NOT NULL,
-              key text NOT NULL, kind text NOT NULL, version bigint NOT NULL, applied boolean NOT NULL,
+              key text NOT NULL, key_values text NOT NULL, kind text NOT NULL, version bigint NOT NULL, applied boolean NOT NULL,
               at timestamptz NOT NULL DEFAULT now());
+            CREATE INDEX IF NOT EXISTS {PgNames.Quote("dualwrite_reconcile_repairs_run")} ON {Repairs(schema)} (run_id);
             """, cancellationToken);
 
     /// <summary>The entity's last finished run, or null when it was never reconciled (or the tables do not exist yet).</summary>

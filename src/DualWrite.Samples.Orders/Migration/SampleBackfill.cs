@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using DualWrite.Core.Reconciliation;
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Gates;
 using DualWrite.Migration.Plans;
+using DualWrite.Migration.Reconcile;
 using DualWrite.Core.Phases;
 using DualWrite.MySql.Control;
 using DualWrite.MySql.Replication;
@@ -93,8 +95,15 @@ public sealed class SampleBackfill
         return watch.Elapsed;
     }
 
-    /// <summary>Compares the table row by row, source against target (best after <see cref="DrainAsync"/> with the writers stopped).</summary>
-    public Task<IReadOnlyList<ComparisonReport>> CompareAsync(CancellationToken cancellationToken) => _runner.CompareAsync(cancellationToken);
+    /// <summary>
+    /// Reconciles the table, source against target, while the catch-up runs (chunk digests, then row by row; a
+    /// difference is re-checked once the catch-up has passed the source's read), from a fresh run.
+    /// </summary>
+    public Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var reconciler = PlanReconciler.Create(Plan, _sourceConnectionString, _target);
+        return reconciler.RunAsync(reconciler.DefaultOptions with { Fresh = true }, null, null, cancellationToken);
+    }
 
     /// <summary>Stops the catch-up.</summary>
     public async Task StopAsync()

@@ -128,7 +128,7 @@ public sealed class SampleMigration
         };
 
         EntityReport? roundTrip = null;
-        IReadOnlyList<ComparisonReport> tables;
+        ReconcileReport reconciliation;
         EntityReport final;
         var current = MigrationPhase.OldOnly;
         var sqlAtStart = 0L;
@@ -214,7 +214,7 @@ public sealed class SampleMigration
             // The end state, once nothing is in flight: the repair log drained, the binlog applied.
             await WaitForRepairsAsync(log, cancellationToken).ConfigureAwait(false);
             await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
-            tables = await backfill.CompareAsync(cancellationToken).ConfigureAwait(false);
+            reconciliation = await backfill.ReconcileAsync(cancellationToken).ConfigureAwait(false);
             final = await ReconcileAsync().ConfigureAwait(false);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -229,7 +229,7 @@ public sealed class SampleMigration
                 placementsNotOnce,
                 roundTrip ?? throw new SampleMigrationException("The run never came back to DualWriteReadOld to compare the stores."),
                 final,
-                tables,
+                reconciliation,
                 outOfBand.Writes,
                 notArrived,
                 pending.Count,
@@ -442,9 +442,10 @@ public sealed class SampleMigration
 
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Stores reconciled on the way back in DualWriteReadOld: {report.RoundTrip.SourceRows} rows, {Differences(report.RoundTrip)} differences ({report.RoundTrip.Rechecked} re-checked)."));
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"At the end, stores reconciled: {report.EndComparison.SourceRows} rows in {report.EndComparison.Chunks} chunks, {Differences(report.EndComparison)} differences{(report.EndComparison.Clean ? "" : ", e.g. " + string.Join(", ", report.EndComparison.Samples.Take(5).Select(d => $"{d.Key} {d.Kind}")))}."));
-        foreach (var table in report.Tables)
+        foreach (var table in report.Reconciliation.Entities)
         {
-            _out.WriteLine($"At the end, the backfill's row-by-row comparison: {table}.");
+            _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"At the end, the plan's reconciliation of {table.Display}: {table.SourceRows} source rows, {table.TargetRows} target rows, {table.Missing} missing, {table.Extra} extra, {table.Differing} differing, {table.Lagging} behind{(table.Clean ? " — equal" : "")}."));
         }
 
         _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Repair log: {report.PendingRepairs} entries pending. Phase audit: {report.AuditEntries} entries (`dualwrite phase history --entity {Entity} --database {_options.OldDatabase}`)."));

@@ -1,5 +1,4 @@
 using DualWrite.Core.Reconciliation;
-using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Samples.Orders.Domain;
 
@@ -23,7 +22,7 @@ public sealed record StepReport(MigrationPhase From, MigrationPhase To, PhaseTra
 /// <param name="PlacementsNotOnce">Keys whose placement is not in the application's <c>order_events</c> exactly once.</param>
 /// <param name="RoundTrip">The reconciliation of both stores on the way back, in DualWriteReadOld.</param>
 /// <param name="EndComparison">The reconciliation of both stores at the end, with nothing in flight.</param>
-/// <param name="Tables">The backfill's row-by-row comparison of the table at the end.</param>
+/// <param name="Reconciliation">The plan's reconciliation of the table at the end (source against target, the catch-up running).</param>
 /// <param name="OutOfBandWrites">Changes the back-office job made with plain SQL over the whole run.</param>
 /// <param name="OutOfBandNotArrived">Checks that found the job's last change missing from the new store after the catch-up.</param>
 /// <param name="PendingRepairs">Repair-log entries still pending at the end.</param>
@@ -37,7 +36,7 @@ public sealed record SampleReport(
     IReadOnlyList<OrderKey> PlacementsNotOnce,
     EntityReport RoundTrip,
     EntityReport EndComparison,
-    IReadOnlyList<ComparisonReport> Tables,
+    ReconcileReport Reconciliation,
     long OutOfBandWrites,
     IReadOnlyList<string> OutOfBandNotArrived,
     int PendingRepairs,
@@ -63,5 +62,5 @@ public sealed record SampleReport(
     /// difference on the way back or at the end (record by record and row by row), nothing left to repair.
     /// </summary>
     public bool Succeeded => Failures == 0 && StaleReads == 0 && LostWrites.Count == 0 && PlacementsNotOnce.Count == 0 && OutOfBandNotArrived.Count == 0
-        && RoundTrip.Clean && EndComparison.Clean && Tables.Count > 0 && Tables.All(t => t.Equal) && PendingRepairs == 0;
+        && RoundTrip.Clean && EndComparison.Clean && Reconciliation.Entities.Count > 0 && Reconciliation.Clean && PendingRepairs == 0;
 }

@@ -107,6 +107,31 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_key_deleted_after_the_source_was_read_is_read_again_and_not_reported_missing()
+    {
+        await SeedAsync(200);
+        await _old.UpsertAsync(new VersionedRecord<long, Item>(33, 11, new Item("changed", 1m, null)), default);
+
+        // The delete lands on both sides while the re-check waits for the feed: the target then holds a tombstone
+        // newer than the row the source read saw.
+        var deleted = false;
+        var feed = new SettledFeed(async token =>
+        {
+            if (!deleted)
+            {
+                deleted = true;
+                await _old.DeleteAsync(33, 20, token);
+                await _new.DeleteAsync(33, 20, token);
+            }
+        });
+
+        var report = await Engine().RunAsync(Pair(feed), TransientCheckpoints.Instance, null, default);
+
+        report.Clean.Should().BeTrue();
+        report.Rechecked.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_feed_that_never_arrives_leaves_the_keys_lagging()
     {
         await SeedAsync(200);

@@ -85,6 +85,21 @@ public sealed class CatchUpGaugeTests
     }
 
     [Fact]
+    public async Task AHeadReachedByTheGtidState_IsTheReachedHead_ThoughPastTheLastTransaction()
+    {
+        _head = new BinlogPosition("binlog.000008", 256, "0-1-77");
+        var gauge = Gauge();
+
+        var behind = new BinlogPosition("binlog.000007", 9000, "0-1-76");
+        await gauge.ObserveAsync(behind, behind, CancellationToken.None);
+        gauge.ReachedHead.Should().BeNull("a transaction before the head is not applied yet");
+
+        var last = new BinlogPosition("binlog.000007", 9400, "0-1-77");
+        await gauge.ObserveAsync(last, last, CancellationToken.None);
+        gauge.ReachedHead.Should().Be(_head, "nothing but the rotation lies between the last transaction and the head, so all of it is applied");
+    }
+
+    [Fact]
     public async Task AHeadThatCannotBeRead_LeavesTheLagGrowing_AndIsReadAgainAtTheNextSample()
     {
         var gauge = Gauge();

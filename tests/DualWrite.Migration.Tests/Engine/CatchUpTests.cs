@@ -48,7 +48,44 @@ public sealed class CatchUpTests
         runner.Progress.CaughtUp.Should().BeTrue();
         runner.Progress.AppliedPosition!.Value.Should().BeGreaterThanOrEqualTo(head);
         runner.Progress.Lag.Should().BeLessThan(plan.Cdc.EffectiveLagBound);
-        (await rig.CompareAsync(table)).Equal.Should().BeTrue();
+        (await rig.ReconcileAsync(table)).Clean.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task APositionPassedWithNothingForThePlan_IsRecordedAsApplied_AnotherDatabasesTransactionOrARotation()
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_passed");
+        var (table, plan) = await SnapshotThenUpdateAsync(rig, "passed");
+        var checkpoints = new Checkpoints(plan.Name, rig.Schema);
+        var other = await MariaDbServer.CreateScratchDatabaseAsync("bf_passed_other");
+        using var stop = new CancellationTokenSource();
+        var running = rig.Runner(plan, table).RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stop.Token);
+        try
+        {
+            async Task AppliedAsync(BinlogPosition position, string what) =>
+                await Eventually.WaitUntilAsync(async () => running.IsCompleted || await CheckpointAsync(rig, checkpoints) >= position, what);
+
+            await AppliedAsync(await rig.MasterPositionAsync(), "the catch-up to apply the updates");
+
+            // A transaction of another database reaches the catch-up with no change for the plan.
+            await MariaDbServer.ExecuteAsync("CREATE TABLE elsewhere (id INT PRIMARY KEY); INSERT INTO elsewhere VALUES (1)", other);
+            await AppliedAsync(await rig.MasterPositionAsync(), "the checkpoint to pass another database's transaction");
+
+            // A rotation: the head moves into a new binlog file that holds no transaction at all.
+            await rig.ExecuteAsync("FLUSH BINARY LOGS");
+            var rotated = await rig.MasterPositionAsync();
+            await AppliedAsync(rotated, $"the checkpoint to reach {rotated}, past the rotation");
+
+            running.IsCompleted.Should().BeFalse("the catch-up runs until stopped: " + running.Exception);
+            (await CheckpointAsync(rig, checkpoints)).Should().BeGreaterThanOrEqualTo(rotated);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            var stopped = async () => await running;
+            await stopped.Should().ThrowAsync<OperationCanceledException>();
+            await MariaDbServer.DropDatabaseAsync(other);
+        }
     }
 
     [Fact]

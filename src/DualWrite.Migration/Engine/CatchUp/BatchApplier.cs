@@ -64,6 +64,14 @@ internal sealed class BatchApplier : IAsyncDisposable
         await _reader.AcknowledgeAsync(batch.Position, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records <paramref name="position"/> as the catch-up position without a batch: one past the last batch that
+    /// everything up to is known to be applied (nothing lies between them to apply). The reader is not told: it has
+    /// not delivered a transaction there.
+    /// </summary>
+    public Task RecordPassedAsync(BinlogPosition position, CancellationToken cancellationToken) =>
+        _checkpoints.RecordCatchUpAsync(_connection, position, cancellationToken);
+
     /// <summary>Closes the writer session.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -73,6 +73,7 @@ internal sealed class CatchUp
                 var gauge = new CatchUpGauge(Reader.GetCurrentPositionAsync, from, _plan.Cdc.EffectiveLagBound, stop.SteadyFor, _time);
                 _progress.AppliedPosition = from;
                 long? lagPublished = null;
+                var recorded = from;
                 while (await batcher.NextAsync(IdleWait, cancellationToken).ConfigureAwait(false) is { } batch)
                 {
                     if (batch.Transactions.Count > 0)
@@ -84,10 +85,18 @@ internal sealed class CatchUp
 
                         await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
                         _progress.AppliedPosition = Reader.AcknowledgedPosition;
+                        recorded = batch.Position;
                     }
 
-                    var applied = Reader.AcknowledgedPosition ?? from;
-                    await gauge.ObserveAsync(Reader.ReceivedPosition, applied, cancellationToken).ConfigureAwait(false);
+                    await gauge.ObserveAsync(Reader.ReceivedPosition, Reader.AcknowledgedPosition ?? from, cancellationToken).ConfigureAwait(false);
+                    if (gauge.ReachedHead is { } passed && passed > recorded)
+                    {
+                        // The binlog moved on with no transaction to apply (a rotation): everything up to the head is
+                        // applied, and recorded as such for whoever waits on the checkpoint. At most once per head sample.
+                        await applier.RecordPassedAsync(passed, cancellationToken).ConfigureAwait(false);
+                        _progress.AppliedPosition = recorded = passed;
+                    }
+
                     _progress.Lag = gauge.Lag;
                     _progress.CaughtUp = gauge.CaughtUp;
                     if (lagPublished is not { } published || _time.GetElapsedTime(published) >= LagPublishInterval)
@@ -101,7 +110,7 @@ internal sealed class CatchUp
                         _progress.AddChanges(batch.Changes, gauge.Lag);
                     }
 
-                    if (stop.At is { } at ? applied >= at : stop.WhenCaughtUp && gauge.CaughtUp)
+                    if (stop.At is { } at ? recorded >= at : stop.WhenCaughtUp && gauge.CaughtUp)
                     {
                         return;
                     }

@@ -53,6 +53,12 @@ internal sealed class CatchUpGauge
     public BinlogPosition? PendingHead => _pending?.Head;
 
     /// <summary>
+    /// The newest head sample reached: everything up to it is applied, even when it lies past the last applied
+    /// transaction (a rotation or other events with no transaction since, so the GTID state is the same).
+    /// </summary>
+    public BinlogPosition? ReachedHead { get; private set; }
+
+    /// <summary>
     /// Takes in where the reader and the target are (after a batch, or an idle wait), sampling the head when due; a head
     /// query that cannot reach the source is tried again at the next sample.
     /// </summary>
@@ -82,6 +88,7 @@ internal sealed class CatchUpGauge
             _reachedAt = pending.TakenAt;
             _reached = true;
             _pending = null;
+            ReachedHead = pending.Head;
         }
 
         var now = _time.GetTimestamp();

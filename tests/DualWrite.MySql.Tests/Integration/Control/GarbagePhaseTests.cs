@@ -21,7 +21,10 @@ public sealed class GarbagePhaseTests : PhaseControlTestBase
         second.Phases.GetPhase("orders").Should().Be(MigrationPhase.Backfill);
 
         await ExecuteAsync($"UPDATE `{Tables.PhaseTable}` SET `phase` = 'ReadNewPlease', `revision` = `revision` + 1 WHERE `entity` = 'orders'");
-        await Eventually.WaitUntilAsync(() => first.Phases.Health == PhaseSourceHealth.Stale && second.Phases.Health == PhaseSourceHealth.Stale, "both instances to notice the bad value");
+        // A refresh publishes the new state, then logs it: wait for both.
+        bool Reported(AppInstance instance) =>
+            instance.Phases.Health == PhaseSourceHealth.Stale && instance.Logger.Entries.Any(e => e.Level == LogLevel.Warning);
+        await Eventually.WaitUntilAsync(() => Reported(first) && Reported(second), "both instances to notice the bad value and log it");
 
         foreach (var instance in new[] { first, second })
         {
