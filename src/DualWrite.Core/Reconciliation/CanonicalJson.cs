@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -7,7 +8,8 @@ namespace DualWrite.Core.Reconciliation;
 /// <summary>
 /// One text for one JSON document, so documents equal by meaning compare equal however a server keeps them (MySQL's
 /// JSON as written or in its binary form, PostgreSQL's jsonb with its own key order and spacing): object members sorted
-/// by name (ordinal), no whitespace, strings escaped alike, numbers by value (<c>1.50</c> is <c>1.5</c>, <c>1e2</c> is <c>100</c>).
+/// by name (ordinal; the last of a repeated name wins, as in jsonb), no whitespace, strings escaped alike, numbers by
+/// value (<see cref="CanonicalNumber"/>: <c>1.50</c> is <c>1.5</c>, <c>1e2</c> is <c>100</c>, exact at any precision).
 /// </summary>
 public static class CanonicalJson
 {
@@ -17,16 +19,41 @@ public static class CanonicalJson
     /// <exception cref="FormatException">The text is not JSON.</exception>
     public static string Normalize(string json)
     {
-        using (var document = JsonText.Parse(json, "The document"))
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, Options))
-            {
-                Write(writer, document.RootElement);
-            }
+        using var document = JsonText.Parse(json, "The document");
+        return Write(document, json.Length);
+    }
 
-            return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    /// <summary>The canonical text of <paramref name="json"/>, or <see langword="false"/> when it is not JSON.</summary>
+    public static bool TryNormalize(string json, out string canonical)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
         }
+        catch (JsonException)
+        {
+            canonical = "";
+            return false;
+        }
+
+        using (document)
+        {
+            canonical = Write(document, json.Length);
+            return true;
+        }
+    }
+
+    private static string Write(JsonDocument document, int length)
+    {
+        var buffer = new ArrayBufferWriter<byte>(length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            Write(writer, document.RootElement);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void Write(Utf8JsonWriter writer, JsonElement element)
@@ -34,14 +61,13 @@ public static class CanonicalJson
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                writer.WriteStartObject();
-                // The last of duplicate names wins, as in jsonb.
                 var members = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
                     members[property.Name] = property.Value;
                 }
 
+                writer.WriteStartObject();
                 foreach (var (name, value) in members)
                 {
                     writer.WritePropertyName(name);
@@ -60,23 +86,11 @@ public static class CanonicalJson
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.Number:
-                writer.WriteRawValue(Number(element.GetRawText()));
+                writer.WriteRawValue(CanonicalNumber.Normalize(element.GetRawText()), skipInputValidation: true);
                 break;
             default:
                 element.WriteTo(writer);
                 break;
         }
-    }
-
-    private static string Number(string raw)
-    {
-        if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact))
-        {
-            var text = exact.ToString(CultureInfo.InvariantCulture);
-            return text.Contains('.', StringComparison.Ordinal) ? text.TrimEnd('0').TrimEnd('.') : text;
-        }
-
-        // Beyond decimal: the shortest round-trip double text.
-        return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture);
     }
 }

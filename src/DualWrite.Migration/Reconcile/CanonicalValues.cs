@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Collections;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using DualWrite.Core.Reconciliation;
 using DualWrite.Migration.Schema;
 using NpgsqlTypes;
 
@@ -17,8 +15,6 @@ namespace DualWrite.Migration.Reconcile;
 /// </summary>
 internal static class CanonicalValues
 {
-    private static readonly JsonWriterOptions JsonOutput = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The normaliser of non-null values of <paramref name="type"/>.</summary>
     public static Func<object, object> For(TargetColumnType type)
     {
@@ -26,7 +22,7 @@ internal static class CanonicalValues
         if (type.StagedAsText)
         {
             // numeric beyond decimal: the exact text, compared by value (1.50 = 1.5).
-            return value => Number(Text(value));
+            return value => CanonicalNumber.Normalize(Text(value));
         }
 
         return type.DbType switch
@@ -71,154 +67,6 @@ internal static class CanonicalValues
         _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
-    /// <summary>
-    /// One JSON text per meaning, as <c>jsonb</c> keeps it: no white space, object keys sorted (the last of a repeated
-    /// key wins), strings unescaped alike, numbers by value (<see cref="Number"/>). Text that is not JSON stays as it is.
-    /// </summary>
-    internal static string Json(string text)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return text;
-        }
-
-        using (document)
-        {
-            var buffer = new ArrayBufferWriter<byte>(text.Length + 16);
-            using (var writer = new Utf8JsonWriter(buffer, JsonOutput))
-            {
-                Write(writer, document.RootElement);
-            }
-
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var members = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
-                foreach (var member in element.EnumerateObject())
-                {
-                    members[member.Name] = member.Value;
-                }
-
-                writer.WriteStartObject();
-                foreach (var (name, value) in members)
-                {
-                    writer.WritePropertyName(name);
-                    Write(writer, value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case JsonValueKind.Number:
-                writer.WriteRawValue(Number(element.GetRawText()), skipInputValidation: true);
-                break;
-            default:
-                element.WriteTo(writer);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// A decimal number's text by value: no sign on zero, no leading or trailing zeros, no exponent
-    /// (<c>-0.0</c> → <c>0</c>, <c>2.50</c> → <c>2.5</c>, <c>1e2</c> → <c>100</c>); beyond a thousand digits either
-    /// side of the point, one digit before it and an exponent. Text that is not a number (<c>NaN</c>) stays as it is.
-    /// </summary>
-    internal static string Number(string text)
-    {
-        var s = text.AsSpan().Trim();
-        var i = 0;
-        var negative = false;
-        if (i < s.Length && s[i] is '-' or '+')
-        {
-            negative = s[i] == '-';
-            i++;
-        }
-
-        var digits = new StringBuilder(s.Length);
-        var point = -1;
-        for (; i < s.Length && (char.IsAsciiDigit(s[i]) || (s[i] == '.' && point < 0)); i++)
-        {
-            if (s[i] == '.')
-            {
-                point = digits.Length;
-            }
-            else
-            {
-                digits.Append(s[i]);
-            }
-        }
-
-        long exponent = 0;
-        if (i < s.Length && s[i] is 'e' or 'E')
-        {
-            if (!long.TryParse(s[(i + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent))
-            {
-                return text;
-            }
-
-            i = s.Length;
-        }
-
-        if (i != s.Length || digits.Length == 0)
-        {
-            return text;
-        }
-
-        // The value is 0.<digits> × 10^(before), with before the digits before the point.
-        long before = (point < 0 ? digits.Length : point) + exponent;
-        var all = digits.ToString();
-        var first = 0;
-        while (first < all.Length && all[first] == '0')
-        {
-            first++;
-        }
-
-        var last = all.Length;
-        while (last > first && all[last - 1] == '0')
-        {
-            last--;
-        }
-
-        if (first == last)
-        {
-            return "0";
-        }
-
-        var significant = all[first..last];
-        before -= first;
-        var sign = negative ? "-" : "";
-        if (before > 1000 || before < -1000)
-        {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{sign}{significant[0]}{(significant.Length > 1 ? "." + significant[1..] : "")}E{before - 1}");
-        }
-
-        if (before <= 0)
-        {
-            return sign + "0." + new string('0', (int)-before) + significant;
-        }
-
-        return before >= significant.Length
-            ? sign + significant + new string('0', (int)before - significant.Length)
-            : sign + significant[..(int)before] + "." + significant[(int)before..];
-    }
+    /// <summary>A JSON document's canonical text (<see cref="CanonicalJson"/>); text that is not JSON stays as it is, and differs from every document.</summary>
+    internal static string Json(string text) => CanonicalJson.TryNormalize(text, out var canonical) ? canonical : text;
 }

@@ -111,3 +111,27 @@ public sealed class CanonicalJsonTests
         bad.Should().Throw<FormatException>();
     }
 }
+
+public sealed class CanonicalNumberTests
+{
+    [Theory]
+    [InlineData("-0.0", "0")]
+    [InlineData("2.50", "2.5")]
+    [InlineData("+007", "7")]
+    [InlineData("1e2", "100")]
+    [InlineData("1.25E-3", "0.00125")]
+    [InlineData("123456789012345678901234567890.123456789012345678901234567890", "123456789012345678901234567890.12345678901234567890123456789")]
+    [InlineData("1e2000", "1E2000")]
+    [InlineData("NaN", "NaN")]
+    public void Numbers_equal_by_value_have_one_exact_text(string text, string canonical) =>
+        CanonicalNumber.Normalize(text).Should().Be(canonical);
+
+    [Fact]
+    public void Json_numbers_keep_every_digit()
+    {
+        CanonicalJson.Normalize("[0.1000000000000000000000000001]").Should().Be("[0.1000000000000000000000000001]");
+        CanonicalJson.TryNormalize("{nope", out _).Should().BeFalse();
+        CanonicalJson.TryNormalize("{\"b\":1.0,\"a\":null}", out var canonical).Should().BeTrue();
+        canonical.Should().Be("{\"a\":null,\"b\":1}");
+    }
+}
