@@ -94,26 +94,14 @@ public static class BackfillCommands
                 await output.WriteLineAsync($"Stopped. Everything committed is checkpointed: run the same command to resume.").ConfigureAwait(false);
                 return arguments.Follow && report is not { Clean: false } ? ExitCodes.Success : ExitCodes.Failure;
             }
-            catch (BackfillException ex)
-            {
-                return ErrorReport.Report(console, ex);
-            }
             catch (NotSupportedException ex)
             {
                 console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
                 return ExitCodes.Failure;
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (ErrorReport.IsStoreFailure(ex))
             {
-                return ErrorReport.Report(console, ex);
-            }
-            catch (MySqlException ex)
-            {
-                return ErrorReport.Report(console, ex, "while reading the source");
-            }
-            catch (BinlogException ex)
-            {
-                return ErrorReport.Report(console, ex, "while reading the source's binlog");
+                return ErrorReport.ReportStoreFailure(console, ex, "while reading the source's binlog");
             }
             finally
             {

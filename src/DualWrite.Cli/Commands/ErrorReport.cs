@@ -53,6 +53,26 @@ public static class ErrorReport
         return exception is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
     }
 
+    /// <summary>Whether <paramref name="exception"/> is one of the failures <see cref="ReportStoreFailure"/> prints.</summary>
+    public static bool IsStoreFailure(Exception exception) =>
+        exception is BackfillException or NpgsqlException or MySqlException or BinlogException;
+
+    /// <summary>
+    /// Prints a failure of a command that reads the source (and its binlog) and the target, and returns its exit
+    /// code: a plan's tables that could not be copied or compared, the target, the source, the source's binlog.
+    /// </summary>
+    /// <param name="console">Where to print.</param>
+    /// <param name="exception">A failure <see cref="IsStoreFailure"/> accepts.</param>
+    /// <param name="binlogHint">What the command was doing with the binlog, for the message.</param>
+    public static int ReportStoreFailure(IAnsiConsole console, Exception exception, string binlogHint) => exception switch
+    {
+        BackfillException ex => Report(console, ex),
+        NpgsqlException ex => Report(console, ex),
+        MySqlException ex => Report(console, ex, "while reading the source"),
+        BinlogException ex => Report(console, ex, binlogHint),
+        _ => throw new ArgumentException($"Not a store failure: {exception.GetType().Name}.", nameof(exception)),
+    };
+
     /// <summary>Whether the server could not be reached or refused the credentials, as opposed to rejecting a statement.</summary>
     public static bool IsConnectionFailure(MySqlException exception) =>
         exception.Number is 1045 or 1044 or 1698 or 1251 or 1040 or 1129 or 1130

@@ -135,27 +135,15 @@ public static class ReconcileCommand
                 console.MarkupLine("Stopped. The chunks compared so far are recorded: run the same command to resume them, or add --fresh to start over.");
                 return ExitCodes.Failure;
             }
-            catch (BackfillException ex)
-            {
-                return ErrorReport.Report(console, ex);
-            }
             catch (NotSupportedException ex)
             {
                 // An entity the pair cannot compare as planned (a key that does not order alike on both sides).
                 console.MarkupLine($"[red]error[/] {Markup.Escape(ex.Message)}");
                 return ExitCodes.RequirementNotMet;
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (ErrorReport.IsStoreFailure(ex))
             {
-                return ErrorReport.Report(console, ex);
-            }
-            catch (MySqlException ex)
-            {
-                return ErrorReport.Report(console, ex, "while reading the source");
-            }
-            catch (BinlogException ex)
-            {
-                return ErrorReport.Report(console, ex, "while reading the source's binlog position");
+                return ErrorReport.ReportStoreFailure(console, ex, "while reading the source's binlog position");
             }
 
             return await WriteReportAsync(arguments, report, console, output, cancellationToken).ConfigureAwait(false);
