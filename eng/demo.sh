@@ -100,3 +100,32 @@ dualwrite backfill run --plan migration-plans/sbtest.yaml --compare
 echo
 echo "The sample orders table (composite key, JSON, DECIMAL, DATETIME(6), ENUM, BLOB; versions from its _dw_version column):"
 dualwrite backfill run --plan migration-plans/orders.yaml --resnapshot --compare
+
+echo
+echo "== The operator's loop on the sample orders table: reconcile, read the report, advance through the gates, roll back =="
+echo "The catch-up keeps running in the background (the cdc-lag gate needs it); its output: /tmp/dualwrite-demo-follow.log"
+dualwrite backfill run --plan migration-plans/orders.yaml --follow > /tmp/dualwrite-demo-follow.log 2>&1 &
+follow=$!
+trap 'kill "$follow" 2>/dev/null || true' EXIT
+loop=(--entity orders --database "$demo_db" --actor demo)
+dualwrite phase init "${loop[@]}"
+dualwrite phase rollback "${loop[@]}" --to OldOnly --reason "demo: start from the old store" >/dev/null 2>&1 || true
+dualwrite phase advance "${loop[@]}" --plan migration-plans/orders.yaml --reason "demo: import and catch-up running"
+echo
+echo "Advancing again before any reconcile since that move: the reconciled gate refuses."
+if dualwrite phase advance "${loop[@]}" --plan migration-plans/orders.yaml --reason "demo: no reconcile yet"; then
+  echo "error: the move was not refused"; exit 1
+fi
+for next in DualWriteReadOld DualWriteReadNew NewOnly; do
+  echo
+  echo "Reconcile, then advance to $next:"
+  dualwrite reconcile --plan migration-plans/orders.yaml --format json --output /tmp/dualwrite-demo-orders.json
+  dualwrite reconcile --plan migration-plans/orders.yaml --format html --output /tmp/dualwrite-demo-orders.html
+  dualwrite reconcile --plan migration-plans/orders.yaml
+  dualwrite phase advance "${loop[@]}" --plan migration-plans/orders.yaml --reason "demo: reconciled clean, see /tmp/dualwrite-demo-orders.html"
+done
+echo
+echo "Rolling back to the old store in one step (never gated):"
+dualwrite phase rollback "${loop[@]}" --to DualWriteReadOld --reason "demo: back to reading the old store"
+dualwrite phase history --entity orders --database "$demo_db"
+echo "The last reports: /tmp/dualwrite-demo-orders.json (docs/reconcile.schema.json), /tmp/dualwrite-demo-orders.html"

@@ -22,26 +22,20 @@ public static class PhaseHistoryCommand
                 return ExitCodes.PhaseNotInitialized;
             }
 
-            var table = new Table().Title($"Phase history of {Markup.Escape(arguments.Entity)}")
-                .AddColumn(new TableColumn("#").RightAligned()).AddColumn(new TableColumn("at (UTC)").NoWrap()).AddColumn(new TableColumn("kind").NoWrap())
-                .AddColumn(new TableColumn("from").NoWrap()).AddColumn(new TableColumn("to").NoWrap()).AddColumn(new TableColumn("outcome").NoWrap())
-                .AddColumn("actor").AddColumn("reason").AddColumn("gates").AddColumn(new TableColumn("rev").RightAligned());
+            // One line an entry, the gates' verdicts indented under it: readable at any width, and in a log.
+            console.MarkupLine($"Phase history of {Markup.Escape(arguments.Entity)}, oldest first:");
             foreach (var entry in history)
             {
-                table.AddRow(
-                    entry.Id.ToString(CultureInfo.InvariantCulture),
-                    PhaseFormat.Time(entry.At),
-                    entry.Kind?.ToString() ?? "Initialize",
-                    entry.From?.ToString() ?? "-",
-                    entry.To.ToString(),
-                    entry.Applied ? "applied" : $"[red]refused[/] ({entry.Rejection})",
-                    Markup.Escape(entry.Actor),
-                    Markup.Escape(entry.Reason),
-                    Markup.Escape(entry.Gates.Count == 0 ? "-" : string.Join("; ", entry.Gates.Select(PhaseFormat.Gate))),
-                    entry.Revision.ToString(CultureInfo.InvariantCulture));
+                var move = entry.From is { } from ? $"{from} -> {entry.To}" : entry.To.ToString();
+                var outcome = entry.Applied ? "applied" : $"[red]refused[/] ({entry.Rejection})";
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"#{entry.Id} {PhaseFormat.Time(entry.At)} {entry.Kind?.ToString() ?? "Initialize"} {move} {outcome}, revision {entry.Revision}, by {Markup.Escape(entry.Actor)}: {Markup.Escape(entry.Reason)}"));
+                foreach (var gate in entry.Gates)
+                {
+                    console.MarkupLine("    gate " + Markup.Escape(PhaseFormat.Gate(gate)));
+                }
             }
 
-            console.Write(table);
             return ExitCodes.Success;
         }, cancellationToken);
 }
