@@ -92,6 +92,24 @@ internal sealed class BackfillRig : IAsyncDisposable
         ddl,
         []);
 
+    /// <summary>An entity of the rig's plan over <paramref name="table"/> (its own name in both stores), versioned by <paramref name="version"/> or by binlog positions.</summary>
+    public static EntityPlan Entity(string table, string? version = null) =>
+        new(table, table, table, null, version, null, [], null, new PlanLocation("test.yaml", 3, 5));
+
+    /// <summary>Validates <paramref name="plan"/> against the source as it is now, as every plan command does.</summary>
+    public async Task<ValidatedPlan> ValidateAsync(MigrationPlan plan)
+    {
+        await using var connection = await Source.OpenConnectionAsync();
+        return await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
+    }
+
+    /// <summary>The rig's plan over <paramref name="entities"/>, validated against the source.</summary>
+    public Task<ValidatedPlan> PlanOverAsync(params EntityPlan[] entities) => ValidateAsync(Plan() with { Entities = entities });
+
+    /// <summary>Reconciles the plan's only entity through the library's plan reconciler, as <c>dualwrite reconcile</c> does.</summary>
+    public async Task<EntityReport> ReconcilePlanAsync(ValidatedPlan plan, ReconcileOptions options, IProgress<ReconcileProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        (await PlanReconciler.Create(plan, SourceConnectionString, Target).RunAsync(options, null, progress, cancellationToken)).Entities.Single();
+
     public BackfillRunner Runner(MigrationPlan plan, params TableSpec[] tables) =>
         new(plan, tables, SourceConnectionString, Target, Log);
 

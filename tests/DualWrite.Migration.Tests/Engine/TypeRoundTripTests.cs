@@ -8,7 +8,7 @@ public sealed class TypeRoundTripTests
 {
     private static readonly BackfillOptions SnapshotOnly = new() { CatchUp = null, ProgressInterval = TimeSpan.Zero };
 
-    private const string CreateSql = """
+    internal const string CreateSql = """
         CREATE TABLE all_types (
           id INT NOT NULL PRIMARY KEY,
           ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED, mi MEDIUMINT, miu MEDIUMINT UNSIGNED,
@@ -21,10 +21,10 @@ public sealed class TypeRoundTripTests
         """;
 
     /// <summary>
-    /// Extreme, zero and NULL values of every column. Written in a session 2 h east of UTC (TIMESTAMP values are
+    /// Three rows (1, 2 and -3) of extreme, zero and NULL values of every column. Written in a session 2 h east of UTC (TIMESTAMP values are
     /// instants, so they must arrive as UTC) with no sql_mode (so zero dates are allowed).
     /// </summary>
-    private const string InsertSql = """
+    internal const string InsertSql = """
         SET SESSION sql_mode = '';
         SET SESSION time_zone = '+02:00';
         INSERT INTO all_types VALUES

@@ -40,7 +40,7 @@ internal sealed class GateRig : IAsyncDisposable
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var rig = new GateRig(servers, new PhaseControlTables($"g_phase_{suffix}", $"g_audit_{suffix}", $"g_health_{suffix}"));
         await servers.ExecuteAsync("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)");
-        var plan = servers.Plan() with { Entities = [new EntityPlan("items", "items", "items", null, null, null, [], null, new PlanLocation("test.yaml", 3, 5))] };
+        var plan = servers.Plan() with { Entities = [BackfillRig.Entity("items")] };
         await rig.ValidateAsync(configure?.Invoke(plan) ?? plan);
         return rig;
     }
@@ -48,8 +48,7 @@ internal sealed class GateRig : IAsyncDisposable
     /// <summary>Validates the plan against the source as it is now (after a DDL statement, say).</summary>
     public async Task ValidateAsync(MigrationPlan? plan = null)
     {
-        await using var connection = await Servers.Source.OpenConnectionAsync();
-        Plan = await PlanValidator.ValidateAsync(plan ?? Plan.Plan, connection, CancellationToken.None);
+        Plan = await Servers.ValidateAsync(plan ?? Plan.Plan);
     }
 
     public static GateContext Move(MigrationPhase from, DateTimeOffset? since = null) => new("items", from, from + 1) { FromSince = since ?? Now.AddDays(-1) };
