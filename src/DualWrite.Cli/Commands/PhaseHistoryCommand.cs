@@ -31,7 +31,7 @@ public static class PhaseHistoryCommand
                 table.AddRow(
                     entry.Id.ToString(CultureInfo.InvariantCulture),
                     PhaseFormat.Time(entry.At),
-                    entry.Kind?.ToString() ?? "Initialize",
+                    entry.Kind?.ToString() ?? entry.Action,
                     entry.From?.ToString() ?? "-",
                     entry.To.ToString(),
                     entry.Applied ? "applied" : $"[red]refused[/] ({entry.Rejection})",
