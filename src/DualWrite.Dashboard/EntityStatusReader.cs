@@ -19,6 +19,7 @@ internal sealed class EntityStatusReader : IAsyncDisposable
     private const int HistoryShown = 50;
     private readonly DualWriteDashboardOptions _options;
     private readonly MySqlDataSource _source;
+    private readonly Func<string, CancellationToken, Task<IReadOnlyList<RepairLogDepth>>> _repairLogs;
 
     public EntityStatusReader(DualWriteDashboardOptions options)
     {
@@ -26,6 +27,7 @@ internal sealed class EntityStatusReader : IAsyncDisposable
         _ = options.RequiredPlan;
         _source = new MySqlDataSource(options.SourceConnectionString ?? throw new InvalidOperationException("DualWriteDashboardOptions.SourceConnectionString is not set."));
         var control = options.Control ?? throw new InvalidOperationException("DualWriteDashboardOptions.Control is not set.");
+        _repairLogs = options.RepairLogDepth ?? RepairLogDepths.Default(_source, options.Target, Schema);
         Control = PlanGates.Control(options.RequiredPlan, new GateServers(_source, control, options.Tables) { Target = options.Target, Time = options.Time });
     }
 
@@ -73,7 +75,7 @@ internal sealed class EntityStatusReader : IAsyncDisposable
 
         var status = Summary(entity, state, null, lag, jobs);
         var reconcile = await ReadReconcileAsync(name, cancellationToken).ConfigureAwait(false);
-        var repairs = _options.RepairLogDepth is { } depth ? await depth(name, cancellationToken).ConfigureAwait(false) : null;
+        var repairs = await _repairLogs(name, cancellationToken).ConfigureAwait(false);
         if (state is null || state.Phase is null)
         {
             return status with { LastReconcile = reconcile, RepairLogs = repairs };
