@@ -34,9 +34,17 @@ internal static class RepairLogDepths
         {
             return new RepairLogDepth(log, await count().ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is MySqlStoreException or MySqlException or NpgsqlException or InvalidOperationException)
+        catch (MySqlStoreException ex) when (ex.Kind == MySqlStoreErrorKind.TableMissing)
         {
-            return new RepairLogDepth(log, null, "not readable (no such table?)");
+            return new RepairLogDepth(log, null, "no such table");
+        }
+        catch (PostgreSqlStoreException ex) when (ex.Kind == PostgreSqlStoreErrorKind.TableMissing)
+        {
+            return new RepairLogDepth(log, null, "no such table");
+        }
+        catch (Exception ex) when (ex is MySqlStoreException or PostgreSqlStoreException or MySqlException or NpgsqlException)
+        {
+            return new RepairLogDepth(log, null, $"not readable ({ex.GetType().Name})");
         }
     }
 }

@@ -40,7 +40,9 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
         var page = await dashboard.SignInAsync(browser.Browser, "mallory", "not-the-token-at-all");
 
         await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("That token is not valid.");
-        (await page.GotoAsync("/api/entities"))!.Status.Should().Be(401);
+        (await page.APIRequest.GetAsync("/api/entities")).Status.Should().Be(401);
+        await page.GotoAsync("/entities/items");
+        page.Url.Should().EndWith("/login?ReturnUrl=%2Fentities%2Fitems", "a page asked for without a session leads to the login");
     }
 
     [Fact]

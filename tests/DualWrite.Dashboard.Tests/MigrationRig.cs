@@ -30,9 +30,13 @@ public sealed class MigrationRig : IAsyncLifetime
 
     public MySqlDataSource Control { get; private set; } = null!;
 
-    /// <summary>The environment the CLI's commands read: the test PostgreSQL's connection string under the name the plan gives.</summary>
-    public static string? Environment(string name) =>
-        name == "DUALWRITE_TEST_PG" ? PostgreSqlServer.ConnectionString() : System.Environment.GetEnvironmentVariable(name);
+    /// <summary>The environment the CLI's commands read: the test servers' password and the PostgreSQL connection string under the names the plan gives.</summary>
+    public static string? Environment(string name) => name switch
+    {
+        "DUALWRITE_TEST_PG" => PostgreSqlServer.ConnectionString(),
+        "DUALWRITE_MYSQL_PASSWORD" => MariaDbServer.Password,
+        _ => System.Environment.GetEnvironmentVariable(name),
+    };
 
     public async Task InitializeAsync()
     {
