@@ -100,3 +100,14 @@ dualwrite backfill run --plan migration-plans/sbtest.yaml --compare
 echo
 echo "The sample orders table (composite key, JSON, DECIMAL, DATETIME(6), ENUM, BLOB; versions from its _dw_version column):"
 dualwrite backfill run --plan migration-plans/orders.yaml --resnapshot --compare
+
+echo
+echo "== The phase dashboard on the sample =="
+echo "The sample's entity 'orders' keeps its phase in dualwrite_sample_old (the sample's control tables). Open the dashboard on it:"
+echo
+echo "  eval \"\$(eng/services.sh env)\""
+echo "  export DUALWRITE_DASHBOARD_TOKEN=\$(openssl rand -hex 24)          # the operator's token; a viewer's: DUALWRITE_DASHBOARD_VIEWER_TOKEN"
+echo "  echo \"\$DUALWRITE_DASHBOARD_TOKEN\"                                  # to paste on the login page"
+echo "  dotnet src/DualWrite.Cli/bin/Release/net10.0/dualwrite.dll dashboard --plan migration-plans/orders.yaml --database dualwrite_sample_old"
+echo
+echo "then browse to http://127.0.0.1:5080 (docs/dashboard.md)."
