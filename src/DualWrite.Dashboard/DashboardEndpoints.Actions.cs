@@ -57,7 +57,7 @@ public static partial class DashboardEndpoints
             var request = decision.Request;
             var message = outcome.Applied
                 ? $"applied {name}: {request.From} -> {request.To} ({request.Kind}), audit row {outcome.AuditId}"
-                : $"refused {name}: {request.From} -> {request.To} ({request.Kind}): {EntityStatusReader.Refusal(decision)}; the phase is unchanged, the refusal is audit row {outcome.AuditId}";
+                : $"refused {name}: {request.From} -> {request.To} ({request.Kind}): {decision.RefusalReason}; the phase is unchanged, the refusal is audit row {outcome.AuditId}";
             LogChange(logger, message, actor);
             return Results.Json(
                 new

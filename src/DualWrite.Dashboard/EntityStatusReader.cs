@@ -86,7 +86,7 @@ internal sealed class EntityStatusReader : IAsyncDisposable
         return status with
         {
             Gates = [.. preview.Gates.Select(Gate)],
-            AdvanceRefusal = preview.Allowed ? null : Refusal(preview),
+            AdvanceRefusal = preview.RefusalReason,
             LastReconcile = reconcile,
             RepairLogs = repairs,
             LastMove = history.LastOrDefault(h => h.Applied && h.Kind is not null) is { } last ? Audit(last) : null,
@@ -95,37 +95,9 @@ internal sealed class EntityStatusReader : IAsyncDisposable
     }
 
     /// <summary>The full last report of the entity, or null.</summary>
-    public async Task<ReconcileReport?> LastReportAsync(string entity, CancellationToken cancellationToken)
-    {
-        if (_options.Target is not { } target)
-        {
-            return null;
-        }
-
-        var connection = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var json = await ReconcileRuns.LastReportAsync(connection, Schema, Plan.Plan.Name, entity, cancellationToken).ConfigureAwait(false);
-            return json is null ? null : ReconcileReportJson.Parse(json);
-        }
-    }
-
-    /// <summary>Why a move was refused, in words (the CLI's wording).</summary>
-    public static string Refusal(PhaseTransitionResult decision)
-    {
-        var request = decision.Request;
-        var failed = decision.FailedGates.Select(g => g.GateName).ToList();
-        return decision.Rejection switch
-        {
-            PhaseTransitionRejection.GatesFailed => $"{(failed.Count == 1 ? "gate" : "gates")} {string.Join(", ", failed)} did not pass",
-            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.Advance => $"{request.From} is the last phase",
-            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.StepBack => $"{request.From} is the first phase",
-            PhaseTransitionRejection.NoChange => $"the entity is already in {request.To}",
-            PhaseTransitionRejection.WrongDirection => $"{request.Kind} cannot go from {request.From} to {request.To}",
-            PhaseTransitionRejection.SkipsPhases => $"{request.Kind} moves one phase at a time",
-            _ => decision.Rejection.ToString(),
-        };
-    }
+    public async Task<ReconcileReport?> LastReportAsync(string entity, CancellationToken cancellationToken) =>
+        await OnTargetAsync(connection => ReconcileRuns.LastReportAsync(connection, Schema, Plan.Plan.Name, entity, cancellationToken), cancellationToken).ConfigureAwait(false)
+            is { } json ? ReconcileReportJson.Parse(json) : null;
 
     public static GateView Gate(GateOutcome outcome) => new(outcome.GateName, outcome.Result.Passed, outcome.Result.Reason ?? "");
 
@@ -155,29 +127,26 @@ internal sealed class EntityStatusReader : IAsyncDisposable
         };
     }
 
-    private async Task<(TimeSpan Lag, DateTimeOffset MeasuredAt)?> ReadLagAsync(CancellationToken cancellationToken)
+    private Task<(TimeSpan Lag, DateTimeOffset MeasuredAt)?> ReadLagAsync(CancellationToken cancellationToken) =>
+        OnTargetAsync(connection => CdcLagGate.ReadLagAsync(Plan, connection, cancellationToken), cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on a connection to the target; default when the dashboard has no target.</summary>
+    private async Task<T?> OnTargetAsync<T>(Func<NpgsqlConnection, Task<T?>> read, CancellationToken cancellationToken)
     {
         if (_options.Target is not { } target)
         {
-            return null;
+            return default;
         }
 
         var connection = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await CdcLagGate.ReadLagAsync(Plan, connection, cancellationToken).ConfigureAwait(false);
+            return await read(connection).ConfigureAwait(false);
         }
     }
 
-    private async Task<ReconcileView?> ReadReconcileAsync(string entity, CancellationToken cancellationToken)
-    {
-        if (_options.Target is not { } target)
-        {
-            return null;
-        }
-
-        var connection = await target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    private Task<ReconcileView?> ReadReconcileAsync(string entity, CancellationToken cancellationToken) => OnTargetAsync(
+        async connection =>
         {
             var summary = await ReconcileRuns.LastFinishedAsync(connection, Schema, Plan.Plan.Name, entity, cancellationToken).ConfigureAwait(false);
             if (summary is null)
@@ -188,8 +157,8 @@ internal sealed class EntityStatusReader : IAsyncDisposable
             var json = await ReconcileRuns.LastReportAsync(connection, Schema, Plan.Plan.Name, entity, cancellationToken).ConfigureAwait(false);
             var figures = json is null ? [] : ReconcileReportJson.Parse(json).Entities.SelectMany(ReconcileReportText.Figures).Select(f => new FigureView(f.Label, f.Value)).ToList();
             return new ReconcileView(summary.RunId, summary.FinishedAt, summary.Clean, summary.Differences, summary.VerifiedAs, figures);
-        }
-    }
+        },
+        cancellationToken);
 
     private static AuditView Audit(PhaseAuditEntry entry) => new(
         entry.Id, entry.At, entry.Kind?.ToString() ?? entry.Action, entry.From?.ToString(), entry.To.ToString(),

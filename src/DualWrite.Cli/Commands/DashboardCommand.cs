@@ -69,16 +69,10 @@ public static class DashboardCommand
             return ExitCodes.InvalidArguments;
         }
 
-        var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
-        if (plan is null)
+        var (exitCode, plan, sourceConnection, target) = await PlanTarget.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
+        if (plan is null || target is null)
         {
             return exitCode;
-        }
-
-        var target = PlanTarget.Create(plan, environment, console);
-        if (target is null)
-        {
-            return ExitCodes.InvalidArguments;
         }
 
         var controlSource = new MySqlDataSource(control.ConnectionString);

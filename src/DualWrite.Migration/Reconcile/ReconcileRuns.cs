@@ -66,9 +66,7 @@ public static class ReconcileRuns
     public static async Task<ReconcileRunSummary?> LastFinishedAsync(NpgsqlConnection connection, string schema, string plan, string entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        exists.Parameters.AddWithValue("name", Runs(schema));
-        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        if (!await ExistsAsync(connection, schema, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -100,9 +98,7 @@ public static class ReconcileRuns
     public static async Task<string?> LastReportAsync(NpgsqlConnection connection, string schema, string plan, string entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        exists.Parameters.AddWithValue("name", Runs(schema));
-        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        if (!await ExistsAsync(connection, schema, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -116,5 +112,12 @@ public static class ReconcileRuns
         command.Parameters.AddWithValue("plan", plan);
         command.Parameters.AddWithValue("entity", entity);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+        exists.Parameters.AddWithValue("name", Runs(schema));
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }
