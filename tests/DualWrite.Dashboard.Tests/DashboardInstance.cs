@@ -32,7 +32,7 @@ internal sealed class DashboardInstance : IAsyncDisposable
     /// <summary>A control without gates, to put the entity where a test starts.</summary>
     public MySqlPhaseControl Ungated { get; }
 
-    public static async Task<DashboardInstance> StartAsync(MigrationRig rig)
+    public static async Task<DashboardInstance> StartAsync(MigrationRig rig, int loginAttemptsPerMinute = 1000)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var tables = new PhaseControlTables($"dash_phase_{suffix}", $"dash_audit_{suffix}", $"dash_health_{suffix}");
@@ -51,7 +51,7 @@ internal sealed class DashboardInstance : IAsyncDisposable
             },
             new DashboardTokens(OperatorToken, ViewerToken),
             "http://127.0.0.1:0",
-            loginAttemptsPerMinute: 1000,
+            loginAttemptsPerMinute: loginAttemptsPerMinute,
             logging: _ => { });
         await app.StartAsync();
         return new DashboardInstance(app, tables, ungated);

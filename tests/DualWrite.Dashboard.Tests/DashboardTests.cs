@@ -46,6 +46,21 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
     }
 
     [Fact]
+    public async Task SignIn_IsRateLimited_PerClientAddress()
+    {
+        await using var dashboard = await DashboardInstance.StartAsync(rig, loginAttemptsPerMinute: 3);
+        using var http = new HttpClient { BaseAddress = new Uri(dashboard.Url + "/") };
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await http.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "mallory", ["token"] = $"guess-{i}" }))).StatusCode);
+        }
+
+        statuses.Take(3).Should().NotContain(HttpStatusCode.TooManyRequests);
+        statuses[3].Should().Be(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Advance_RefusedByTheReconciledGate_SaysWhy_ThenAReconcileFromThePage_LetsItThrough_AndThePhaseSourceSeesIt()
     {
         await using var dashboard = await DashboardInstance.StartAsync(rig);
