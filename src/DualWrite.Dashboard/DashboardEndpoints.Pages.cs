@@ -4,6 +4,7 @@ using System.Text;
 using DualWrite.Dashboard;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -12,7 +13,7 @@ public static partial class DashboardEndpoints
     private static async Task<IResult> ListPageAsync(HttpContext http, string basePath, EntityStatusReader reader, ReconcileJobs jobs, IAntiforgery antiforgery, CancellationToken ct)
     {
         var panel = ListPanel(basePath, await reader.ListAsync(jobs, ct).ConfigureAwait(false));
-        return Page(http, basePath, antiforgery, $"DualWrite · {reader.Plan.Plan.Name}", $"{basePath}/panel", panel);
+        return Page(http, basePath, antiforgery, $"DualWrite · {reader.Plan.Plan.Name}", $"{basePath}/panel", panel, http.RequestServices.GetRequiredService<DualWriteDashboardOptions>().SignOutPath);
     }
 
     private static async Task<IResult> ListPanelAsync(string basePath, EntityStatusReader reader, ReconcileJobs jobs, CancellationToken ct) =>
@@ -30,10 +31,10 @@ public static partial class DashboardEndpoints
         var panel = EntityPanel(basePath, status, options.IsOperator(http.User));
         return panelOnly
             ? Results.Content(panel, "text/html; charset=utf-8")
-            : Page(http, basePath, antiforgery, $"{name} · DualWrite", $"{basePath}/entities/{Uri.EscapeDataString(name)}/panel", panel, name);
+            : Page(http, basePath, antiforgery, $"{name} · DualWrite", $"{basePath}/entities/{Uri.EscapeDataString(name)}/panel", panel, options.SignOutPath, name);
     }
 
-    private static IResult Page(HttpContext http, string basePath, IAntiforgery antiforgery, string title, string panelUrl, string panel, string? entity = null)
+    private static IResult Page(HttpContext http, string basePath, IAntiforgery antiforgery, string title, string panelUrl, string panel, string? signOut, string? entity = null)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var user = http.User.Identity?.Name ?? "";
@@ -44,7 +45,9 @@ public static partial class DashboardEndpoints
             .Append("<script src=\"").Append(basePath).Append("/assets/dashboard.js\" defer></script>\n</head>\n<body>\n")
             .Append("<header><a class=\"home\" href=\"").Append(basePath).Append("/\">DualWrite</a>")
             .Append(entity is null ? "" : " / " + E(entity))
-            .Append("<span class=\"user\">signed in as <b id=\"user\">").Append(E(user)).Append("</b></span></header>\n")
+            .Append("<span class=\"user\">signed in as <b id=\"user\">").Append(E(user)).Append("</b>")
+            .Append(signOut is null ? "" : $" <form class=\"sign-out\" method=\"post\" action=\"{E(signOut)}\"><input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken ?? "")}\"><button id=\"sign-out\" type=\"submit\">sign out</button></form>")
+            .Append("</span></header>\n")
             .Append("<p id=\"message\" role=\"status\" hidden></p>\n")
             .Append("<main id=\"panel\" data-panel=\"").Append(E(panelUrl)).Append("\" data-poll=\"").Append(E(basePath)).Append("/api/entities\" data-base=\"").Append(E(basePath)).Append("\">\n")
             .Append(panel).Append("</main>\n</body>\n</html>\n");

@@ -36,6 +36,9 @@ public sealed class DualWriteDashboardOptions
     /// <summary>Counts an entity's pending repair-log entries (the log's depth) per store the log feeds; null when the dashboard has no repair log to read.</summary>
     public Func<string, CancellationToken, Task<IReadOnlyList<RepairLogDepth>>>? RepairLogDepth { get; set; }
 
+    /// <summary>Where the page's "sign out" button posts (standalone: <c>/logout</c>); no button when null (mounted: the host signs users out).</summary>
+    public string? SignOutPath { get; set; }
+
     /// <summary>The dashboard's clock.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

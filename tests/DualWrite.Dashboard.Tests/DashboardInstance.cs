@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace DualWrite.Dashboard.Tests;
@@ -27,6 +28,9 @@ internal sealed class DashboardInstance : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>Every line the dashboard logged.</summary>
+    public LogLines Logs { get; private init; } = new();
+
     public PhaseControlTables Tables { get; }
 
     /// <summary>A control without gates, to put the entity where a test starts.</summary>
@@ -40,6 +44,7 @@ internal sealed class DashboardInstance : IAsyncDisposable
         await ungated.EnsureSchemaAsync(CancellationToken.None);
         await ungated.InitializeAsync("items", "setup", CancellationToken.None);
         await ungated.AdvanceAsync("items", "setup", "the backfill runs", CancellationToken.None);
+        var logs = new LogLines();
         var app = DashboardStandalone.Build(
             o =>
             {
@@ -52,9 +57,9 @@ internal sealed class DashboardInstance : IAsyncDisposable
             new DashboardTokens(OperatorToken, ViewerToken),
             "http://127.0.0.1:0",
             loginAttemptsPerMinute: loginAttemptsPerMinute,
-            logging: _ => { });
+            logging: l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         await app.StartAsync();
-        return new DashboardInstance(app, tables, ungated);
+        return new DashboardInstance(app, tables, ungated) { Logs = logs };
     }
 
     /// <summary>Moves the entity without gates to <paramref name="phase"/> (forward one step at a time).</summary>
@@ -88,8 +93,35 @@ internal sealed class DashboardInstance : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        var logged = string.Join("\n", Logs.Lines);
+        logged.Should().NotContain(Testing.MariaDbServer.Password).And.NotContain(Testing.PostgreSqlServer.Password)
+            .And.NotContain(OperatorToken).And.NotContain(ViewerToken, "no log line holds a password or a token");
         await using var connection = await Testing.MariaDbServer.OpenAsync();
         await using var command = new MySqlConnector.MySqlCommand($"DROP TABLE IF EXISTS `{Tables.PhaseTable}`, `{Tables.AuditTable}`, `{Tables.HealthTable}`", connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Collects every log line (message and exception) of a dashboard.</summary>
+internal sealed class LogLines : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogLines owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner._lines.Enqueue($"{logLevel} {formatter(state, exception)} {exception}");
     }
 }

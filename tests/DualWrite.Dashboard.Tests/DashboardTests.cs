@@ -31,6 +31,10 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
         headers["x-content-type-options"].Should().Be("nosniff");
         headers["referrer-policy"].Should().Be("no-referrer");
         (await page.ContentAsync()).Should().NotContain(MariaDbServer.Password).And.NotContain(PostgreSqlServer.Password);
+
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        (await page.APIRequest.GetAsync("/api/entities")).Status.Should().Be(401, "signing out ends the session");
     }
 
     [Fact]
@@ -158,7 +162,7 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
         await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("Backfill");
         await Assertions.Expect(page.Locator("#gates")).ToBeVisibleAsync();
 
-        (await page.Locator("button").CountAsync()).Should().Be(0);
+        (await page.Locator("#panel button").CountAsync()).Should().Be(0);
         await DashboardInstance.ScreenshotAsync(page, "viewer");
         using var http = Client(dashboard, DashboardInstance.ViewerToken);
         (await http.GetAsync("api/entities/items")).StatusCode.Should().Be(HttpStatusCode.OK);

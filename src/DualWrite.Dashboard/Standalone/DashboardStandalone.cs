@@ -41,7 +41,11 @@ public static partial class DashboardStandalone
         }
 
         builder.Services.AddSingleton(tokens);
-        builder.Services.AddDualWriteDashboard(configure);
+        builder.Services.AddDualWriteDashboard(o =>
+        {
+            o.SignOutPath = "/logout";
+            configure(o);
+        });
         builder.Services.AddAuthentication("DualWrite")
             .AddPolicyScheme("DualWrite", "cookie or token", o => o.ForwardDefaultSelector = http =>
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
