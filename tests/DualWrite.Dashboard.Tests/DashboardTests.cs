@@ -214,6 +214,36 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
         history[^1].Reason.Should().Be("pipeline paused");
     }
 
+    [Fact]
+    public async Task AnOperator_TakesTheEntityThroughAllFivePhasesAndBack_FromTheDashboardAlone()
+    {
+        await using var dashboard = await DashboardInstance.StartAsync(rig);
+        await dashboard.Ungated.StepBackAsync("items", "setup", "start from the first phase", CancellationToken.None);
+        using var http = Client(dashboard, DashboardInstance.OperatorToken);
+        foreach (var next in new[] { "Backfill", "DualWriteReadOld", "DualWriteReadNew", "NewOnly" })
+        {
+            if (next != "Backfill")
+            {
+                // The reconciled gate wants a clean run from the phase being left.
+                (await http.PostAsync("api/entities/items/reconcile", Json("""{"reason":"evidence for the next move"}"""))).StatusCode.Should().Be(HttpStatusCode.Accepted);
+                await Eventually.WaitUntilAsync(
+                    async () => (await http.GetStringAsync("api/entities/items")).Contains("\"state\":\"finished\"", StringComparison.Ordinal),
+                    $"the reconciliation before {next} to finish");
+            }
+
+            var advanced = await http.PostAsync("api/entities/items/advance", Json("""{"reason":"gates pass"}"""));
+            var body = await advanced.Content.ReadAsStringAsync();
+            advanced.StatusCode.Should().Be(HttpStatusCode.OK, body);
+            body.Should().Contain($"\"to\":\"{next}\"");
+        }
+
+        var back = await http.PostAsync("api/entities/items/rollback", Json("""{"reason":"all the way back","to":"OldOnly"}"""));
+        back.StatusCode.Should().Be(HttpStatusCode.OK, await back.Content.ReadAsStringAsync());
+        var history = await dashboard.Ungated.GetHistoryAsync("items", CancellationToken.None);
+        history.Where(h => h.Applied && h.Kind is not null && h.Actor.EndsWith("(operator token)", StringComparison.Ordinal)).Select(h => h.To).Should().Equal(
+            MigrationPhase.Backfill, MigrationPhase.DualWriteReadOld, MigrationPhase.DualWriteReadNew, MigrationPhase.NewOnly, MigrationPhase.OldOnly);
+    }
+
     private static HttpClient Client(DashboardInstance dashboard, string token)
     {
         var http = new HttpClient { BaseAddress = new Uri(dashboard.Url + "/") };
