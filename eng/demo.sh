@@ -129,3 +129,14 @@ echo "Rolling back to the old store in one step (never gated):"
 dualwrite phase rollback "${loop[@]}" --to DualWriteReadOld --reason "demo: back to reading the old store"
 dualwrite phase history --entity orders --database "$demo_db"
 echo "The last reports: /tmp/dualwrite-demo-orders.json (docs/reconcile.schema.json), /tmp/dualwrite-demo-orders.html"
+echo
+echo "== The phase dashboard on the sample =="
+echo "The sample's entity 'orders' keeps its phase in dualwrite_sample_old (the sample's control tables). Open the dashboard on it:"
+echo
+echo "  eval \"\$(eng/services.sh env)\""
+echo "  export DUALWRITE_DASHBOARD_TOKEN=\$(openssl rand -hex 24)          # the operator's token; a viewer's: DUALWRITE_DASHBOARD_VIEWER_TOKEN"
+echo "  echo \"\$DUALWRITE_DASHBOARD_TOKEN\"                                  # to paste on the login page"
+echo "  dotnet src/DualWrite.Cli/bin/Release/net10.0/dualwrite.dll dashboard --plan migration-plans/orders.yaml --database dualwrite_sample_old"
+echo
+echo "then browse to http://127.0.0.1:5080 (docs/dashboard.md). The plan's cdc-lag gate wants the catch-up running beside it:"
+echo "  dotnet src/DualWrite.Cli/bin/Release/net10.0/dualwrite.dll backfill run --plan migration-plans/orders.yaml --follow"

@@ -3,7 +3,8 @@
 # benchmarks use: MariaDB 10.11 with a row-based binlog and TLS, and PostgreSQL.
 # Both listen on loopback only and keep their data under $DUALWRITE_SERVICES_DIR.
 #
-#   eng/services.sh up [mariadb|mariadb-faults|postgres|all]    install if needed, start (idempotent)
+#   eng/services.sh up [mariadb|mariadb-faults|postgres|chromium|all]  install if needed, start (idempotent);
+#                                                 chromium is only installed: the dashboard's browser tests drive it
 #   eng/services.sh down [mariadb|mariadb-faults|postgres|all]  stop
 #   eng/services.sh status                       say what runs where
 #   eng/services.sh env                          print the environment variables, for eval
@@ -244,14 +245,21 @@ print_env() {
   done
 }
 
+# Debian's chromium for the dashboard's browser tests (Playwright drives it by its path; it never downloads a browser).
+chromium_up() {
+  apt_install chromium
+  log "chromium: $(command -v chromium) ($(chromium --version 2>/dev/null || echo 'version unknown'))"
+}
+
 cmd="${1:-status}"
 what="${2:-all}"
 case "$cmd" in
   up)
     case "$what" in
       mariadb) mariadb_up ;; mariadb-faults) use_mariadb faults; mariadb_up ;; postgres) postgres_up ;;
-      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up ;;
-      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, all)" ;;
+      chromium) chromium_up ;;
+      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up; chromium_up ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, chromium, all)" ;;
     esac ;;
   down)
     case "$what" in

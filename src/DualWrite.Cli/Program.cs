@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(PlanCommands.Create());
         root.Subcommands.Add(BackfillCommands.Create());
         root.Subcommands.Add(ReconcileCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -46,16 +46,10 @@ public static class BackfillCommands
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(console);
-        var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
-        if (plan is null)
+        var (exitCode, plan, sourceConnection, target) = await PlanTarget.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
+        if (plan is null || target is null)
         {
             return exitCode;
-        }
-
-        var target = PlanTarget.Create(plan, environment, console);
-        if (target is null)
-        {
-            return ExitCodes.InvalidArguments;
         }
 
         await using (target.ConfigureAwait(false))

@@ -122,17 +122,7 @@ public static class PhaseChangeCommand
             return ExitCodes.Success;
         }
 
-        var failed = outcome.Decision.FailedGates.Select(g => g.GateName).ToList();
-        var why = outcome.Decision.Rejection switch
-        {
-            PhaseTransitionRejection.GatesFailed => $"{(failed.Count == 1 ? "gate" : "gates")} {string.Join(", ", failed)} did not pass",
-            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.Advance => $"{request.From} is the last phase",
-            PhaseTransitionRejection.NoChange when request.Kind == PhaseTransitionKind.StepBack => $"{request.From} is the first phase",
-            PhaseTransitionRejection.NoChange => $"the entity is already in {request.To}",
-            PhaseTransitionRejection.WrongDirection => $"{request.Kind} cannot go from {request.From} to {request.To}",
-            PhaseTransitionRejection.SkipsPhases => $"{request.Kind} moves one phase at a time",
-            _ => outcome.Decision.Rejection.ToString(),
-        };
+        var why = outcome.Decision.RefusalReason ?? outcome.Decision.Rejection.ToString();
         console.MarkupLine($"[red]rejected[/] {move}: {Markup.Escape(why)} [grey]({outcome.Decision.Rejection})[/]; the phase is unchanged, the refusal is audit row {outcome.AuditId}");
         return ExitCodes.TransitionRejected;
     }

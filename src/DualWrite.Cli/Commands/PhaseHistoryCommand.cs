@@ -29,7 +29,7 @@ public static class PhaseHistoryCommand
                 var move = entry.From is { } from ? $"{from} -> {entry.To}" : entry.To.ToString();
                 var outcome = entry.Applied ? "applied" : $"[red]refused[/] ({entry.Rejection})";
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"#{entry.Id} {PhaseFormat.Time(entry.At)} {entry.Kind?.ToString() ?? "Initialize"} {move} {outcome}, revision {entry.Revision}, by {Markup.Escape(entry.Actor)}: {Markup.Escape(entry.Reason)}"));
+                    $"#{entry.Id} {PhaseFormat.Time(entry.At)} {entry.Kind?.ToString() ?? entry.Action} {move} {outcome}, revision {entry.Revision}, by {Markup.Escape(entry.Actor)}: {Markup.Escape(entry.Reason)}"));
                 foreach (var gate in entry.Gates)
                 {
                     console.MarkupLine("    gate " + Markup.Escape(PhaseFormat.Gate(gate)));

@@ -27,4 +27,21 @@ internal static class PlanTarget
             return null;
         }
     }
+
+    /// <summary>
+    /// Loads and validates the plan (printing any problem, as <c>plan validate</c> does) and opens its target; the plan
+    /// and target are null, and the exit code says why, when either cannot be had. The caller disposes the target.
+    /// </summary>
+    public static async Task<(int ExitCode, ValidatedPlan? Plan, string SourceConnection, NpgsqlDataSource? Target)> LoadAsync(
+        string file, Func<string, string?> environment, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var (exitCode, plan, sourceConnection) = await PlanValidateCommand.LoadAsync(file, environment, console, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return (exitCode, null, sourceConnection, null);
+        }
+
+        var target = Create(plan, environment, console);
+        return target is null ? (ExitCodes.InvalidArguments, null, sourceConnection, null) : (ExitCodes.Success, plan, sourceConnection, target);
+    }
 }

@@ -189,7 +189,7 @@ public static class ReconcileCommand
                 return ExitCodes.InvalidArguments;
             }
 
-            console.MarkupLine($"{Markup.Escape(ReconcileText.Verdict(report))}; report written to {Markup.Escape(file)}");
+            console.MarkupLine($"{Markup.Escape(ReconcileReportText.Verdict(report))}; report written to {Markup.Escape(file)}");
             return exitCode;
         }
 

@@ -19,7 +19,7 @@ public static partial class ReconcileFormats
         {
             console.Write(new Rule(Markup.Escape($"{entity.Entity}: {entity.Display}")).LeftJustified());
             var figures = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("figure").AddColumn("value");
-            foreach (var figure in ReconcileText.Figures(entity))
+            foreach (var figure in ReconcileReportText.Figures(entity))
             {
                 figures.AddRow(Cell(figure.Label), figure.Label == "result" ? new Text(figure.Value, new Style(entity.Clean ? Color.Green : Color.Red)) : Cell(figure.Value));
             }
@@ -27,14 +27,14 @@ public static partial class ReconcileFormats
             console.Write(figures);
             if (entity.Samples.Count > 0)
             {
-                var samples = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(ReconcileText.SamplesHeading(entity)))
+                var samples = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(ReconcileReportText.SamplesHeading(entity)))
                     .AddColumn("key").AddColumn("kind").AddColumn("differing columns");
                 if (showValues)
                 {
                     samples.AddColumn("source").AddColumn("target");
                 }
 
-                foreach (var sample in entity.Samples.Take(ReconcileReportJson.SampleLimit).Select(s => ReconcileText.Describe(entity, s, showValues)))
+                foreach (var sample in entity.Samples.Take(ReconcileReportJson.SampleLimit).Select(s => ReconcileReportText.Describe(entity, s, showValues)))
                 {
                     samples.AddRow(showValues
                         ? [Cell(sample.Key), Cell(sample.Kind), Cell(sample.Columns), Cell(sample.Source), Cell(sample.Target)]
@@ -44,7 +44,7 @@ public static partial class ReconcileFormats
                 console.Write(samples);
                 if (!showValues)
                 {
-                    console.Write(new Text($"values {ReconcileText.Hidden}\n", new Style(decoration: Decoration.Dim)));
+                    console.Write(new Text($"values {ReconcileReportText.Hidden}\n", new Style(decoration: Decoration.Dim)));
                 }
             }
 
@@ -54,14 +54,14 @@ public static partial class ReconcileFormats
                     .AddColumn("key").AddColumn("repair").AddColumn(new TableColumn("version").RightAligned());
                 foreach (var repair in entity.RepairSamples.Take(ReconcileReportJson.SampleLimit))
                 {
-                    repairs.AddRow(Cell(repair.Key.ToString()), Cell(ReconcileText.Repair(repair)), Cell(ReconcileText.Version(repair.Version)));
+                    repairs.AddRow(Cell(repair.Key.ToString()), Cell(ReconcileReportText.Repair(repair)), Cell(ReconcileReportText.Version(repair.Version)));
                 }
 
                 console.Write(repairs);
             }
         }
 
-        console.Write(new Text(ReconcileText.Verdict(report) + "\n", new Style(report.Clean ? Color.Green : Color.Red)));
+        console.Write(new Text(ReconcileReportText.Verdict(report) + "\n", new Style(report.Clean ? Color.Green : Color.Red)));
     }
 
     private static IRenderable Cell(string text) => new Text(text);

@@ -31,7 +31,7 @@ public static partial class ReconcileFormats
             case ReconcileFormat.Json:
                 return ReconcileReportJson.Serialize(report, showValues) + "\n";
             case ReconcileFormat.Html:
-                return Html(report, showValues);
+                return ReconcileReportHtml.Render(report, showValues);
             default:
                 var text = new StringWriter();
                 var console = AnsiConsole.Create(new AnsiConsoleSettings

@@ -35,4 +35,24 @@ public sealed class PhaseTransitionResult
 
     /// <summary>The audit entry when <see cref="Allowed"/>; otherwise <see langword="null"/>.</summary>
     public PhaseTransitionRecord? Record { get; }
+
+    /// <summary>Why the move was refused, in words (the CLI and the dashboard say it alike); null when it is allowed.</summary>
+    public string? RefusalReason
+    {
+        get
+        {
+            var failed = FailedGates.Select(g => g.GateName).ToList();
+            return Rejection switch
+            {
+                PhaseTransitionRejection.None => null,
+                PhaseTransitionRejection.GatesFailed => $"{(failed.Count == 1 ? "gate" : "gates")} {string.Join(", ", failed)} did not pass",
+                PhaseTransitionRejection.NoChange when Request.Kind == PhaseTransitionKind.Advance => $"{Request.From} is the last phase",
+                PhaseTransitionRejection.NoChange when Request.Kind == PhaseTransitionKind.StepBack => $"{Request.From} is the first phase",
+                PhaseTransitionRejection.NoChange => $"the entity is already in {Request.To}",
+                PhaseTransitionRejection.WrongDirection => $"{Request.Kind} cannot go from {Request.From} to {Request.To}",
+                PhaseTransitionRejection.SkipsPhases => $"{Request.Kind} moves one phase at a time",
+                _ => Rejection.ToString(),
+            };
+        }
+    }
 }

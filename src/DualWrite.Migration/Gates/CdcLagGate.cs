@@ -28,6 +28,16 @@ public sealed class CdcLagGate : NewStoreGate
     /// <inheritdoc />
     public override string Name => GateName;
 
+    /// <summary>
+    /// The lag the plan's catch-up last published and when it measured it (what this gate judges), or null when no
+    /// catch-up of the plan ever measured one.
+    /// </summary>
+    public static Task<(TimeSpan Lag, DateTimeOffset MeasuredAt)?> ReadLagAsync(ValidatedPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new Checkpoints(plan.Plan.Name, plan.Plan.Target.Schema ?? "public").LoadLagAsync(target, cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async ValueTask<GateResult> JudgeAsync(
         ValidatedEntity entity, GateContext context, NpgsqlConnection target, string schema, CancellationToken cancellationToken)

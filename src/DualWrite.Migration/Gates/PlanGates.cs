@@ -1,5 +1,6 @@
 using DualWrite.Core.Phases;
 using DualWrite.Migration.Plans;
+using DualWrite.MySql.Control;
 
 namespace DualWrite.Migration.Gates;
 
@@ -60,5 +61,15 @@ public static class PlanGates
         }
 
         return gates;
+    }
+
+    /// <summary>
+    /// The phase control whose forward moves pass <paramref name="plan"/>'s gates (<see cref="For"/>): what
+    /// <c>dualwrite phase advance --plan</c> and the dashboard decide moves with.
+    /// </summary>
+    public static MySqlPhaseControl Control(ValidatedPlan plan, GateServers servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        return new MySqlPhaseControl(servers.Control, new PhaseTransitionPlanner(For(plan, servers), servers.Time), servers.Tables, servers.Time);
     }
 }

@@ -66,9 +66,7 @@ public static class ReconcileRuns
     public static async Task<ReconcileRunSummary?> LastFinishedAsync(NpgsqlConnection connection, string schema, string plan, string entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        exists.Parameters.AddWithValue("name", Runs(schema));
-        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        if (!await ExistsAsync(connection, schema, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -94,5 +92,32 @@ public static class ReconcileRuns
             reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4),
             reader.IsDBNull(5) ? 0 : reader.GetInt64(5));
+    }
+
+    /// <summary>The JSON report (<c>dualwrite.reconcile/v1</c>, without values) of the entity's last finished run, or null when there is none.</summary>
+    public static async Task<string?> LastReportAsync(NpgsqlConnection connection, string schema, string plan, string entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (!await ExistsAsync(connection, schema, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        using var command = new NpgsqlCommand(
+            $"""
+            SELECT report::text FROM {Runs(schema)}
+             WHERE plan = @plan AND entity = @entity AND finished_at IS NOT NULL AND report IS NOT NULL
+             ORDER BY run_id DESC LIMIT 1
+            """, connection);
+        command.Parameters.AddWithValue("plan", plan);
+        command.Parameters.AddWithValue("entity", entity);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+        exists.Parameters.AddWithValue("name", Runs(schema));
+        return (bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 }

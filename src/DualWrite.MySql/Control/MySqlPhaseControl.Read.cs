@@ -89,7 +89,7 @@ public sealed partial class MySqlPhaseControl
         var to = ParseStored(reader.GetString(3), "to_phase", id, entity);
         var kindText = reader.GetString(4);
         PhaseTransitionKind? kind = null;
-        if (kindText != InitializeKind)
+        if (kindText is not InitializeKind and not ReconcileKind)
         {
             kind = Enum.GetNames<PhaseTransitionKind>().Contains(kindText, StringComparer.Ordinal)
                 ? Enum.Parse<PhaseTransitionKind>(kindText)
@@ -114,6 +114,7 @@ public sealed partial class MySqlPhaseControl
         return new PhaseAuditEntry(id, entity, from, to, kind, reader.GetString(5), reader.GetString(6), Utc(reader.GetDateTime(7)), gates, reader.GetInt64(9))
         {
             Rejection = rejection,
+            Action = kindText,
         };
     }
 

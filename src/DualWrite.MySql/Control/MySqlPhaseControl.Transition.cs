@@ -31,6 +31,21 @@ public sealed partial class MySqlPhaseControl
         TransitionCoreAsync(entity, from => from.Previous() ?? from, PhaseTransitionKind.StepBack, actor, reason, cancellationToken);
 
     /// <summary>
+    /// What <see cref="AdvanceAsync"/> would decide now, without moving or auditing anything: the shape rules and every
+    /// gate's verdict for the next forward move, by the same planner and gates (a dashboard shows it beside the button).
+    /// </summary>
+    /// <exception cref="PhaseControlException">The entity is not initialized, or its stored phase is not a phase.</exception>
+    public async Task<PhaseTransitionResult> PreviewAdvanceAsync(string entity, CancellationToken cancellationToken)
+    {
+        PhaseFlagSchema.ValidateEntity(entity);
+        var current = await ReadMovableAsync(entity, cancellationToken).ConfigureAwait(false);
+        var from = current.Phase!.Value;
+        return await _planner.PlanAsync(
+            new PhaseTransitionRequest(entity, from, from.Next() ?? from, PhaseTransitionKind.Advance, "preview", "preview") { FromSince = current.UpdatedAt },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Carries out a request made against a phase the requester read earlier (the automatic-rollback policy, the
     /// sample's driver): the move is made only while the entity is still in <see cref="PhaseTransitionRequest.From"/>.
     /// </summary>
@@ -58,11 +73,8 @@ public sealed partial class MySqlPhaseControl
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
 
         // Read without a lock: gates may take long, and the compare-and-set below catches any change meanwhile.
-        var current = await GetPhaseAsync(entity, cancellationToken).ConfigureAwait(false)
-            ?? throw new PhaseControlException(PhaseControlError.NotInitialized, entity,
-                $"Entity '{entity}' has no row in {Tables.PhaseTable}; initialize it first (it starts in {MigrationPhaseExtensions.First}).");
-        var from = current.Phase ?? throw new PhaseControlException(PhaseControlError.InvalidStoredValue, entity,
-            $"Entity '{entity}' holds '{current.PhaseName}' in {Tables.PhaseTable} (revision {current.Revision}, by {current.UpdatedBy}), which is not a phase ({string.Join(", ", PhaseFlagSchema.PhaseNames)}); correct the row before changing the phase.");
+        var current = await ReadMovableAsync(entity, cancellationToken).ConfigureAwait(false);
+        var from = current.Phase!.Value;
         if (expectedFrom is { } expected && expected != from)
         {
             LogConflict(_logger, entity, expected, current.Revision, current.PhaseName, current.Revision, actor);
@@ -78,7 +90,7 @@ public sealed partial class MySqlPhaseControl
             if (!decision.Allowed)
             {
                 var refusal = await InsertAuditAsync(
-                    connection, null, entity, from, to, kind, actor, reason, Microseconds(_timeProvider.GetUtcNow()), decision.Gates, current.Revision,
+                    connection, null, entity, from, to, kind.ToString(), actor, reason, Microseconds(_timeProvider.GetUtcNow()), decision.Gates, current.Revision,
                     decision.Rejection.ToString(), cancellationToken).ConfigureAwait(false);
                 LogRejected(_logger, entity, kind, from, to, decision.Rejection, actor, refusal);
                 return new PhaseTransitionOutcome(decision, null, refusal);
@@ -88,6 +100,42 @@ public sealed partial class MySqlPhaseControl
                 ? new PhaseTransitionOutcome(decision, applied.State, applied.AuditId)
                 : throw await ConflictAsync(entity, from, current.Revision, actor, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Records in the audit table an action on <paramref name="entity"/> that does not move its phase (a reconciliation
+    /// started from the dashboard, <see cref="ReconcileKind"/>), with who and why; the row's from and to phase are the current one.
+    /// </summary>
+    /// <returns>The audit row's id.</returns>
+    /// <exception cref="PhaseControlException">The entity is not initialized, or its stored phase is not a phase.</exception>
+    public async Task<long> RecordActionAsync(string entity, string action, string actor, string reason, CancellationToken cancellationToken)
+    {
+        PhaseFlagSchema.ValidateEntity(entity);
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var current = await ReadMovableAsync(entity, cancellationToken).ConfigureAwait(false);
+        var phase = current.Phase!.Value;
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await EnsureAuditOutcomeAsync(connection, cancellationToken).ConfigureAwait(false);
+            return await InsertAuditAsync(
+                connection, null, entity, phase, phase, action, actor, reason, Microseconds(_timeProvider.GetUtcNow()), [], current.Revision, AppliedOutcome,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The entity's row, which must exist and hold a phase.</summary>
+    private async Task<PhaseState> ReadMovableAsync(string entity, CancellationToken cancellationToken)
+    {
+        var current = await GetPhaseAsync(entity, cancellationToken).ConfigureAwait(false)
+            ?? throw new PhaseControlException(PhaseControlError.NotInitialized, entity,
+                $"Entity '{entity}' has no row in {Tables.PhaseTable}; initialize it first (it starts in {MigrationPhaseExtensions.First}).");
+        return current.Phase is null
+            ? throw new PhaseControlException(PhaseControlError.InvalidStoredValue, entity,
+                $"Entity '{entity}' holds '{current.PhaseName}' in {Tables.PhaseTable} (revision {current.Revision}, by {current.UpdatedBy}), which is not a phase ({string.Join(", ", PhaseFlagSchema.PhaseNames)}); correct the row before changing the phase.")
+            : current;
     }
 
     /// <summary>The compare-and-set of the phase row and its audit row, in one transaction; null when the row no longer holds what the decision was made on.</summary>
@@ -113,7 +161,7 @@ public sealed partial class MySqlPhaseControl
             }
 
             auditId = await InsertAuditAsync(
-                connection, transaction, entity, from, record.To, record.Kind, actor, record.Reason, at, record.Gates, revision + 1, AppliedOutcome, cancellationToken)
+                connection, transaction, entity, from, record.To, record.Kind.ToString(), actor, record.Reason, at, record.Gates, revision + 1, AppliedOutcome, cancellationToken)
                 .ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -144,7 +192,7 @@ public sealed partial class MySqlPhaseControl
         string entity,
         MigrationPhase from,
         MigrationPhase to,
-        PhaseTransitionKind kind,
+        string kind,
         string actor,
         string reason,
         DateTimeOffset at,
@@ -159,7 +207,7 @@ public sealed partial class MySqlPhaseControl
             command.Parameters.AddWithValue("@entity", entity);
             command.Parameters.AddWithValue("@from", from.ToString());
             command.Parameters.AddWithValue("@to", to.ToString());
-            command.Parameters.AddWithValue("@kind", kind.ToString());
+            command.Parameters.AddWithValue("@kind", kind);
             command.Parameters.AddWithValue("@actor", actor);
             command.Parameters.AddWithValue("@reason", reason);
             command.Parameters.AddWithValue("@at", at.UtcDateTime);

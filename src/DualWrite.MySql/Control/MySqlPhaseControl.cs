@@ -17,6 +17,9 @@ public sealed partial class MySqlPhaseControl : IPhaseTransitioner
     /// <summary>The audit <c>kind</c> of the row that creates an entity's phase.</summary>
     public const string InitializeKind = "Initialize";
 
+    /// <summary>The audit <c>kind</c> of a row that records a reconciliation someone started (the phase is unchanged).</summary>
+    public const string ReconcileKind = "Reconcile";
+
     /// <summary>The audit <c>outcome</c> of a change that was made; a refusal holds its <see cref="PhaseTransitionRejection"/> name.</summary>
     public const string AppliedOutcome = "Applied";
 

@@ -7,7 +7,7 @@ namespace DualWrite.MySql.Control;
 /// <param name="Entity">The entity that moved.</param>
 /// <param name="From">Its phase before; null for the initialization that created the entity's row.</param>
 /// <param name="To">Its phase after (for a refusal: the phase asked for).</param>
-/// <param name="Kind">The kind of move; null for the initialization.</param>
+/// <param name="Kind">The kind of move; null for the initialization and for an action that moves nothing (<see cref="Action"/>).</param>
 /// <param name="Actor">Who made it.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="At">When it was decided (UTC, microseconds).</param>
@@ -31,6 +31,9 @@ public sealed record PhaseAuditEntry(
     /// <summary>Whether this entry records a change that was made (the initialization included), not a refusal.</summary>
     public bool Applied => Rejection == PhaseTransitionRejection.None;
 
+    /// <summary>The <c>kind</c> column as stored: a <see cref="PhaseTransitionKind"/> name, <see cref="MySqlPhaseControl.InitializeKind"/> or <see cref="MySqlPhaseControl.ReconcileKind"/>.</summary>
+    public string Action { get; init; } = MySqlPhaseControl.InitializeKind;
+
     /// <summary>Whether this entry records the entity's initialization rather than a move.</summary>
-    public bool IsInitialization => Kind is null;
+    public bool IsInitialization => Kind is null && Action == MySqlPhaseControl.InitializeKind;
 }

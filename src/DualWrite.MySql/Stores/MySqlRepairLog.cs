@@ -151,6 +151,25 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How many entries of <paramref name="entity"/> are pending, toward either store (the log's depth, as a dashboard shows it).</summary>
+    public ValueTask<long> CountPendingAsync(string entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return RunAsync(
+            async connection =>
+            {
+                var command = new SqlBatch()
+                    .Append($"SELECT COUNT(*) FROM {_sqlTable} WHERE `entity` = ").Value(entity)
+                    .Append(" AND `completed_at` IS NULL")
+                    .ToCommand(connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            },
+            cancellationToken);
+    }
+
     /// <summary>Whether the query <paramref name="query"/> builds returns a row.</summary>
     private ValueTask<bool> AnyAsync(Func<SqlBatch> query, CancellationToken cancellationToken) => RunAsync(
         async connection =>

@@ -176,6 +176,24 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
         },
         cancellationToken);
 
+    /// <summary>How many entries of <paramref name="entity"/> are pending, toward either store (the log's depth, as a dashboard shows it).</summary>
+    public Task<long> CountPendingAsync(string entity, CancellationToken cancellationToken)
+    {
+        CheckEntity(entity);
+        var statement = new PgStatement();
+        statement.Append($"SELECT count(*) FROM {_sqlTable} WHERE entity = {statement.Bind(entity, "text")} AND completed_at IS NULL");
+        return RunAsync(
+            async connection =>
+            {
+                var command = statement.ToCommand(connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                }
+            },
+            cancellationToken);
+    }
+
     /// <summary>Runs <paramref name="operation"/> on a pooled connection, naming the table in setup errors.</summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> operation, CancellationToken cancellationToken)
     {

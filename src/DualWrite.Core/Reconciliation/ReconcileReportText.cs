@@ -1,13 +1,11 @@
 using System.Globalization;
-using DualWrite.Core.Reconciliation;
-
-namespace DualWrite.Cli.Commands;
+namespace DualWrite.Core.Reconciliation;
 
 /// <summary>
-/// What the console table and the HTML page say about a report, in words: one wording for both, so they show the same
+/// What the CLI's console table, the HTML page and the dashboard say about a report, in words: one wording for both, so they show the same
 /// content (the JSON form has the same facts as fields, docs/reconcile.md).
 /// </summary>
-internal static class ReconcileText
+public static class ReconcileReportText
 {
     /// <summary>What stands in for the rows' values when they are not shown.</summary>
     public const string Hidden = "hidden (--show-values shows them)";

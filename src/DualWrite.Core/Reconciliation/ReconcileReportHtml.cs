@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using DualWrite.Core.Reconciliation;
+namespace DualWrite.Core.Reconciliation;
 
-namespace DualWrite.Cli.Commands;
-
-public static partial class ReconcileFormats
+/// <summary>A reconciliation report as one self-contained HTML page (<c>dualwrite reconcile --format html</c>, the dashboard's full report).</summary>
+public static class ReconcileReportHtml
 {
     private const string Css = """
         body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1d2125; }
@@ -27,20 +26,21 @@ public static partial class ReconcileFormats
     /// The report as one self-contained HTML page with the table format's content: inline CSS, no script, nothing
     /// fetched (its content security policy forbids both), every text HTML-escaped.
     /// </summary>
-    private static string Html(ReconcileReport report, bool showValues)
+    public static string Render(ReconcileReport report, bool showValues)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
             .Append("<title>Reconciliation of ").Append(E(report.Plan)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n")
             .Append("<h1>Reconciliation of ").Append(E(report.Plan)).Append("</h1>\n")
-            .Append("<p class=\"").Append(report.Clean ? "clean" : "dirty").Append("\">").Append(E(ReconcileText.Verdict(report))).Append("</p>\n")
+            .Append("<p class=\"").Append(report.Clean ? "clean" : "dirty").Append("\">").Append(E(ReconcileReportText.Verdict(report))).Append("</p>\n")
             .Append("<p class=\"note\">generated at ").Append(E(report.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
-            .Append(showValues ? "" : "; row values " + E(ReconcileText.Hidden)).Append("</p>\n");
+            .Append(showValues ? "" : "; row values " + E(ReconcileReportText.Hidden)).Append("</p>\n");
         foreach (var entity in report.Entities)
         {
             html.Append("<section>\n<h2>").Append(E(entity.Entity)).Append(" <small>").Append(E(entity.Display)).Append("</small></h2>\n<table class=\"figures\">\n");
-            foreach (var figure in ReconcileText.Figures(entity))
+            foreach (var figure in ReconcileReportText.Figures(entity))
             {
                 var result = figure.Label == "result" ? $" class=\"{(entity.Clean ? "clean" : "dirty")}\"" : "";
                 html.Append("<tr><th>").Append(E(figure.Label)).Append("</th><td").Append(result).Append('>').Append(E(figure.Value)).Append("</td></tr>\n");
@@ -49,9 +49,9 @@ public static partial class ReconcileFormats
             html.Append("</table>\n");
             if (entity.Samples.Count > 0)
             {
-                html.Append("<h3>").Append(E(ReconcileText.SamplesHeading(entity))).Append("</h3>\n<table class=\"samples\">\n<tr><th>key</th><th>kind</th><th>differing columns</th>")
+                html.Append("<h3>").Append(E(ReconcileReportText.SamplesHeading(entity))).Append("</h3>\n<table class=\"samples\">\n<tr><th>key</th><th>kind</th><th>differing columns</th>")
                     .Append(showValues ? "<th>source</th><th>target</th>" : "").Append("</tr>\n");
-                foreach (var sample in entity.Samples.Take(ReconcileReportJson.SampleLimit).Select(s => ReconcileText.Describe(entity, s, showValues)))
+                foreach (var sample in entity.Samples.Take(ReconcileReportJson.SampleLimit).Select(s => ReconcileReportText.Describe(entity, s, showValues)))
                 {
                     html.Append("<tr><td class=\"key\">").Append(E(sample.Key)).Append("</td><td>").Append(E(sample.Kind)).Append("</td><td>").Append(E(sample.Columns)).Append("</td>");
                     if (showValues)
@@ -70,8 +70,8 @@ public static partial class ReconcileFormats
                 html.Append("<h3>").Append(entity.DryRun ? "repairs (dry run: nothing written)" : "repairs").Append("</h3>\n<table class=\"repairs\">\n<tr><th>key</th><th>repair</th><th>version</th></tr>\n");
                 foreach (var repair in entity.RepairSamples.Take(ReconcileReportJson.SampleLimit))
                 {
-                    html.Append("<tr><td class=\"key\">").Append(E(repair.Key.ToString())).Append("</td><td>").Append(E(ReconcileText.Repair(repair)))
-                        .Append("</td><td>").Append(E(ReconcileText.Version(repair.Version))).Append("</td></tr>\n");
+                    html.Append("<tr><td class=\"key\">").Append(E(repair.Key.ToString())).Append("</td><td>").Append(E(ReconcileReportText.Repair(repair)))
+                        .Append("</td><td>").Append(E(ReconcileReportText.Version(repair.Version))).Append("</td></tr>\n");
                 }
 
                 html.Append("</table>\n");
