@@ -65,9 +65,12 @@ public static partial class DashboardEndpoints
         changes.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (!http.Request.Headers.ContainsKey("Authorization"))
+            // A program's call carries its credential in the Authorization header and sends no cookie. Any call that
+            // sends a cookie may be a browser's, where the cookie could be ambient: it must prove it comes from the
+            // dashboard's own page, whatever other header it carries.
+            var program = http.Request.Headers.ContainsKey("Authorization") && !http.Request.Headers.ContainsKey("Cookie");
+            if (!program)
             {
-                // Cookie-authenticated (a browser): the call must prove it comes from the dashboard's own page.
                 try
                 {
                     await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http).ConfigureAwait(false);

@@ -186,6 +186,14 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser) : I
         var forged = await page.APIRequest.PostAsync("/api/entities/items/step-back", new() { DataObject = new { reason = "forged" } });
         forged.Status.Should().Be(400);
         (await forged.TextAsync()).Should().Contain("anti-forgery");
+
+        // An Authorization header that is not the dashboard's does not excuse a call that sends the session cookie.
+        var withHeader = await page.APIRequest.PostAsync("/api/entities/items/step-back", new()
+        {
+            DataObject = new { reason = "forged" },
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Basic Zm9vOmJhcg==" },
+        });
+        withHeader.Status.Should().Be(400);
         (await dashboard.Ungated.GetPhaseAsync("items", CancellationToken.None))!.Phase.Should().Be(MigrationPhase.Backfill);
     }
 
