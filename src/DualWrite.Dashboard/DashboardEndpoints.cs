@@ -2,6 +2,7 @@ using System.Reflection;
 using DualWrite.Core.Reconciliation;
 using DualWrite.Dashboard;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,10 +66,13 @@ public static partial class DashboardEndpoints
         changes.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            // A program's call carries its credential in the Authorization header and sends no cookie. Any call that
-            // sends a cookie may be a browser's, where the cookie could be ambient: it must prove it comes from the
+            // A program's call carries its credential in the Authorization header and sends no cookie but, at most, the
+            // anti-forgery cookie a page it read handed out (which proves nothing by itself). Any call that sends another
+            // cookie may be a browser's, where that cookie could be an ambient session: it must prove it comes from the
             // dashboard's own page, whatever other header it carries.
-            var program = http.Request.Headers.ContainsKey("Authorization") && !http.Request.Headers.ContainsKey("Cookie");
+            var antiforgeryCookie = http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.Cookie.Name;
+            var program = http.Request.Headers.ContainsKey("Authorization")
+                && http.Request.Cookies.Keys.All(name => string.Equals(name, antiforgeryCookie, StringComparison.Ordinal));
             if (!program)
             {
                 try

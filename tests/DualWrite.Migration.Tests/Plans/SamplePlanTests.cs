@@ -67,7 +67,7 @@ public sealed class SamplePlanTests
         var (plan, validated) = await ValidateAsync("orders.yaml", CreateOrdersAsync);
 
         plan.Source.Database.Should().Be("dualwrite_sample_old");
-        plan.Gates.Should().BeEmpty("the version order is every plan's gate; the sample names no others");
+        plan.Gates.Should().Equal(["reconciled", "cdc-lag"], "a forward move of the sample's entity needs a fresh clean reconcile and a running catch-up; the version order is every plan's gate");
         var entity = validated.Entities.Should().ContainSingle().Which;
         entity.Columns.Select(c => (c.Target, c.Type.Sql)).Should().Equal(
             ("customer_id", "bigint"),
