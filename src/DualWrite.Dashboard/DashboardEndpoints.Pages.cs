@@ -49,7 +49,7 @@ public static partial class DashboardEndpoints
             .Append(signOut is null ? "" : $" <form class=\"sign-out\" method=\"post\" action=\"{E(signOut)}\"><input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken ?? "")}\"><button id=\"sign-out\" type=\"submit\">sign out</button></form>")
             .Append("</span></header>\n")
             .Append("<p id=\"message\" role=\"status\" hidden></p>\n")
-            .Append("<main id=\"panel\" data-panel=\"").Append(E(panelUrl)).Append("\" data-poll=\"").Append(E(basePath)).Append("/api/entities\" data-base=\"").Append(E(basePath)).Append("\">\n")
+            .Append("<main id=\"panel\" data-panel=\"").Append(E(panelUrl)).Append("\" data-poll=\"").Append(E(basePath)).Append("/api/entities\" data-poll-ms=\"").Append(((int)DualWrite.Dashboard.DashboardPolling.Interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\" data-base=\"").Append(E(basePath)).Append("\">\n")
             .Append(panel).Append("</main>\n</body>\n</html>\n");
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }

@@ -47,7 +47,7 @@
     } catch (e) {
       // The next poll retries.
     }
-    setTimeout(poll, 500);
+    setTimeout(poll, Number(panel.dataset.pollMs) || 500);
   }
 
   panel.addEventListener("click", async function (event) {
