@@ -22,6 +22,7 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser, ITe
     // for the observed event, with a safety net far beyond them, and print how long they took: a busy machine must
     // not fail the test.
     private static readonly LocatorAssertionsToHaveTextOptions SafetyNet = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToHaveClassOptions SafetyNetClass = new() { Timeout = 30_000 };
 
     [Fact]
     public async Task SignIn_ListsTheEntitiesAndTheirPhases_WithTheSecurityHeaders()
@@ -242,28 +243,36 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser, ITe
     {
         await using var dashboard = await DashboardInstance.StartAsync(rig);
         await dashboard.Ungated.StepBackAsync("items", "setup", "start from the first phase", CancellationToken.None);
-        using var http = Client(dashboard, DashboardInstance.OperatorToken);
+        var page = await dashboard.SignInAsync(browser.Browser, "erin", DashboardInstance.OperatorToken);
+        await page.GotoAsync("/entities/items");
+        await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("OldOnly");
         foreach (var next in new[] { "Backfill", "DualWriteReadOld", "DualWriteReadNew", "NewOnly" })
         {
             if (next != "Backfill")
             {
-                // The reconciled gate wants a clean run from the phase being left.
-                (await http.PostAsync("api/entities/items/reconcile", Json("""{"reason":"evidence for the next move"}"""))).StatusCode.Should().Be(HttpStatusCode.Accepted);
-                await Eventually.WaitUntilAsync(
-                    async () => (await http.GetStringAsync("api/entities/items")).Contains("\"state\":\"finished\"", StringComparison.Ordinal),
-                    $"the reconciliation before {next} to finish");
+                // The reconciled gate wants a clean run from the phase being left: run it from the page, and see the
+                // gate's evidence turn to a pass beside the button.
+                await page.ClickAsync("#reconcile");
+                await Assertions.Expect(page.Locator("#reconcile-job")).ToContainTextAsync("reconciliation finished (started by erin): clean", new() { Timeout = 60_000 });
             }
 
-            var advanced = await http.PostAsync("api/entities/items/advance", Json("""{"reason":"gates pass"}"""));
-            var body = await advanced.Content.ReadAsStringAsync();
-            advanced.StatusCode.Should().Be(HttpStatusCode.OK, body);
-            body.Should().Contain($"\"to\":\"{next}\"");
+            var reconciled = page.Locator("#gates tr", new() { HasText = "reconciled" });
+            await Assertions.Expect(reconciled).ToHaveClassAsync("pass", SafetyNetClass);
+            await Assertions.Expect(page.Locator("#advance")).ToContainTextAsync(next);
+            await page.FillAsync("#reason", $"gates pass for {next}");
+            await page.ClickAsync("#advance");
+            await Assertions.Expect(page.Locator("#message")).ToContainTextAsync($"-> {next}");
+            await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync(next);
         }
 
-        var back = await http.PostAsync("api/entities/items/rollback", Json("""{"reason":"all the way back","to":"OldOnly"}"""));
-        back.StatusCode.Should().Be(HttpStatusCode.OK, await back.Content.ReadAsStringAsync());
+        await Assertions.Expect(page.Locator("#advance")).ToHaveCountAsync(0);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.FillAsync("#reason", "all the way back");
+        await page.SelectOptionAsync("#rollback-to", "OldOnly");
+        await page.ClickAsync("#rollback");
+        await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("OldOnly");
         var history = await dashboard.Ungated.GetHistoryAsync("items", CancellationToken.None);
-        history.Where(h => h.Applied && h.Kind is not null && h.Actor.EndsWith("(operator token)", StringComparison.Ordinal)).Select(h => h.To).Should().Equal(
+        history.Where(h => h.Applied && h.Kind is not null && h.Actor == "erin").Select(h => h.To).Should().Equal(
             MigrationPhase.Backfill, MigrationPhase.DualWriteReadOld, MigrationPhase.DualWriteReadNew, MigrationPhase.NewOnly, MigrationPhase.OldOnly);
     }
 
