@@ -112,6 +112,13 @@ public sealed partial class BinlogEventDecoder
         {
             if (c is >= '0' and <= '9')
             {
+                if (current == 0)
+                {
+                    // No server writes a number with a leading zero ("00.11.19"): the string is damaged.
+                    unreadable = true;
+                    return false;
+                }
+
                 current = current < 0 ? c - '0' : Math.Min((current * 10) + (c - '0'), 100_000);
                 continue;
             }
@@ -137,6 +144,12 @@ public sealed partial class BinlogEventDecoder
         }
 
         var (major, minor, patch) = (parts[0], parts[1], partCount > 2 ? parts[2] : 0);
+        if (major == 0)
+        {
+            unreadable = true;
+            return false;
+        }
+
         return serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase)
             ? major > 5 || (major == 5 && minor >= 3)
             : major > 5 || (major == 5 && (minor > 6 || (minor == 6 && patch >= 1)));

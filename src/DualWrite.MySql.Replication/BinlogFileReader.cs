@@ -44,6 +44,11 @@ public static class BinlogFileReader
         while (position < file.Length)
         {
             var size = EventSize(file[position..], position, file.Length - position);
+            if (position == Magic.Length)
+            {
+                CheckFirstEvent(file[position..]);
+            }
+
             events.Add(decoder.Decode(file.Slice(position, size)));
             position += size;
         }
@@ -97,6 +102,11 @@ public static class BinlogFileReader
                 buffer = new byte[Math.Max(size, buffer.Length * 2)];
             }
 
+            if (position == Magic.Length)
+            {
+                CheckFirstEvent(header);
+            }
+
             header.CopyTo(buffer, 0);
             var body = ReadFully(stream, buffer.AsSpan(BinlogEventHeader.Size, size - BinlogEventHeader.Size));
             if (body < size - BinlogEventHeader.Size)
@@ -106,6 +116,20 @@ public static class BinlogFileReader
 
             yield return decoder.Decode(buffer.AsSpan(0, size));
             position += size;
+        }
+    }
+
+    /// <summary>
+    /// A binlog file (version 4) starts with its FORMAT_DESCRIPTION_EVENT, which says how every later event is checksummed;
+    /// a first event of another type is a damaged file, not one to read without verifying anything.
+    /// </summary>
+    private static void CheckFirstEvent(ReadOnlySpan<byte> header)
+    {
+        const int typeOffset = 4;
+        if (header[typeOffset] != (byte)BinlogEventType.FormatDescription)
+        {
+            throw BinlogException.BinlogCorrupt(string.Create(CultureInfo.InvariantCulture,
+                $"Malformed binlog file: its first event (position {Magic.Length}) has type {header[typeOffset]}, not FORMAT_DESCRIPTION_EVENT ({(byte)BinlogEventType.FormatDescription})."));
         }
     }
 
