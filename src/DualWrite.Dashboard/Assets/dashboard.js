@@ -24,10 +24,12 @@
   async function refresh() {
     const response = await fetch(panel.dataset.panel, { credentials: "same-origin", headers: { "Accept": "text/html" } });
     if (!response.ok) { return; }
+    const html = await response.text();
+    // What the operator typed or chose is read only now, just before the swap: typing goes on while the panel loads.
     const values = {};
     panel.querySelectorAll("input[id], select[id]").forEach(function (input) { values[input.id] = input.value; });
     const focused = document.activeElement && document.activeElement.id;
-    panel.innerHTML = await response.text();
+    panel.innerHTML = html;
     Object.keys(values).forEach(function (id) {
       const input = document.getElementById(id);
       if (input && Array.prototype.some.call(input.options || [], function (o) { return o.value === values[id]; }) !== false) { input.value = values[id]; }
