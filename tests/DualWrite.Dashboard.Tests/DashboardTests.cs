@@ -270,7 +270,8 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser, ITe
         await page.FillAsync("#reason", "all the way back");
         await page.SelectOptionAsync("#rollback-to", "OldOnly");
         await page.ClickAsync("#rollback");
-        await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("OldOnly");
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("NewOnly -> OldOnly", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("OldOnly", SafetyNet);
         var history = await dashboard.Ungated.GetHistoryAsync("items", CancellationToken.None);
         history.Where(h => h.Applied && h.Kind is not null && h.Actor == "erin").Select(h => h.To).Should().Equal(
             MigrationPhase.Backfill, MigrationPhase.DualWriteReadOld, MigrationPhase.DualWriteReadNew, MigrationPhase.NewOnly, MigrationPhase.OldOnly);

@@ -32,7 +32,9 @@
     panel.innerHTML = html;
     Object.keys(values).forEach(function (id) {
       const input = document.getElementById(id);
-      if (input && Array.prototype.some.call(input.options || [], function (o) { return o.value === values[id]; }) !== false) { input.value = values[id]; }
+      // A text field takes its value back; a list only a value it still offers.
+      const offered = !input || !input.options || Array.prototype.some.call(input.options, function (o) { return o.value === values[id]; });
+      if (input && offered) { input.value = values[id]; }
     });
     if (focused && document.getElementById(focused)) { document.getElementById(focused).focus(); }
   }
