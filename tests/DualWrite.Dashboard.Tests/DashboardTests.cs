@@ -153,9 +153,9 @@ public sealed class DashboardTests(MigrationRig rig, BrowserFixture browser, ITe
         await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("Backfill");
 
         var target = new PhaseTarget(null, dashboard.Tables.PhaseTable, dashboard.Tables.AuditTable) { HealthTable = dashboard.Tables.HealthTable };
-        var (console, output) = MigrationRig.Capture();
+        var (console, printed) = MigrationRig.Capture();
         var exit = await PhaseChangeCommand.RunAsync(new(target, "items", PhaseTransitionKind.StepBack, null, "dave", "paused from the shell"), MigrationRig.Environment, console, CancellationToken.None);
-        exit.Should().Be(0, output.ToString());
+        exit.Should().Be(0, printed.ToString());
 
         DashboardPolling.Interval.Should().BeLessThan(TimeSpan.FromSeconds(2), "an open page asks for the entity's state often enough to show a change within 2 s");
         var moved = Stopwatch.StartNew();
