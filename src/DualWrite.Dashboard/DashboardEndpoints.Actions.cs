@@ -43,8 +43,7 @@ public static partial class DashboardEndpoints
                     outcome = await control.StepBackAsync(name, actor, body.Reason, ct).ConfigureAwait(false);
                     break;
                 default:
-                    if (PhaseFlagSchema.PhaseNames.FirstOrDefault(n => string.Equals(n, body.To, StringComparison.OrdinalIgnoreCase)) is not { } exact
-                        || !PhaseFlagSchema.TryParsePhase(exact, out var to))
+                    if (!PhaseFlagSchema.TryParseTypedPhase(body.To, out var to))
                     {
                         return BadRequest($"'{body.To}' is not a phase: use one of {string.Join(", ", PhaseFlagSchema.PhaseNames)}");
                     }

@@ -103,9 +103,7 @@ public static class PhaseChangeCommand
         }, cancellationToken);
     }
 
-    private static MigrationPhase? ParsePhase(string? name) =>
-        PhaseFlagSchema.PhaseNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } exact
-        && PhaseFlagSchema.TryParsePhase(exact, out var phase) ? phase : null;
+    private static MigrationPhase? ParsePhase(string? name) => PhaseFlagSchema.TryParseTypedPhase(name, out var phase) ? phase : null;
 
     private static int Report(IAnsiConsole console, PhaseTransitionOutcome outcome)
     {

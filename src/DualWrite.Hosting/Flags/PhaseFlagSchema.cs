@@ -64,6 +64,17 @@ public static class PhaseFlagSchema
     }
 
     /// <summary>
+    /// Reads a phase an operator typed (a command-line option, a dashboard form), in any case: <c>oldonly</c> is
+    /// OldOnly. What is stored and routed stays exact (<see cref="TryParsePhase"/>).
+    /// </summary>
+    public static bool TryParseTypedPhase(string? name, out MigrationPhase phase)
+    {
+        phase = default;
+        return PhaseNames.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } exact
+            && TryParsePhase(exact, out phase);
+    }
+
+    /// <summary>
     /// Writes, into flat configuration <paramref name="data"/>, flag number <paramref name="index"/> of the
     /// feature-flag array as an enabled variant flag that assigns <paramref name="variantName"/> to everyone.
     /// </summary>
