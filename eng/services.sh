@@ -3,9 +3,9 @@
 # benchmarks use: MariaDB 10.11 with a row-based binlog and TLS, and PostgreSQL.
 # Both listen on loopback only and keep their data under $DUALWRITE_SERVICES_DIR.
 #
-#   eng/services.sh up [mariadb|mariadb-faults|postgres|chromium|all]  install if needed, start (idempotent);
+#   eng/services.sh up [mariadb|mariadb-faults|postgres|postgres-faults|chromium|all]  install if needed, start (idempotent);
 #                                                 chromium is only installed: the dashboard's browser tests drive it
-#   eng/services.sh down [mariadb|mariadb-faults|postgres|all]  stop
+#   eng/services.sh down [mariadb|mariadb-faults|postgres|postgres-faults|all]  stop
 #   eng/services.sh status                       say what runs where
 #   eng/services.sh env                          print the environment variables, for eval
 #   eng/services.sh reset                        stop and delete all data
@@ -15,7 +15,8 @@
 #
 # mariadb-faults is a second MariaDB, configured like the first, on its own port and data directory:
 # the tests and fault runs that kill, restart, purge or reconfigure a server use it, so that nothing
-# they do reaches the tests running on the first one at the same time.
+# they do reaches the tests running on the first one at the same time. postgres-faults is the same for
+# PostgreSQL (port DUALWRITE_PG_FAULTS_PORT): the fault campaign restarts and pauses it.
 set -euo pipefail
 
 env_defaults() {
@@ -28,12 +29,13 @@ env_defaults() {
   : "${DUALWRITE_MYSQL_FAULTS_PORT:=33307}"
   : "${DUALWRITE_PG_HOST:=127.0.0.1}"
   : "${DUALWRITE_PG_PORT:=55432}"
+  : "${DUALWRITE_PG_FAULTS_PORT:=55433}"
   : "${DUALWRITE_PG_USER:=dualwrite}"
   : "${DUALWRITE_PG_PASSWORD:=dualwrite-local-only}"
   : "${DUALWRITE_PG_DATABASE:=dualwrite}"
   export DUALWRITE_SERVICES_DIR DUALWRITE_MYSQL_HOST DUALWRITE_MYSQL_PORT DUALWRITE_MYSQL_USER \
     DUALWRITE_MYSQL_PASSWORD DUALWRITE_MYSQL_DATABASE DUALWRITE_MYSQL_FAULTS_PORT DUALWRITE_PG_HOST DUALWRITE_PG_PORT \
-    DUALWRITE_PG_USER DUALWRITE_PG_PASSWORD DUALWRITE_PG_DATABASE
+    DUALWRITE_PG_FAULTS_PORT DUALWRITE_PG_USER DUALWRITE_PG_PASSWORD DUALWRITE_PG_DATABASE
   export DUALWRITE_MYSQL_TLS_CA="$DUALWRITE_SERVICES_DIR/tls/ca.pem"
 }
 env_defaults
@@ -49,7 +51,15 @@ use_mariadb() {
   MY_PID="$MY_DIR/mysqld.pid"
 }
 use_mariadb main
-PG_DIR="$DUALWRITE_SERVICES_DIR/postgres"
+# The PostgreSQL instance the postgres_* functions act on: `use_postgres main` or `use_postgres faults`.
+use_postgres() {
+  case "$1" in
+    main) PG_NAME=postgres; PG_PORT="$DUALWRITE_PG_PORT" ;;
+    faults) PG_NAME=postgres-faults; PG_PORT="$DUALWRITE_PG_FAULTS_PORT" ;;
+  esac
+  PG_DIR="$DUALWRITE_SERVICES_DIR/$PG_NAME"
+}
+use_postgres main
 TLS_DIR="$DUALWRITE_SERVICES_DIR/tls"
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -184,7 +194,7 @@ pg_running() { [ -f "$PG_DIR/data/postmaster.pid" ] && as_pg "'$(pg_bin)/pg_ctl'
 
 postgres_up() {
   apt_install postgresql postgresql-client
-  if pg_running; then log "PostgreSQL already running on $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT"; return 0; fi
+  if pg_running; then log "$PG_NAME already running on $DUALWRITE_PG_HOST:$PG_PORT"; return 0; fi
   local bin; bin=$(pg_bin)
   mkdir -p "$PG_DIR"
   chmod 755 "$DUALWRITE_SERVICES_DIR"
@@ -194,12 +204,12 @@ postgres_up() {
     as_pg "'$bin/initdb' -D '$PG_DIR/data' -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8" \
       >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
   fi
-  log "starting PostgreSQL on $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT"
+  log "starting $PG_NAME on $DUALWRITE_PG_HOST:$PG_PORT"
   ( close_inherited_fds; as_pg "'$bin/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -t 60 \
-    -o \"-p $DUALWRITE_PG_PORT -k $PG_DIR -c listen_addresses=$DUALWRITE_PG_HOST -c fsync=off -c max_connections=300\" start" >/dev/null ) \
+    -o \"-p $PG_PORT -k $PG_DIR -c listen_addresses=$DUALWRITE_PG_HOST -c fsync=off -c max_connections=300\" start" >/dev/null ) \
     || { tail -n 30 "$PG_DIR/server.log" >&2 || true; die "PostgreSQL did not start"; }
   local pw="${DUALWRITE_PG_PASSWORD//\'/\'\'}"
-  local psql=("$bin/psql" -h "$PG_DIR" -p "$DUALWRITE_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)
+  local psql=("$bin/psql" -h "$PG_DIR" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)
   as_pg "$(printf '%q ' "${psql[@]}") -d postgres" <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DUALWRITE_PG_USER') THEN
@@ -210,12 +220,12 @@ ALTER ROLE "$DUALWRITE_PG_USER" WITH PASSWORD '$pw';
 SELECT 'CREATE DATABASE "$DUALWRITE_PG_DATABASE" OWNER "$DUALWRITE_PG_USER"'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DUALWRITE_PG_DATABASE')\gexec
 SQL
-  log "PostgreSQL ready: user $DUALWRITE_PG_USER, database $DUALWRITE_PG_DATABASE"
+  log "$PG_NAME ready: user $DUALWRITE_PG_USER, database $DUALWRITE_PG_DATABASE"
 }
 
 postgres_down() {
   if pg_running; then
-    log "stopping PostgreSQL"
+    log "stopping $PG_NAME"
     as_pg "'$(pg_bin)/pg_ctl' -D '$PG_DIR/data' -m fast -w stop" >/dev/null || true
   fi
 }
@@ -230,17 +240,22 @@ status() {
       printf '%-16s stopped\n' "$MY_NAME:"
     fi
   done
-  if command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-    if pg_running; then echo "postgres:        running  $DUALWRITE_PG_HOST:$DUALWRITE_PG_PORT  data $PG_DIR/data"; else echo "postgres:        stopped"; fi
-  else
-    echo "postgres:        not installed"
-  fi
+  for instance in main faults; do
+    use_postgres "$instance"
+    if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+      printf '%-16s not installed\n' "$PG_NAME:"
+    elif pg_running; then
+      printf '%-16s running  %s:%s  data %s\n' "$PG_NAME:" "$DUALWRITE_PG_HOST" "$PG_PORT" "$PG_DIR/data"
+    else
+      printf '%-16s stopped\n' "$PG_NAME:"
+    fi
+  done
 }
 
 print_env() {
   for v in DUALWRITE_SERVICES_DIR DUALWRITE_MYSQL_HOST DUALWRITE_MYSQL_PORT DUALWRITE_MYSQL_USER \
     DUALWRITE_MYSQL_PASSWORD DUALWRITE_MYSQL_DATABASE DUALWRITE_MYSQL_TLS_CA DUALWRITE_PG_HOST \
-    DUALWRITE_PG_PORT DUALWRITE_PG_USER DUALWRITE_PG_PASSWORD DUALWRITE_PG_DATABASE; do
+    DUALWRITE_PG_PORT DUALWRITE_PG_FAULTS_PORT DUALWRITE_PG_USER DUALWRITE_PG_PASSWORD DUALWRITE_PG_DATABASE; do
     printf 'export %s=%q\n' "$v" "${!v}"
   done
 }
@@ -257,18 +272,20 @@ case "$cmd" in
   up)
     case "$what" in
       mariadb) mariadb_up ;; mariadb-faults) use_mariadb faults; mariadb_up ;; postgres) postgres_up ;;
+      postgres-faults) use_postgres faults; postgres_up ;;
       chromium) chromium_up ;;
-      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up; chromium_up ;;
-      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, chromium, all)" ;;
+      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up; use_postgres faults; postgres_up; chromium_up ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, postgres-faults, chromium, all)" ;;
     esac ;;
   down)
     case "$what" in
       mariadb) mariadb_down ;; mariadb-faults) use_mariadb faults; mariadb_down ;; postgres) postgres_down ;;
-      all) mariadb_down; use_mariadb faults; mariadb_down; postgres_down ;;
-      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, all)" ;;
+      postgres-faults) use_postgres faults; postgres_down ;;
+      all) mariadb_down; use_mariadb faults; mariadb_down; postgres_down; use_postgres faults; postgres_down ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, postgres-faults, all)" ;;
     esac ;;
   status) status ;;
   env) print_env ;;
-  reset) mariadb_down; use_mariadb faults; mariadb_down; postgres_down; rm -rf "$DUALWRITE_SERVICES_DIR"; log "removed $DUALWRITE_SERVICES_DIR" ;;
+  reset) mariadb_down; use_mariadb faults; mariadb_down; postgres_down; use_postgres faults; postgres_down; rm -rf "$DUALWRITE_SERVICES_DIR"; log "removed $DUALWRITE_SERVICES_DIR" ;;
   *) die "unknown command '$cmd' (up, down, status, env, reset)" ;;
 esac

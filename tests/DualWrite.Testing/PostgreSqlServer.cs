@@ -39,21 +39,24 @@ public static class PostgreSqlServer
     }
 
     /// <summary>Fails with how to start the server when nothing listens on its port, so no test passes without it.</summary>
-    public static void EnsureReachable()
+    public static void EnsureReachable() => EnsureReachable(Port, "postgres");
+
+    /// <summary>Fails with how to start the instance <paramref name="service"/> of eng/services.sh when nothing listens on <paramref name="port"/>.</summary>
+    public static void EnsureReachable(int port, string service)
     {
         try
         {
             using var client = new TcpClient();
-            client.Connect(Host, Port);
+            client.Connect(Host, port);
         }
         catch (SocketException ex)
         {
             throw new InvalidOperationException(
-                $"PostgreSQL is not reachable at {Host}:{Port} ({ex.SocketErrorCode}). Start it with `eng/services.sh up postgres` " +
+                $"PostgreSQL is not reachable at {Host}:{port} ({ex.SocketErrorCode}). Start it with `eng/services.sh up {service}` " +
                 "(and `eval \"$(eng/services.sh env)\"` for its settings), or run the whole suite with `eng/test.sh`, which starts it.", ex);
         }
     }
 
-    private static string Env(string name, string fallback) =>
+    internal static string Env(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 }
