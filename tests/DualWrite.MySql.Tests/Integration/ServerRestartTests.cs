@@ -12,7 +12,7 @@ namespace DualWrite.MySql.Tests.Integration;
 /// The server dies under a store write: the write fails as a lost connection, the store transaction it ran in is
 /// unusable, and once the server is back the store works again on the same data source, whose idle sessions all died.
 /// </summary>
-/// <remarks>Kills and restarts <see cref="MariaDbFaultServer"/>, which no other test class uses.</remarks>
+/// <remarks>Kills and restarts <see cref="MariaDbFaultServer"/>, holding <see cref="FaultServerLock"/> so no other test process's fault test runs on it meanwhile.</remarks>
 [Collection(ServerRestartCollection.Name)]
 public sealed class ServerRestartTests
 {
@@ -21,6 +21,7 @@ public sealed class ServerRestartTests
     [Fact]
     public async Task ServerKilledUnderAStoreWrite_TheWriteFailsAsConnectionLost_AndTheStoreWorksAgainAfterTheRestart()
     {
+        await using var faultServer = await FaultServerLock.AcquireAsync();
         await using var scratch = await StoreScratch.CreateAsync(
             "restart",
             b =>

@@ -13,8 +13,16 @@ public abstract class BinlogTestBase : IAsyncLifetime
     /// <summary>The server the class runs on: the shared one, or <see cref="MariaDbFaultServer"/> for tests that kill or reconfigure it.</summary>
     protected virtual uint Port => MariaDbServer.Port;
 
+    private FaultServerLock? _faultServer;
+
     public async Task InitializeAsync()
     {
+        if (Port != MariaDbServer.Port)
+        {
+            // The fault server is shared with other test processes' fault tests: one holder at a time.
+            _faultServer = await FaultServerLock.AcquireAsync();
+        }
+
         var full = $"t_{GetType().Name[..Math.Min(8, GetType().Name.Length)].ToLowerInvariant()}_{Guid.NewGuid():N}";
         Database = full[..Math.Min(full.Length, 48)];
         await using var connection = await OpenAsync(database: "");
@@ -24,9 +32,19 @@ public abstract class BinlogTestBase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await using var connection = await OpenAsync(database: "");
-        await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{Database}`", connection);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await using var connection = await OpenAsync(database: "");
+            await using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{Database}`", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            if (_faultServer is not null)
+            {
+                await _faultServer.DisposeAsync();
+            }
+        }
     }
 
     protected string ReaderConnectionString => ConnectionString(b => b.Database = "");
