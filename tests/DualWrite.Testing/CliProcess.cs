@@ -27,7 +27,10 @@ public sealed class CliProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dualwrite <paramref name="arguments"/></c>; DUALWRITE_TEST_PG holds the test PostgreSQL's connection string.</summary>
+    /// <summary>
+    /// Starts <c>dualwrite <paramref name="arguments"/></c>; DUALWRITE_TEST_PG holds the test PostgreSQL's connection string,
+    /// DUALWRITE_TEST_PG_FAULTS the fault PostgreSQL's (<see cref="PostgreSqlFaultServer"/>).
+    /// </summary>
     public static CliProcess Start(params string[] arguments)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
@@ -39,6 +42,7 @@ public sealed class CliProcess : IDisposable
         };
         start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
         start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
+        start.Environment["DUALWRITE_TEST_PG_FAULTS"] = PostgreSqlFaultServer.ConnectionString();
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
         var cliProcess = new CliProcess(process);
         // Drained as it comes, so the child never blocks on a full pipe.
@@ -69,6 +73,31 @@ public sealed class CliProcess : IDisposable
         {
             throw new TimeoutException($"{ex.Message} Output:\n{Output}", ex);
         }
+    }
+
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>
+    /// Waits until the process exits on its own and returns its exit code; fails, with its output, when the safety net
+    /// <paramref name="timeout"/> passes first (the process is killed then).
+    /// </summary>
+    public async Task<int> WaitForExitAsync(string what, TimeSpan timeout)
+    {
+        using var safetyNet = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(safetyNet.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}: the CLI did not exit. Output:\n{Output}");
+        }
+
+        // The parameterless wait also drains the redirected output, so Output is complete.
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the process (SIGKILL) and waits until it is gone.</summary>

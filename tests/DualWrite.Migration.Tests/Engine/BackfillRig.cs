@@ -6,6 +6,7 @@ using DualWrite.MySql;
 using DualWrite.MySql.Replication;
 using DualWrite.MySql.Schema;
 using DualWrite.MySql.Values;
+using DualWrite.PostgreSql;
 using DualWrite.Testing;
 using MySqlConnector;
 using Npgsql;
@@ -20,11 +21,16 @@ namespace DualWrite.Migration.Tests.Engine;
 internal sealed class BackfillRig : IAsyncDisposable
 {
     private BackfillRig(string database, string schema, NpgsqlDataSource target)
+        : this(database, schema, target, SourceConnectionStringFor(database))
+    {
+    }
+
+    private BackfillRig(string database, string schema, NpgsqlDataSource target, string sourceConnectionString)
     {
         Database = database;
         Schema = schema;
         Target = target;
-        SourceConnectionString = SourceConnectionStringFor(database);
+        SourceConnectionString = sourceConnectionString;
         Source = new MySqlDataSource(SourceConnectionString);
     }
 
@@ -49,6 +55,24 @@ internal sealed class BackfillRig : IAsyncDisposable
         var target = PostgreSqlServer.CreateDataSource();
         await ExecuteAsync(target, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\"");
         return new BackfillRig(database, schema, target);
+    }
+
+    /// <summary>
+    /// The rig on the fault servers (<see cref="MariaDbFaultServer"/>, <see cref="PostgreSqlFaultServer"/>), for the tests
+    /// that crash or restart a server; such a test holds <see cref="FaultServerLock"/> while it does.
+    /// </summary>
+    public static async Task<BackfillRig> CreateOnFaultServersAsync(string prefix)
+    {
+        var database = await MariaDbFaultServer.CreateScratchDatabaseAsync(prefix);
+        var schema = database;
+        var target = PostgreSqlFaultServer.CreateDataSource();
+        await ExecuteAsync(target, $"DROP SCHEMA IF EXISTS {PgNames.Quote(schema)} CASCADE; CREATE SCHEMA {PgNames.Quote(schema)}");
+        var source = MariaDbFaultServer.ConnectionString(b =>
+        {
+            MySqlExactSettings.Apply(b);
+            b.Database = database;
+        });
+        return new BackfillRig(database, schema, target, source);
     }
 
     /// <summary>Runs SQL (one statement or several) on the source database.</summary>

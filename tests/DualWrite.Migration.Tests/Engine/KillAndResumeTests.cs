@@ -1,6 +1,7 @@
 using DualWrite.Migration.Engine;
 using DualWrite.Migration.Plans;
 using DualWrite.Migration.Reconcile;
+using DualWrite.Migration.Tests.Faults;
 using DualWrite.Testing;
 using MySqlConnector;
 
@@ -31,22 +32,7 @@ public sealed class KillAndResumeTests
         await using var rig = await BackfillRig.CreateAsync("bf_kill");
         await rig.ExecuteAsync(SourceWriter.CreateSql);
         await SourceWriter.SeedAsync(rig, Seeded);
-        var planFile = Path.Combine(Path.GetTempPath(), $"kill-{rig.Database}.yaml");
-        await File.WriteAllTextAsync(planFile, $"""
-            name: kill-{seed}
-            source:
-              host: {MariaDbServer.Host}
-              port: {MariaDbServer.Port}
-              user: {MariaDbServer.User}
-              passwordEnv: DUALWRITE_MYSQL_PASSWORD
-              database: {rig.Database}
-            target:
-              connectionStringEnv: DUALWRITE_TEST_PG
-              schema: {rig.Schema}
-            backfill: {"{"} chunkSize: {ChunkSize}, parallelism: 2, maxRowsPerSecond: 10000 {"}"}
-            entities:
-              - table: t
-            """);
+        var planFile = await FaultBackfill.WritePlanAsync(rig, $"kill-{seed}", onFaultServers: false, ChunkSize, maxRowsPerSecond: 10000);
         var writer = new SourceWriter(rig.Source, Seeded, seed);
         using var stopWriting = new CancellationTokenSource();
         var writing = writer.RunAsync(stopWriting.Token);
@@ -107,31 +93,5 @@ public sealed class KillAndResumeTests
         await using var connection = new MySqlConnection(rig.SourceConnectionString);
         await connection.OpenAsync();
         return await PlanValidator.ValidateAsync(plan, connection, CancellationToken.None);
-    }
-
-    /// <summary>What the target's checkpoint tables say: rows committed, whether every range is done, and the catch-up position once it started.</summary>
-    private sealed record CheckpointState(decimal Rows, bool SnapshotDone, string? CatchUpPosition)
-    {
-        public static async Task<CheckpointState> ReadAsync(BackfillRig rig)
-        {
-            var ranges = $"\"{rig.Schema}\".dualwrite_backfill_ranges";
-            var plans = $"\"{rig.Schema}\".dualwrite_backfill_plans";
-            await using var command = rig.Target.CreateCommand($"""
-                SELECT (SELECT coalesce(sum(rows), 0) FROM {ranges}),
-                       (SELECT count(*) > 0 AND bool_and(done) FROM {ranges}),
-                       (SELECT cdc_file || ':' || cdc_offset FROM {plans} WHERE cdc_started)
-                """);
-            try
-            {
-                await using var reader = await command.ExecuteReaderAsync();
-                await reader.ReadAsync();
-                return new CheckpointState(reader.GetDecimal(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                // Before the first run has created its control tables.
-                return new CheckpointState(0, false, null);
-            }
-        }
     }
 }
