@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The fault campaign against the real local servers (loopback only): every fault test of
-# tests/DualWrite.Migration.Tests (trait Category=Faults), in its long form, then one table with, per fault:
+# The fault campaign against the real local servers (loopback only): every fault test of the solution
+# (trait Category=Faults), in its long form, then one table with, per fault:
 # runs, passed, lost writes, differences, time to recover. The suite (eng/test.sh, .ci/run) runs the same
 # tests in their short form. See docs/reliability.md.
 #   eng/faults.sh [--short] [--timeout MINUTES]    (default: long form, bounded at 60 minutes)
@@ -24,7 +24,7 @@ trap 'rm -f "$results" "$log"' EXIT
 status=0
 started=$(date +%s)
 DUALWRITE_FAULTS=$mode DUALWRITE_FAULTS_RESULTS="$results" timeout "$((minutes * 60))" \
-  dotnet test tests/DualWrite.Migration.Tests -c Release --filter "Category=Faults" --logger "console;verbosity=normal" >"$log" 2>&1 || status=$?
+  dotnet test DualWrite.sln -c Release --filter "Category=Faults" --logger "console;verbosity=normal" >"$log" 2>&1 || status=$?
 grep -E "^\s*(Passed|Failed) |Total tests|Passed!|Failed!" "$log" | sed 's/^ *//' || true
 [ "$status" -eq 124 ] && echo "the campaign ran out of its $minutes minutes"
 if [ "$status" -ne 0 ]; then tail -n 60 "$log"; fi

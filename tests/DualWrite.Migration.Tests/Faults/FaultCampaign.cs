@@ -37,7 +37,7 @@ public static class FaultCampaign
         {
             lock (Gate)
             {
-                File.AppendAllText(file, line + "\n", Encoding.UTF8);
+                File.AppendAllText(file, line + "\n", new UTF8Encoding(false));
             }
         }
 
