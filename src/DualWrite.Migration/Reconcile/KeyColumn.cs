@@ -107,6 +107,15 @@ internal sealed class KeyColumn
     /// <summary>Orders two canonical values of this column as both servers order it.</summary>
     public int Compare(object a, object b)
     {
+        // The common keys first: both sides' integers of the same width, without a conversion.
+        switch (a, b)
+        {
+            case (long x, long y):
+                return x.CompareTo(y);
+            case (int x, int y):
+                return x.CompareTo(y);
+        }
+
         if (IsText)
         {
             return CompareUtf8(a, b);
