@@ -43,4 +43,11 @@ public static class ExitCodes
 
     /// <summary>The backfill stopped: a schema change its DDL policy refuses, a target table that does not match the plan, or a value the target cannot hold.</summary>
     public const int BackfillStopped = 12;
+
+    /// <summary>
+    /// An event of the source's binlog stream failed its checksum or could not be decoded: nothing of it was applied and the
+    /// checkpoint stays before it. Run again (damage in flight reads clean the next time); if it persists, the binlog
+    /// file itself is damaged and the table must be re-snapshotted.
+    /// </summary>
+    public const int BinlogCorrupt = 13;
 }

@@ -31,8 +31,15 @@ public sealed class CliProcess : IDisposable
     /// Starts <c>dualwrite <paramref name="arguments"/></c>; DUALWRITE_TEST_PG holds the test PostgreSQL's connection string,
     /// DUALWRITE_TEST_PG_FAULTS the fault PostgreSQL's (<see cref="PostgreSqlFaultServer"/>).
     /// </summary>
-    public static CliProcess Start(params string[] arguments)
+    public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>
+    /// Starts <c>dualwrite <paramref name="arguments"/></c> as <see cref="Start(string[])"/> does, with
+    /// <paramref name="environment"/> set over the test servers' variables (a null value removes a variable).
+    /// </summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var cli = Path.Combine(AppContext.BaseDirectory, "dualwrite.dll");
         var start = new ProcessStartInfo("dotnet", [cli, .. arguments])
         {
@@ -43,6 +50,18 @@ public sealed class CliProcess : IDisposable
         start.Environment["DUALWRITE_MYSQL_PASSWORD"] = MariaDbServer.Password;
         start.Environment["DUALWRITE_TEST_PG"] = PostgreSqlServer.ConnectionString();
         start.Environment["DUALWRITE_TEST_PG_FAULTS"] = PostgreSqlFaultServer.ConnectionString();
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
         var cliProcess = new CliProcess(process);
         // Drained as it comes, so the child never blocks on a full pipe.

@@ -27,6 +27,7 @@ public static class ErrorReport
         {
             BinlogErrorKind.SourceMisconfigured => ExitCodes.RequirementNotMet,
             BinlogErrorKind.BinlogPurged => ExitCodes.ResnapshotNeeded,
+            BinlogErrorKind.BinlogCorrupt => ExitCodes.BinlogCorrupt,
             BinlogErrorKind.Server => ExitCodes.ServerError,
             BinlogErrorKind.Authentication or BinlogErrorKind.ConnectionFailed or BinlogErrorKind.ConnectionLost or BinlogErrorKind.Tls => ExitCodes.ConnectionFailed,
             _ => ExitCodes.Failure,
@@ -50,7 +51,18 @@ public static class ErrorReport
     {
         ArgumentNullException.ThrowIfNull(exception);
         console.MarkupLine($"[red]error[/] the PostgreSQL target: {Markup.Escape(exception.Message)}");
-        return exception is PostgresException ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+        return exception is PostgresException postgres && !IsConnectionFailure(postgres) ? ExitCodes.ServerError : ExitCodes.ConnectionFailed;
+    }
+
+    /// <summary>
+    /// Whether the PostgreSQL server refused the credentials (class 28), is shutting down or starting up (57P01-57P03),
+    /// or has no connection left (53300), as opposed to rejecting a statement.
+    /// </summary>
+    public static bool IsConnectionFailure(PostgresException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.SqlState.StartsWith("28", StringComparison.Ordinal)
+            || exception.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
     }
 
     /// <summary>Whether <paramref name="exception"/> is one of the failures <see cref="ReportStoreFailure"/> prints.</summary>

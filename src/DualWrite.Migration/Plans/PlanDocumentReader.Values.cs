@@ -18,7 +18,8 @@ internal sealed partial class PlanDocumentReader
 
     private PlanLocation At(YamlNode node) => new(_file, (int)node.Start.Line, (int)node.Start.Column);
 
-    private void Problem(YamlNode node, string subject, string message) => _problems.Add(new(At(node), subject, message));
+    /// <summary>Adds a problem at <paramref name="node"/>; the document itself (subject "") is called "plan".</summary>
+    private void Problem(YamlNode node, string subject, string message) => _problems.Add(new(At(node), subject.Length == 0 ? "plan" : subject, message));
 
     private static string Path(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 

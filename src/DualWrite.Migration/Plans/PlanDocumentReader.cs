@@ -22,9 +22,10 @@ internal sealed partial class PlanDocumentReader
             _problems.Add(new(new PlanLocation(_file, (int)ex.Start.Line, (int)ex.Start.Column), "yaml", SyntaxMessage(ex)));
             return null;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow list, for one); the last event it read is the nearest place.
+            // YamlDotNet's scanner and loader fail this way on some malformed input (an unclosed flow list, a key that is
+            // only spaces before a comment); the last event it read is the nearest place.
             var at = parser.Current?.End ?? Mark.Empty;
             _problems.Add(new(new PlanLocation(_file, Math.Max(1, (int)at.Line), Math.Max(1, (int)at.Column)), "yaml", "invalid YAML: cannot read on after this point (an unclosed [, { or quote?)"));
             return null;
