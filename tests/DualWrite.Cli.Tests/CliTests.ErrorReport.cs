@@ -1,6 +1,7 @@
 using DualWrite.Cli;
 using DualWrite.Cli.Commands;
 using DualWrite.MySql.Replication;
+using Npgsql;
 
 namespace DualWrite.Cli.Tests;
 
@@ -16,13 +17,28 @@ public sealed partial class CliTests
     [InlineData(BinlogErrorKind.SourceMisconfigured, ExitCodes.RequirementNotMet)]
     [InlineData(BinlogErrorKind.BinlogPurged, ExitCodes.ResnapshotNeeded)]
     [InlineData(BinlogErrorKind.Protocol, ExitCodes.Failure)]
-    [InlineData(BinlogErrorKind.BinlogCorrupt, ExitCodes.Failure)]
+    [InlineData(BinlogErrorKind.BinlogCorrupt, ExitCodes.BinlogCorrupt)]
     [InlineData(BinlogErrorKind.BinlogUnsupported, ExitCodes.Failure)]
     public void BinlogFailure_ExitCodeFollowsItsKind(BinlogErrorKind kind, int exitCode)
     {
         var (console, _) = Capture();
 
         ErrorReport.Report(console, new BinlogException(kind, 1236, "HY000", "something failed")).Should().Be(exitCode);
+    }
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.InvalidPassword, ExitCodes.ConnectionFailed)]
+    [InlineData(PostgresErrorCodes.InvalidAuthorizationSpecification, ExitCodes.ConnectionFailed)]
+    [InlineData(PostgresErrorCodes.AdminShutdown, ExitCodes.ConnectionFailed)]
+    [InlineData(PostgresErrorCodes.CannotConnectNow, ExitCodes.ConnectionFailed)]
+    [InlineData(PostgresErrorCodes.TooManyConnections, ExitCodes.ConnectionFailed)]
+    [InlineData(PostgresErrorCodes.UndefinedTable, ExitCodes.ServerError)]
+    [InlineData(PostgresErrorCodes.UniqueViolation, ExitCodes.ServerError)]
+    public void PostgreSqlFailure_RefusedCredentialsAndShutdowns_AreConnectionFailures(string sqlState, int exitCode)
+    {
+        var (console, _) = Capture();
+
+        ErrorReport.Report(console, new PostgresException("something failed", "FATAL", "FATAL", sqlState)).Should().Be(exitCode);
     }
 
     [Fact]

@@ -372,6 +372,25 @@ public sealed class PlanLoaderTests
         problem.Message.Should().Be(message);
     }
 
+    [Theory]
+    [InlineData("  : eng/services.sh up\nname: shop\n")]
+    [InlineData("name: shop\n  : #comment\n")]
+    public void YamlTheLoaderCannotRead_IsAPlanProblem(string yaml)
+    {
+        var load = () => PlanLoader.Parse(yaml, "plan.yaml");
+
+        load.Should().Throw<PlanException>().Which.Problems.Should().OnlyContain(p => p.Subject.Length > 0 && p.Message.Length > 0);
+    }
+
+    [Fact]
+    public void AProblemOfTheWholeDocument_IsAboutThePlan()
+    {
+        var problem = SingleProblem("- just\n- a list\n");
+
+        problem.Subject.Should().Be("plan");
+        problem.Message.Should().StartWith("expected a mapping with the keys name, source, target");
+    }
+
     [Fact]
     public void DuplicateKey_IsReportedWithItsLine()
     {
