@@ -89,7 +89,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
             0,
             0,
             null,
-            $"{problems:N0} typed plan problems, {valid:N0} still valid; {cliRuns.Count} also through `plan validate` against the live source ({string.Join(", ", cliRuns.GroupBy(r => r).Select(g => $"{g.Count()}x {g.Key}"))})");
+            $"{problems:N0} typed plan problems, {valid:N0} still valid; {cliRuns.Count} also through `plan validate` against the live source ({Tally(cliRuns)})");
         output.WriteLine(FaultCampaign.Record(row));
         failures.Should().BeEmpty();
         problems.Should().BeGreaterThan(mutants / 2, "most mutants break the plan");
@@ -106,9 +106,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
         {
             foreach (var side in new[] { "MariaDB", "PostgreSQL" })
             {
-                await using var rig = await BackfillRig.CreateAsync("bc");
-                await rig.ExecuteAsync(SourceWriter.CreateSql);
-                await SourceWriter.SeedAsync(rig, 100);
+                await using var rig = await SeededRigAsync("bc", 100);
                 var planFile = await FaultBackfill.WritePlanAsync(rig, $"creds-{run}", onFaultServers: false, FaultBackfill.ChunkSize, maxRowsPerSecond: 5000);
                 var wrong = $"wrong-{Guid.NewGuid():N}";
                 var environment = side == "MariaDB"
@@ -133,7 +131,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
         }
 
         var row = new FaultResult("bad input: wrong MariaDB / PostgreSQL password", 2 * runs, (2 * runs) - failures.Count, 0, 0, null,
-            $"{string.Join(", ", seen.GroupBy(s => s).Select(g => $"{g.Count()}x {g.Key}"))}; no password printed, nothing created in the target");
+            $"{Tally(seen)}; no password printed, nothing created in the target");
         output.WriteLine(FaultCampaign.Record(row));
         failures.Should().BeEmpty();
     }
@@ -193,7 +191,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
             outcomes.Add(outcome with { Passed = outcome.Passed && problems.Count == 0, Problems = string.Join("; ", problems.Append(outcome.Problems)) });
         }
 
-        RecordAndAssert("bad input: purged binlog at the checkpoint", outcomes, $"{string.Join(", ", seen.GroupBy(s => s).Select(g => $"{g.Count()}x {g.Key}"))} (ResnapshotNeeded), target untouched; recovered by backfill run --resnapshot");
+        RecordAndAssert("bad input: purged binlog at the checkpoint", outcomes, $"{Tally(seen)} (ResnapshotNeeded), target untouched; recovered by backfill run --resnapshot");
     }
 
     [Fact]
@@ -205,9 +203,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
         for (var run = 0; run < runs; run++)
         {
             await using var proxy = new CorruptingProxy((int)MariaDbServer.Port);
-            await using var rig = await BackfillRig.CreateAsync("bx");
-            await rig.ExecuteAsync(SourceWriter.CreateSql);
-            await SourceWriter.SeedAsync(rig, Seeded);
+            await using var rig = await SeededRigAsync("bx", Seeded);
             var planFile = Path.Combine(Path.GetTempPath(), $"plan-{rig.Database}.yaml");
             await File.WriteAllTextAsync(planFile, $"""
                 name: corrupt-{run}
@@ -285,7 +281,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
             }
         }
 
-        RecordAndAssert("bad input: row event damaged in flight", outcomes, $"{string.Join(", ", seen.GroupBy(s => s).Select(g => $"{g.Count()}x {g.Key}"))} (BinlogCorrupt, checksum), nothing of it applied; recovered by backfill run again");
+        RecordAndAssert("bad input: row event damaged in flight", outcomes, $"{Tally(seen)} (BinlogCorrupt, checksum), nothing of it applied; recovered by backfill run again");
     }
 
     [Fact]
@@ -296,9 +292,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
         var seen = new List<string>();
         for (var run = 0; run < runs; run++)
         {
-            await using var rig = await BackfillRig.CreateAsync("bd");
-            await rig.ExecuteAsync(SourceWriter.CreateSql);
-            await SourceWriter.SeedAsync(rig, Seeded);
+            await using var rig = await SeededRigAsync("bd", Seeded);
             var planFile = await FaultBackfill.WritePlanAsync(rig, $"ddl-{run}", onFaultServers: false, FaultBackfill.ChunkSize, maxRowsPerSecond: 20_000);
             try
             {
@@ -348,7 +342,7 @@ public sealed class BadInputFaults(ITestOutputHelper output)
             }
         }
 
-        RecordAndAssert("bad input: DDL mid-catch-up (ddl: stop)", outcomes, $"{string.Join(", ", seen.GroupBy(s => s).Select(g => $"{g.Count()}x {g.Key}"))} (BackfillStopped, naming table and statement), checkpoint before it, nothing past it applied", recovery: false);
+        RecordAndAssert("bad input: DDL mid-catch-up (ddl: stop)", outcomes, $"{Tally(seen)} (BackfillStopped, naming table and statement), checkpoint before it, nothing past it applied", recovery: false);
     }
 
     private void RecordAndAssert(string fault, List<FaultOutcome> outcomes, string detail, bool recovery = true)
@@ -395,6 +389,18 @@ public sealed class BadInputFaults(ITestOutputHelper output)
 
     /// <summary>The CLI's output with its line wrapping undone, to look for a statement it quotes.</summary>
     private static string Unwrapped(CliProcess cli) => string.Join(' ', cli.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>What was seen, counted: "3x exit 12, 1x exit 3".</summary>
+    private static string Tally(IEnumerable<string> seen) => string.Join(", ", seen.GroupBy(s => s).Select(g => $"{g.Count()}x {g.Key}"));
+
+    /// <summary>A rig on the main servers with the writer's table <c>t</c> seeded with <paramref name="rows"/> rows.</summary>
+    private static async Task<BackfillRig> SeededRigAsync(string prefix, int rows)
+    {
+        var rig = await BackfillRig.CreateAsync(prefix);
+        await rig.ExecuteAsync(SourceWriter.CreateSql);
+        await SourceWriter.SeedAsync(rig, rows);
+        return rig;
+    }
 
     private static bool OnLoopback(ConnectionPlan connection) =>
         connection.ConnectionStringEnv is not null || connection.Host is null || (IPAddress.TryParse(connection.Host, out var address) && IPAddress.IsLoopback(address));
