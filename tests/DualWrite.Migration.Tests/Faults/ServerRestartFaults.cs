@@ -17,8 +17,8 @@ public sealed class ServerRestartFaults(ITestOutputHelper output)
 {
     private const int Seeded = 20_000;
 
-    /// <summary>The exit codes of a typed store failure (ErrorReport): the server could not be reached, or rejected a statement.</summary>
-    private static readonly int[] TypedExitCodes = [3, 4];
+    /// <summary>The exit code of a server that went away (ErrorReport): unreachable, or shutting down, never "rejected a statement".</summary>
+    private static readonly int[] TypedExitCodes = [DualWrite.Cli.ExitCodes.ConnectionFailed];
 
     public enum Restart
     {
