@@ -23,6 +23,12 @@ internal static class DualWriteEventIds
     /// <summary>A shadow read failed.</summary>
     public const int ShadowReadFailed = 1105;
 
+    /// <summary>A question to the repair log on the read path ran past its bound.</summary>
+    public const int RepairLookupTimedOut = 1106;
+
+    /// <summary>A question to the repair log on the read path failed.</summary>
+    public const int RepairLookupFailed = 1107;
+
     // 1300-1399: the automatic-rollback policy (AutoRollbackMonitor).
 
     /// <summary>An entity was stepped back one phase because an objective broke.</summary>

@@ -121,10 +121,22 @@ public sealed partial class DualWriteStore<TKey, TValue>
         using var outside = AmbientTransactions.Suppress();
         try
         {
-            await _secondaryPipeline.ExecuteAsync(
+            // The pipeline's timeouts cancel the attempt, but a driver may take long to give up on a server that
+            // hangs (cancelling a query needs the server too): past the total timeout the write is left to finish
+            // on its own, and the caller goes on with the failure recorded for repair.
+            var write = _secondaryPipeline.ExecuteAsync(
                 static (state, ct) => Apply(state.Store, state.Record, ct),
                 (Store: Store(target), Record: record),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken).AsTask();
+            try
+            {
+                await write.WaitAsync(_secondaryWrites.TotalTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!write.IsCompleted)
+            {
+                _ = write.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw new TimeoutException($"The {target} store did not complete the write within {_secondaryWrites.TotalTimeout.TotalMilliseconds:0} ms; it is left to finish and the write is recorded for repair.");
+            }
         }
 #pragma warning disable CA1031 // Any secondary failure, cancellation included, must reach the repair log rather than the caller.
         catch (Exception ex)

@@ -30,11 +30,13 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     private readonly IRepairLog<TKey> _repairLog;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _secondaryPipeline;
+    private readonly Resilience.SecondaryWriteOptions _secondaryWrites;
     private readonly ShadowReadOptions _shadow;
     private readonly IEqualityComparer<TValue> _valueComparer;
     private readonly DualWriteMetrics? _metrics;
     private readonly SloWindow? _objectives;
     private readonly ILogger _logger;
+    private readonly RepairLogLookup<TKey> _lookup;
 
     /// <summary>Creates the decorator for <paramref name="entity"/>.</summary>
     /// <param name="entity">The entity name the phase source and repair log know it by.</param>
@@ -63,6 +65,7 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
         var errors = new Options.OptionErrors();
         options.SecondaryWrites.Validate("SecondaryWrites", errors);
         options.ShadowReads.Validate("ShadowReads", errors);
+        options.RepairLookup.Validate("RepairLookup", errors);
         if (errors.Errors.Count > 0)
         {
             throw new ArgumentException($"Invalid options for entity '{entity}': {string.Join(" ", errors.Errors)}", nameof(options));
@@ -75,11 +78,13 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
         _repairLog = repairLog;
         _time = options.TimeProvider ?? TimeProvider.System;
         _secondaryPipeline = Resilience.SecondaryWritePipeline.Build(options.SecondaryWrites, _time);
+        _secondaryWrites = options.SecondaryWrites;
         _shadow = options.ShadowReads;
         _valueComparer = options.ValueComparer ?? EqualityComparer<TValue>.Default;
         _metrics = options.Metrics;
         _objectives = options.Objectives;
         _logger = options.Logger ?? NullLogger.Instance;
+        _lookup = new RepairLogLookup<TKey>(entity, repairLog, options.RepairLookup, _time, _logger);
         _metrics?.TrackPhase(entity, () => _phases.GetPhase(Entity));
     }
 
@@ -92,16 +97,20 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     /// <summary>
     /// Reads from the phase's read store. If the repair log says the read store may still lack a write of
     /// <paramref name="key"/>, the other store is read too and the newer record wins, so a rollback (or a
-    /// cutover) before the repair has run never shows an older version than one already served. In the phases
-    /// that write both stores, a sample of reads is also shadowed (see <see cref="ShadowReadOptions"/>).
+    /// cutover) before the repair has run never shows an older version than one already served. The log is asked
+    /// within <see cref="RepairLookupOptions.Timeout"/>: when its database is down or hangs, the read is served from the
+    /// read store if the log was last seen with no entry toward it in this phase, and refused otherwise (see
+    /// <see cref="RepairLookupOptions"/>). In the phases that write both stores, a sample of reads is also shadowed
+    /// (see <see cref="ShadowReadOptions"/>).
     /// </summary>
+    /// <exception cref="RepairLogUnavailableException">The repair log could not be asked and was not known to hold nothing toward the read store.</exception>
     public async ValueTask<VersionedRecord<TKey, TValue>?> GetAsync(TKey key, CancellationToken cancellationToken)
     {
         var routing = CurrentRouting();
         var shadow = routing.WritesSecondary && ShouldShadow() ? StartShadowRead(key, routing.Reads.Other()) : null;
 
         // Ask the log first: an entry completed after this check was repaired before the read below.
-        var behind = await _repairLog.HasPendingAsync(Entity, key, routing.Reads, cancellationToken).ConfigureAwait(false);
+        var behind = await _lookup.MayLackAsync(key, routing.Reads, routing.Phase, cancellationToken).ConfigureAwait(false);
         var record = await Measure(routing.Reads, "get", static (s, k, ct) => s.GetAsync(k, ct), key, cancellationToken).ConfigureAwait(false);
         if (behind)
         {

@@ -13,6 +13,9 @@ public sealed class DualWriteStoreOptions<TValue>
     /// <summary>The resilience of secondary writes.</summary>
     public SecondaryWriteOptions SecondaryWrites { get; set; } = new();
 
+    /// <summary>How reads ask the repair log whether the read store may lack a write, within a bound.</summary>
+    public RepairLookupOptions RepairLookup { get; set; } = new();
+
     /// <summary>Shadow-read sampling and comparison.</summary>
     public ShadowReadOptions ShadowReads { get; set; } = new();
 

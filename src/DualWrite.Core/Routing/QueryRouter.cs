@@ -1,4 +1,5 @@
 using DualWrite.Core.Phases;
+using Microsoft.Extensions.Logging;
 
 namespace DualWrite.Core.Routing;
 
@@ -18,13 +19,17 @@ namespace DualWrite.Core.Routing;
 public sealed class QueryRouter
 {
     private readonly IPhaseSource _phases;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<StoreRole, CancellationToken, ValueTask<bool>>> _behind = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<StoreRole, MigrationPhase, CancellationToken, ValueTask<bool>>> _behind = new(StringComparer.Ordinal);
 
     /// <summary>Creates a router over the application's phase source (registered by <c>AddDualWrite</c>).</summary>
-    public QueryRouter(IPhaseSource phases)
+    /// <param name="phases">Where each entity's phase is read.</param>
+    /// <param name="time">The clock of the repair-log questions' bounds; the system clock when null.</param>
+    public QueryRouter(IPhaseSource phases, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(phases);
         _phases = phases;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The store that serves reads for <paramref name="entity"/> now.</summary>
@@ -34,26 +39,34 @@ public sealed class QueryRouter
     /// <summary>Picks <paramref name="old"/> or <paramref name="new"/> (a query, a connection, a repository) by where <paramref name="entity"/> is read now.</summary>
     public T Choose<T>(string entity, T old, T @new) => ReadsFrom(entity) == StoreRole.Old ? old : @new;
 
-    /// <summary>Lets <see cref="ReadsFromAsync"/> ask <paramref name="repairLog"/> whether a store of <paramref name="entity"/> is behind.</summary>
-    public void Watch<TKey>(string entity, IRepairLog<TKey> repairLog)
+    /// <summary>
+    /// Lets <see cref="ReadsFromAsync"/> ask <paramref name="repairLog"/> whether a store of <paramref name="entity"/> is
+    /// behind, within the bounds of <paramref name="options"/> (as the decorator's reads ask it).
+    /// </summary>
+    public void Watch<TKey>(string entity, IRepairLog<TKey> repairLog, RepairLookupOptions? options = null, ILogger? logger = null)
         where TKey : notnull
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entity);
         ArgumentNullException.ThrowIfNull(repairLog);
-        _behind[entity] = (target, ct) => repairLog.HasPendingTowardAsync(entity, target, ct);
+        var lookup = new RepairLogLookup<TKey>(entity, repairLog, options, _time, logger);
+        _behind[entity] = lookup.IsBehindAsync;
     }
 
     /// <summary>
     /// The store a query of <paramref name="entity"/> should run on now: the phase's read store, unless the watched
     /// repair log has entries toward it and none toward the other store, which then holds every acknowledged write.
+    /// When the log cannot be asked in time, the query stays on the read store if the log was last seen with no entry
+    /// toward it in this phase (see <see cref="RepairLookupOptions"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The phase source knows no phase for the entity.</exception>
+    /// <exception cref="RepairLogUnavailableException">The repair log could not be asked and was not known to hold nothing toward the read store.</exception>
     public async ValueTask<StoreRole> ReadsFromAsync(string entity, CancellationToken cancellationToken)
     {
-        var reads = ReadsFrom(entity);
+        var phase = _phases.GetPhase(entity);
+        var reads = phase.Routing().Reads;
         if (_behind.TryGetValue(entity, out var behind)
-            && await behind(reads, cancellationToken).ConfigureAwait(false)
-            && !await behind(reads.Other(), cancellationToken).ConfigureAwait(false))
+            && await behind(reads, phase, cancellationToken).ConfigureAwait(false)
+            && !await behind(reads.Other(), phase, cancellationToken).ConfigureAwait(false))
         {
             return reads.Other();
         }

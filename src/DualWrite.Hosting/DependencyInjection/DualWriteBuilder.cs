@@ -106,7 +106,11 @@ public sealed class DualWriteBuilder
 
         _registry.Entities.Add(entity);
         Services.AddKeyedSingleton(entity, (sp, _) => new EntityParts<TKey, TValue>(oldStore(sp), newStore(sp), repairLog(sp)));
-        _registry.RouterWatches.Add((sp, router) => router.Watch(entity, sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity).RepairLog));
+        _registry.RouterWatches.Add((sp, router) => router.Watch(
+            entity,
+            sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity).RepairLog,
+            sp.GetRequiredService<IOptions<DualWriteOptions>>().Value.For(entity).RepairLookup,
+            sp.GetService<ILoggerFactory>()?.CreateLogger<QueryRouter>()));
         Services.AddKeyedSingleton(entity, (sp, _) =>
         {
             var parts = sp.GetRequiredKeyedService<EntityParts<TKey, TValue>>(entity);
@@ -115,6 +119,7 @@ public sealed class DualWriteBuilder
             {
                 SecondaryWrites = options.SecondaryWrites,
                 ShadowReads = options.ShadowReads,
+                RepairLookup = options.RepairLookup,
                 ValueComparer = valueComparer,
                 TimeProvider = sp.GetService<TimeProvider>(),
                 Metrics = sp.GetRequiredService<DualWriteMetrics>(),

@@ -47,7 +47,7 @@ public static class DualWriteServiceCollectionExtensions
         services.TryAddSingleton(sp => new SloMonitor(sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
-            var router = new QueryRouter(sp.GetRequiredService<IPhaseSource>());
+            var router = new QueryRouter(sp.GetRequiredService<IPhaseSource>(), sp.GetService<TimeProvider>());
             foreach (var watch in registry.RouterWatches)
             {
                 watch(sp, router);

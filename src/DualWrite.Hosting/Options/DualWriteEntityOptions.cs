@@ -1,6 +1,7 @@
 using DualWrite.Core.Options;
 using DualWrite.Core.Resilience;
 using DualWrite.Core.Rollback;
+using DualWrite.Core.Routing;
 using DualWrite.Core.Shadow;
 
 namespace DualWrite.Hosting.Options;
@@ -10,6 +11,9 @@ public sealed class DualWriteEntityOptions
 {
     /// <summary>Resilience of secondary writes.</summary>
     public SecondaryWriteOptions SecondaryWrites { get; set; } = new();
+
+    /// <summary>How reads (and routed queries) ask the repair log whether the read store may lack a write, within a bound.</summary>
+    public RepairLookupOptions RepairLookup { get; set; } = new();
 
     /// <summary>Shadow-read sampling.</summary>
     public ShadowReadOptions ShadowReads { get; set; } = new();
@@ -24,6 +28,7 @@ public sealed class DualWriteEntityOptions
     {
         SecondaryWrites.Validate($"{path}:SecondaryWrites", errors);
         ShadowReads.Validate($"{path}:ShadowReads", errors);
+        RepairLookup.Validate($"{path}:RepairLookup", errors);
         AutoRollback.Validate($"{path}:AutoRollback", errors);
         errors.AtLeast($"{path}:RepairBatchSize", RepairBatchSize, 1);
     }

@@ -144,7 +144,12 @@ internal sealed class FaultBackfill : IAsyncDisposable
 
         if (!reconciled.Clean)
         {
-            problems.Add("reconciler: " + BackfillRig.Describe(reconciled));
+            problems.Add("reconciler: " + BackfillRig.Describe(reconciled) + "; target versions: " +
+                string.Join(", ", reconciled.Samples.Take(3).Select(d => $"{d.Key} {(d.TargetVersion is { } v ? $"file {v >> 32} offset {v & uint.MaxValue}" : "none")}")));
+            if (_onFaultServers)
+            {
+                problems.Add(await BinlogTrace.OfKeysAsync(Rig.Database, reconciled.Samples.Select(d => d.Key.ToString()!)));
+            }
         }
 
         if (dump.DifferingLines > 0)
