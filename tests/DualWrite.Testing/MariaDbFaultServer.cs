@@ -59,6 +59,15 @@ public static class MariaDbFaultServer
         await server.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP): connections stay open, new ones are accepted by the kernel, and every call on them
+    /// hangs, as with a server that stopped answering. <see cref="Resume"/> undoes it.
+    /// </summary>
+    public static void Pause() => PostgreSqlFaultServer.Signal("STOP", [ProcessId()]);
+
+    /// <summary>Lets a paused server run again (SIGCONT).</summary>
+    public static void Resume() => PostgreSqlFaultServer.Signal("CONT", [ProcessId()]);
+
     /// <summary>Starts the server again (eng/services.sh up mariadb-faults) and returns once it answers.</summary>
     public static void Start() => MariaDbServer.Services("up mariadb-faults");
 

@@ -63,7 +63,17 @@ public static class PostgreSqlFaultServer
     /// Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open and every call on them
     /// hangs, as with a server that stopped answering. <see cref="Resume"/> undoes it.
     /// </summary>
-    public static void Pause() => Signal("STOP", ServerProcesses());
+    public static void Pause()
+    {
+        // The postmaster may fork a backend between the listing and the signal; once it is stopped it forks no more,
+        // so the listing is repeated until it finds no process that was not stopped yet.
+        var stopped = new HashSet<int>();
+        while (ServerProcesses().Where(p => !stopped.Contains(p)).ToList() is { Count: > 0 } running)
+        {
+            Signal("STOP", running);
+            stopped.UnionWith(running);
+        }
+    }
 
     /// <summary>Lets a paused server run again (SIGCONT), including backends started just before the pause.</summary>
     public static void Resume() => Signal("CONT", ServerProcesses());
@@ -99,7 +109,8 @@ public static class PostgreSqlFaultServer
         return processes;
     }
 
-    private static void Signal(string signal, IEnumerable<int> processes)
+    /// <summary>Sends <paramref name="signal"/> (KILL, STOP, CONT) to <paramref name="processes"/> with the stock <c>kill</c>.</summary>
+    internal static void Signal(string signal, IEnumerable<int> processes)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, .. processes.Select(p => p.ToString(CultureInfo.InvariantCulture))]) { RedirectStandardError = true })!;
         kill.WaitForExit();

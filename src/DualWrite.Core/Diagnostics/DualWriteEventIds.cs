@@ -29,6 +29,9 @@ internal static class DualWriteEventIds
     /// <summary>A question to the repair log on the read path failed.</summary>
     public const int RepairLookupFailed = 1107;
 
+    /// <summary>The repair log was seen with no entry toward the read store in a settled phase: reads can ride out an outage of its database.</summary>
+    public const int RepairLookupReady = 1108;
+
     // 1300-1399: the automatic-rollback policy (AutoRollbackMonitor).
 
     /// <summary>An entity was stepped back one phase because an objective broke.</summary>

@@ -121,9 +121,16 @@ public sealed partial class DualWriteStore<TKey, TValue>
         using var outside = AmbientTransactions.Suppress();
         try
         {
+            var outstanding = _outstandingWrites[(int)target];
+            if (outstanding.IsWaiting)
+            {
+                throw new TimeoutException($"An earlier write to the {target} store is still outstanding past its timeout; the write is recorded for repair without waiting.");
+            }
+
             // The pipeline's timeouts cancel the attempt, but a driver may take long to give up on a server that
             // hangs (cancelling a query needs the server too): past the total timeout the write is left to finish
-            // on its own, and the caller goes on with the failure recorded for repair.
+            // on its own, the caller goes on with the failure recorded for repair, and until it ends the store is
+            // not written again (the circuit breaker only counts attempts that ended).
             var write = _secondaryPipeline.ExecuteAsync(
                 static (state, ct) => Apply(state.Store, state.Record, ct),
                 (Store: Store(target), Record: record),
@@ -134,7 +141,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
             }
             catch (TimeoutException) when (!write.IsCompleted)
             {
-                _ = write.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                outstanding.LeaveToFinish(write);
                 throw new TimeoutException($"The {target} store did not complete the write within {_secondaryWrites.TotalTimeout.TotalMilliseconds:0} ms; it is left to finish and the write is recorded for repair.");
             }
         }

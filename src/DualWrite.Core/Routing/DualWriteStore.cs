@@ -37,6 +37,7 @@ public sealed partial class DualWriteStore<TKey, TValue> : IVersionedStore<TKey,
     private readonly SloWindow? _objectives;
     private readonly ILogger _logger;
     private readonly RepairLogLookup<TKey> _lookup;
+    private readonly OutstandingCall[] _outstandingWrites = [new(), new()];
 
     /// <summary>Creates the decorator for <paramref name="entity"/>.</summary>
     /// <param name="entity">The entity name the phase source and repair log know it by.</param>

@@ -100,7 +100,7 @@ internal sealed partial class RepairLogLookup<TKey>
         }
         else if (!perKey)
         {
-            direction.SeenEmpty = (phase, now);
+            SeenEmpty(direction, target, phase, now);
         }
 
         return pending;
@@ -172,14 +172,35 @@ internal sealed partial class RepairLogLookup<TKey>
         try
         {
             // No caller's token: the check serves later reads, bounded by the timeout alone.
-            if (await BoundedAsync(direction, target, startedAt, _log.HasPendingTowardAsync(_entity, target, CancellationToken.None), CancellationToken.None).ConfigureAwait(false) is { } pending)
+            switch (await BoundedAsync(direction, target, startedAt, _log.HasPendingTowardAsync(_entity, target, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             {
-                direction.SeenEmpty = pending ? null : (phase, startedAt);
+                case true:
+                    direction.SeenEmpty = null;
+                    break;
+                case false:
+                    SeenEmpty(direction, target, phase, startedAt);
+                    break;
             }
         }
         finally
         {
             direction.EndRefresh();
+        }
+    }
+
+    /// <summary>Records a check begun at <paramref name="at"/> that found no entry toward <paramref name="target"/>; says so once per phase when it counts.</summary>
+    private void SeenEmpty(Direction direction, StoreRole target, MigrationPhase phase, long at)
+    {
+        direction.SeenEmpty = (phase, at);
+        bool settled;
+        lock (_phaseGate)
+        {
+            settled = _phase == phase && _time.GetElapsedTime(_phaseSince, at) >= _options.PhaseSettleTime;
+        }
+
+        if (settled && target == phase.Routing().Reads && direction.Announce(phase))
+        {
+            LogLookupReady(_logger, _entity, target, phase);
         }
     }
 
@@ -209,6 +230,9 @@ internal sealed partial class RepairLogLookup<TKey>
         }
     }
 
+    [LoggerMessage(EventId = DualWriteEventIds.RepairLookupReady, Level = LogLevel.Information, Message = "Reads of {Entity} from the {Target} store can ride out an outage of the repair log's database: in {Phase}, settled, the log held no entry toward that store")]
+    private static partial void LogLookupReady(ILogger logger, string entity, StoreRole target, MigrationPhase phase);
+
     [LoggerMessage(EventId = DualWriteEventIds.RepairLookupTimedOut, Level = LogLevel.Warning, Message = "The repair log of {Entity} toward the {Target} store did not answer within {Timeout}; reads are answered from what it last said until it does")]
     private static partial void LogLookupTimedOut(ILogger logger, string entity, StoreRole target, TimeSpan timeout);
 
@@ -220,7 +244,8 @@ internal sealed partial class RepairLogLookup<TKey>
     {
         private readonly Lock _gate = new();
         private (MigrationPhase Phase, long At)? _seenEmpty;
-        private Task? _waiting;
+        private readonly OutstandingCall _outstanding = new();
+        private MigrationPhase? _announced;
         private long? _failedAt;
         private int _refreshing;
 
@@ -246,11 +271,26 @@ internal sealed partial class RepairLogLookup<TKey>
 
         public long? LastRefresh { get; private set; }
 
+        /// <summary>Whether <paramref name="phase"/> is announced for the first time since another one was.</summary>
+        public bool Announce(MigrationPhase phase)
+        {
+            lock (_gate)
+            {
+                if (_announced == phase)
+                {
+                    return false;
+                }
+
+                _announced = phase;
+                return true;
+            }
+        }
+
         public bool MayAsk(long now, TimeProvider time, TimeSpan retryAfter)
         {
             lock (_gate)
             {
-                return _waiting is null && (_failedAt is not { } failed || time.GetElapsedTime(failed, now) >= retryAfter);
+                return !_outstanding.IsWaiting && (_failedAt is not { } failed || time.GetElapsedTime(failed, now) >= retryAfter);
             }
         }
 
@@ -270,32 +310,8 @@ internal sealed partial class RepairLogLookup<TKey>
             }
         }
 
-        /// <summary>A call ran past the bound: no other call until it ends (its outcome, whatever it is, is dropped).</summary>
-        public void Waiting(Task call)
-        {
-            lock (_gate)
-            {
-                _waiting ??= call;
-            }
-
-            call.ContinueWith(
-                static (done, state) =>
-                {
-                    _ = done.Exception;
-                    var direction = (Direction)state!;
-                    lock (direction._gate)
-                    {
-                        if (ReferenceEquals(direction._waiting, done))
-                        {
-                            direction._waiting = null;
-                        }
-                    }
-                },
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
+        /// <summary>A call ran past the bound: no other call until it ends.</summary>
+        public void Waiting(Task call) => _outstanding.LeaveToFinish(call);
 
         public bool TryStartRefresh(long now)
         {

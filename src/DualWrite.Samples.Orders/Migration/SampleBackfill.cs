@@ -28,6 +28,7 @@ public sealed class SampleBackfill
     private readonly BackfillRunner _runner;
     private readonly CancellationTokenSource _stop = new();
     private Task<BackfillReport>? _running;
+    private int _stopped;
 
     private SampleBackfill(ValidatedPlan plan, string sourceConnectionString, NpgsqlDataSource target)
     {
@@ -105,9 +106,14 @@ public sealed class SampleBackfill
         return reconciler.RunAsync(reconciler.DefaultOptions with { Fresh = true }, null, null, cancellationToken);
     }
 
-    /// <summary>Stops the catch-up.</summary>
+    /// <summary>Stops the catch-up (once; later calls return at once).</summary>
     public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_running is not null)
         {

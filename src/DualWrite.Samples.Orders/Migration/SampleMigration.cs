@@ -1,22 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dapper;
 using DualWrite.Migration.Engine;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Reconciliation;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
-using DualWrite.Hosting.DependencyInjection;
-using DualWrite.Hosting.Options;
-using DualWrite.MySql;
 using DualWrite.MySql.Control;
-using DualWrite.MySql.Stores;
-using DualWrite.PostgreSql.Stores;
 using DualWrite.Samples.Orders.Data;
 using DualWrite.Samples.Orders.Domain;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 using Npgsql;
 
@@ -24,9 +15,9 @@ namespace DualWrite.Samples.Orders.Migration;
 
 /// <summary>
 /// Runs the orders service's migration from MariaDB to PostgreSQL through all five phases and back while live
-/// traffic runs: the service is wired as an application would be (its own <see cref="MySqlDataSource"/> and
-/// <see cref="NpgsqlDataSource"/> in the container, <c>AddDualWrite</c>, phases from the MySQL phase table through
-/// feature flags on the same pool), and an operator moves the phase with <see cref="MySqlPhaseControl"/>. In Backfill
+/// traffic runs: the service is wired as an application would be (<see cref="OrdersService"/>: its own
+/// <see cref="MySqlDataSource"/> and <see cref="NpgsqlDataSource"/> in the container, <c>AddDualWrite</c>, phases from
+/// the MySQL phase table through feature flags on the same pool), and an operator moves the phase with <see cref="MySqlPhaseControl"/>. In Backfill
 /// the real backfill imports a snapshot and catches up from the binlog (<see cref="SampleBackfill"/>); its catch-up
 /// then runs as the backstop through every phase, carrying what a back-office job writes with plain SQL beside the
 /// application (<see cref="OutOfBandWriter"/>). Both stores are transactional outboxes, so each keeps its intents in
@@ -39,7 +30,7 @@ public sealed class SampleMigration
     /// <summary>The entity name the phase table, flags and repair log know the orders by.</summary>
     public const string Entity = OrderTable.Entity;
 
-    private const string Operator = "sample-operator";
+    private const string Operator = OrdersService.Operator;
 
     /// <summary>How long an instance may take to see a phase move (the bound is 1 s), or the repairs to drain, before the run gives up: a safety net.</summary>
     private static readonly TimeSpan PhaseSeenWithin = TimeSpan.FromSeconds(30);
@@ -65,48 +56,14 @@ public sealed class SampleMigration
     public async Task<SampleReport> RunAsync(CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        var connection = new MySqlConnectionStringBuilder(_options.ConnectionString) { Database = _options.OldDatabase }.ConnectionString;
-        await PrepareAsync(cancellationToken).ConfigureAwait(false);
-
-        // The application's two pools: every MySQL path (store, repair log, phase control and polls, its own SQL) shares one.
-        var dataSource = new MySqlDataSource(connection);
-        await using var disposeDataSource = dataSource.ConfigureAwait(false);
-        var postgres = NpgsqlDataSource.Create(_options.PostgreSqlConnectionString);
-        await using var disposePostgres = postgres.ConfigureAwait(false);
-        var towardNew = OrderTable.RepairLog(dataSource);
-        var towardOld = PgOrderTable.RepairLog(postgres, _options.NewSchema);
-        var log = new DirectedRepairLog<OrderKey>(towardNew, towardOld);
-        var oldStore = new MySqlVersionedStore<OrderKey, Order>(dataSource, OrderTable.Mapping(_options.OldDatabase), towardNew);
-        var newTable = new PostgreSqlVersionedStore<OrderKey, Order>(postgres, PgOrderTable.Mapping(_options.NewSchema));
-        var newStore = new PostgreSqlOutboxStore<OrderKey, Order>(newTable, towardOld);
-        await towardNew.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await towardOld.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await oldStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await SeedAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        var backfill = await SampleBackfill.CreateAsync(_options.ConnectionString, _options.OldDatabase, postgres, _options.NewSchema, cancellationToken).ConfigureAwait(false);
-
-        var setup = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner([], TimeProvider.System));
-        await setup.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await setup.InitializeAsync(Entity, Operator, cancellationToken).ConfigureAwait(false);
-
-        // Writes in flight when two records differ have landed once the catch-up has applied what the source logged
-        // by then and the decorator's secondary writes are done (they take milliseconds).
-        var pair = OrderReconciliation.Pair(Entity, oldStore, newStore, async ct =>
-        {
-            await backfill.DrainAsync(ct).ConfigureAwait(false);
-            await Task.Delay(200, ct).ConfigureAwait(false);
-        });
-        var reconciler = new Reconciler(new ReconcileOptions { ChunkSize = 2_000, Parallelism = 1 });
-        Task<EntityReport> ReconcileAsync() => reconciler.RunAsync(pair, TransientCheckpoints.Instance, null, cancellationToken);
-        var gates = new List<IPhaseGate>(backfill.Gates(dataSource)) { new StoresReconciledGate(pair, reconciler) };
-        using var host = BuildHost(dataSource, postgres, oldStore, newStore, log, gates);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        var phases = host.Services.GetRequiredService<IPhaseSource>();
-        var control = host.Services.GetRequiredService<MySqlPhaseControl>();
-        var queries = new OrderQueries(host.Services.GetRequiredService<QueryRouter>(), dataSource, postgres, _options.NewSchema);
-        var repository = new OrderRepository(host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(Entity), dataSource, queries);
-
-        var traffic = new OrderTraffic(repository, _options.Clients, _options.Seed);
+        var service = await OrdersService.StartAsync(_options, _out, cancellationToken).ConfigureAwait(false);
+        await using var disposeService = service.ConfigureAwait(false);
+        var (dataSource, oldStore, newStore, newTable, towardOld, log, backfill) =
+            (service.DataSource, service.OldStore, service.NewStore, service.NewTable, service.TowardOld, service.Log, service.Backfill);
+        Task<EntityReport> ReconcileAsync() => service.Reconciler.RunAsync(service.Pair, TransientCheckpoints.Instance, null, cancellationToken);
+        var phases = service.Phases;
+        var control = service.Control;
+        var traffic = new OrderTraffic(service.Repository, _options.Clients, _options.Seed);
         var outOfBand = new OutOfBandWriter(dataSource, Math.Max(_options.SeedOrders / 5, 1), _options.Seed);
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = traffic.RunAsync(stopTraffic.Token);
@@ -216,7 +173,7 @@ public sealed class SampleMigration
             await backfill.DrainAsync(cancellationToken).ConfigureAwait(false);
             reconciliation = await backfill.ReconcileAsync(cancellationToken).ConfigureAwait(false);
             final = await ReconcileAsync().ConfigureAwait(false);
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await service.StopAsync().ConfigureAwait(false);
 
             var (checkedKeys, lost, placementsNotOnce) = await traffic.VerifyAsync(oldStore, cancellationToken).ConfigureAwait(false);
             var pending = await log.ReadPendingAsync(Entity, 1000, cancellationToken).ConfigureAwait(false);
@@ -280,101 +237,6 @@ public sealed class SampleMigration
         TimeSpan.FromMilliseconds(20),
         () => $"The repair log still had pending entries {PhaseSeenWithin.TotalSeconds:0} s after the traffic stopped.",
         cancellationToken);
-
-    private IHost BuildHost(
-        MySqlDataSource dataSource,
-        NpgsqlDataSource postgres,
-        MySqlVersionedStore<OrderKey, Order> oldStore,
-        PostgreSqlOutboxStore<OrderKey, Order> newStore,
-        IRepairLog<OrderKey> log,
-        IEnumerable<IPhaseGate> gates)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddSingleton(postgres);
-        builder.Configuration.AddDualWritePhasesFromMySql(dataSource);
-        foreach (var gate in gates)
-        {
-            builder.Services.AddSingleton(gate);
-        }
-
-        builder.Services
-            .AddDualWrite(options =>
-            {
-                options.RepairInterval = TimeSpan.FromMilliseconds(250);
-                options.Entities[Entity] = new DualWriteEntityOptions { ShadowReads = { SampleRate = 0.05 } };
-            })
-            .UseFeatureFlagPhases()
-            .UseMySqlPhaseControl()
-            .AddEntity(Entity, _ => oldStore, _ => newStore, _ => log, Order.ContentComparer);
-        return builder.Build();
-    }
-
-    private async Task PrepareAsync(CancellationToken cancellationToken)
-    {
-        var connection = new MySqlConnection(_options.ConnectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var database = MySqlNames.Quote(_options.OldDatabase);
-            await connection.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS {database}", cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition($"CREATE DATABASE {database} CHARACTER SET utf8mb4", cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ChangeDatabaseAsync(_options.OldDatabase, cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(OrderTable.CreateSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(OrderTable.CreateEventsSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        var postgres = new NpgsqlConnection(_options.PostgreSqlConnectionString);
-        await using (postgres.ConfigureAwait(false))
-        {
-            await postgres.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var schema = new NpgsqlCommandBuilder().QuoteIdentifier(_options.NewSchema);
-            await postgres.ExecuteAsync(new CommandDefinition($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        _out.WriteLine($"MariaDB database `{_options.OldDatabase}` (the application's, old store) and PostgreSQL schema \"{_options.NewSchema}\" (new store) created afresh.");
-    }
-
-    /// <summary>The application's data before the migration, written with plain SQL as the application always had (the triggers version it).</summary>
-    private async Task SeedAsync(MySqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        var random = new Random(_options.Seed);
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            const int PerStatement = 250;
-            for (var start = 0; start < _options.SeedOrders; start += PerStatement)
-            {
-                var count = Math.Min(PerStatement, _options.SeedOrders - start);
-                var command = new MySqlCommand(
-                    $"INSERT INTO `{_options.OldDatabase}`.`orders` (`customer_id`, `order_no`, `status`, `total`, `placed_at`, `details`, `receipt`) VALUES " +
-                    string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?, ?, ?)", count)),
-                    connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    for (var i = start; i < start + count; i++)
-                    {
-                        var status = (OrderStatus)(i % 3);
-                        foreach (var value in new object?[]
-                        {
-                            (long)(i / 5) + 1, (i % 5) + 1, status.ToString(), random.Next(100, 100_000) / 100m,
-                            new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i * 37.5),
-                            string.Create(CultureInfo.InvariantCulture, $"{{\"items\": {random.Next(1, 6)}}}"),
-                            status == OrderStatus.New ? null : BitConverter.GetBytes((long)i),
-                        })
-                        {
-                            command.Parameters.Add(new MySqlParameter { Value = value });
-                        }
-                    }
-
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {_options.SeedOrders} orders with plain SQL; {_options.Clients} clients place, pay, ship, cancel and read orders throughout."));
-        _out.WriteLine();
-    }
 
     private static Task<TimeSpan> WaitForPhaseAsync(IPhaseSource phases, MigrationPhase phase, CancellationToken cancellationToken) => WaitUntilAsync(
         () => ValueTask.FromResult(phases.GetPhase(Entity) == phase),

@@ -7,6 +7,8 @@ public sealed class TrafficStats
 {
     private readonly Lock _gate = new();
     private readonly List<double> _latenciesMs = [];
+    private readonly Dictionary<string, OperationFigures> _byKind = new(StringComparer.Ordinal);
+    private readonly HashSet<Domain.OrderKey> _written = [];
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private long _operations;
     private long _failures;
@@ -43,20 +45,62 @@ public sealed class TrafficStats
         }
     }
 
-    internal void Completed(TimeSpan latency)
+    /// <summary>Per kind of operation (place, read, list, pay, ship, cancel): completed, failed, and the slowest completed one.</summary>
+    public IReadOnlyDictionary<string, OperationFigures> ByKind
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, OperationFigures>(_byKind, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The keys of the writes acknowledged in this stretch (by operations that began in it).</summary>
+    public IReadOnlyCollection<Domain.OrderKey> WrittenKeys
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _written];
+            }
+        }
+    }
+
+    internal void Wrote(Domain.OrderKey key)
+    {
+        lock (_gate)
+        {
+            _written.Add(key);
+        }
+    }
+
+    internal void Completed(TimeSpan latency, string what)
     {
         Interlocked.Increment(ref _operations);
         lock (_gate)
         {
             _latenciesMs.Add(latency.TotalMilliseconds);
+            var figures = _byKind.GetValueOrDefault(Kind(what));
+            _byKind[Kind(what)] = figures with { Operations = figures.Operations + 1, MaxLatencyMs = Math.Max(figures.MaxLatencyMs, latency.TotalMilliseconds) };
         }
     }
 
-    internal void Failed(string what)
+    internal void Failed(string what, string description)
     {
         Interlocked.Increment(ref _failures);
-        Interlocked.CompareExchange(ref _firstProblem, what, null);
+        Interlocked.CompareExchange(ref _firstProblem, description, null);
+        lock (_gate)
+        {
+            var figures = _byKind.GetValueOrDefault(Kind(what));
+            _byKind[Kind(what)] = figures with { Failures = figures.Failures + 1 };
+        }
     }
+
+    /// <summary>The operation's kind: the first word of its description ("place", "read", ...).</summary>
+    private static string Kind(string what) => what.Split(' ', 2)[0] is { Length: > 0 } kind ? kind : "other";
 
     internal void Stale(string what)
     {
@@ -64,3 +108,9 @@ public sealed class TrafficStats
         Interlocked.CompareExchange(ref _firstProblem, what, null);
     }
 }
+
+/// <summary>What one kind of operation did in a stretch.</summary>
+/// <param name="Operations">Calls that completed.</param>
+/// <param name="Failures">Calls that failed or ran out of time.</param>
+/// <param name="MaxLatencyMs">The slowest completed call, in milliseconds.</param>
+public readonly record struct OperationFigures(long Operations, long Failures, double MaxLatencyMs);

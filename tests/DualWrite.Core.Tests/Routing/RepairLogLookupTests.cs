@@ -2,6 +2,7 @@ using DualWrite.Core.Phases;
 using DualWrite.Core.Routing;
 using DualWrite.Core.Stores;
 using DualWrite.Core.Testing;
+using DualWrite.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DualWrite.Core.Tests.Routing;
@@ -179,7 +180,16 @@ public sealed class RepairLogLookupTests
         var entry = (await log.ReadPendingAsync(Entity, 10, Ct)).Should().ContainSingle().Subject;
         entry.Target.Should().Be(StoreRole.New);
         entry.Reason.Should().Contain("did not complete the write within 2000 ms");
+
+        (await store.UpsertAsync(new(2, 6, "six"), Ct).AsTask().WaitAsync(SafetyNet)).Should().Be(WriteResult.Applied, "while the first write waits, the store is not written: the next goes straight to the log");
+        hanging.Writes.Should().Be(1);
+        (await log.ReadPendingAsync(Entity, 10, Ct)).Should().HaveCount(2).And.Contain(e => e.Key == 2 && e.Reason.Contains("still outstanding"));
+
         hanging.Release();
+        await Eventually.WaitUntilAsync(() => hanging.Returned == 1, "the abandoned write to end once the store answers (cancelled by the pipeline's timeout meanwhile)");
+        (await store.UpsertAsync(new(3, 7, "seven"), Ct).AsTask().WaitAsync(SafetyNet)).Should().Be(WriteResult.Applied);
+        hanging.Writes.Should().Be(2, "once the outstanding write ended, the store is written again");
+        (await _new.GetAsync(3, Ct))!.Version.Should().Be(7);
     }
 
     /// <summary>A repair log that answers, hangs until released, or fails, and counts the questions it is asked.</summary>
@@ -248,6 +258,13 @@ public sealed class RepairLogLookupTests
 
         public IComparer<long> KeyComparer => inner.KeyComparer;
 
+        private int _writes;
+        private int _returned;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public int Returned => Volatile.Read(ref _returned);
+
         public void Release() => _release.TrySetResult();
 
         public ValueTask<VersionedRecord<long, string>?> GetAsync(long key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
@@ -259,12 +276,21 @@ public sealed class RepairLogLookupTests
         public async ValueTask<WriteResult> UpsertAsync(VersionedRecord<long, string> record, CancellationToken cancellationToken)
         {
             // Ignores the token, as a driver waiting on a hung server may.
-            await _release.Task;
-            return await inner.UpsertAsync(record, cancellationToken);
+            Interlocked.Increment(ref _writes);
+            try
+            {
+                await _release.Task;
+                return await inner.UpsertAsync(record, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _returned);
+            }
         }
 
         public async ValueTask<WriteResult> DeleteAsync(long key, long version, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _writes);
             await _release.Task;
             return await inner.DeleteAsync(key, version, cancellationToken);
         }

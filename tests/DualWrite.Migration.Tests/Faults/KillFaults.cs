@@ -1,3 +1,4 @@
+using DualWrite.Testing;
 using System.Diagnostics;
 using Xunit.Abstractions;
 

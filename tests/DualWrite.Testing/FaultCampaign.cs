@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DualWrite.Migration.Tests.Faults;
+namespace DualWrite.Testing;
 
 /// <summary>
 /// The fault campaign's common parts. Each fault is a test (trait <c>Category=Faults</c>) that injects its fault a
