@@ -20,7 +20,7 @@ public sealed class QueryRouter
 {
     private readonly IPhaseSource _phases;
     private readonly TimeProvider _time;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<StoreRole, MigrationPhase, CancellationToken, ValueTask<bool>>> _behind = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IWatched> _watched = new(StringComparer.Ordinal);
 
     /// <summary>Creates a router over the application's phase source (registered by <c>AddDualWrite</c>).</summary>
     /// <param name="phases">Where each entity's phase is read.</param>
@@ -48,15 +48,16 @@ public sealed class QueryRouter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entity);
         ArgumentNullException.ThrowIfNull(repairLog);
-        var lookup = new RepairLogLookup<TKey>(entity, repairLog, options, _time, logger);
-        _behind[entity] = lookup.IsBehindAsync;
+        _watched[entity] = new Watched<TKey>(entity, repairLog, new RepairLogLookup<TKey>(entity, repairLog, options, _time, logger));
     }
 
     /// <summary>
-    /// The store a query of <paramref name="entity"/> should run on now: the phase's read store, unless the watched
-    /// repair log has entries toward it and none toward the other store, which then holds every acknowledged write.
-    /// When the log cannot be asked in time, the query stays on the read store if the log was last seen with no entry
-    /// toward it in this phase (see <see cref="RepairLookupOptions"/>).
+    /// The store a query of <paramref name="entity"/> should run on now: the phase's read store, unless the phase writes
+    /// both stores (or feeds the other), the watched repair log has entries toward the read store and none toward the
+    /// other, which then holds every acknowledged write. Otherwise the query stays on the read store and may miss
+    /// writes the repair worker has not applied there yet (just after a roll back from NewOnly, say): prefer
+    /// <see cref="RouteAsync{TKey}"/>, which names those keys so the result can be corrected. When the log cannot be asked in time, the query stays on the read
+    /// store if the log was last seen with no entry toward it in this phase (see <see cref="RepairLookupOptions"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The phase source knows no phase for the entity.</exception>
     /// <exception cref="RepairLogUnavailableException">The repair log could not be asked and was not known to hold nothing toward the read store.</exception>
@@ -64,13 +65,75 @@ public sealed class QueryRouter
     {
         var phase = _phases.GetPhase(entity);
         var reads = phase.Routing().Reads;
-        if (_behind.TryGetValue(entity, out var behind)
-            && await behind(reads, phase, cancellationToken).ConfigureAwait(false)
-            && !await behind(reads.Other(), phase, cancellationToken).ConfigureAwait(false))
+        // Only a phase that writes (or feeds) the other store records what that store lacks in the log: in OldOnly
+        // and Backfill the new store gets the writes from the change feed, so no entry says it is behind.
+        if (phase.Routing().ReachesSecondary
+            && _watched.TryGetValue(entity, out var watched)
+            && await watched.IsBehindAsync(reads, phase, cancellationToken).ConfigureAwait(false)
+            && !await watched.IsBehindAsync(reads.Other(), phase, cancellationToken).ConfigureAwait(false))
         {
             return reads.Other();
         }
 
         return reads;
     }
+
+    /// <summary>
+    /// Where a query of <paramref name="entity"/> should run now — always the phase's read store — and the keys that
+    /// store may still lack a write of: those with a pending repair entry toward it. Ask before running the query;
+    /// afterwards read each of those keys that the query's condition could match through the decorator (which reads
+    /// both stores and returns the newer record) and put it in the result in place of the row the query returned, if
+    /// any. An entry completed after this call was repaired before the query ran; one appended after it is a write
+    /// that had not been acknowledged when the query began.
+    /// </summary>
+    /// <typeparam name="TKey">The entity's key type, as it was watched.</typeparam>
+    /// <exception cref="InvalidOperationException">The phase source knows no phase for the entity, or it is watched with another key type.</exception>
+    /// <exception cref="RepairLogUnavailableException">The repair log could not be asked and was not known to hold nothing toward the read store.</exception>
+    public async ValueTask<QueryRoute<TKey>> RouteAsync<TKey>(string entity, CancellationToken cancellationToken)
+        where TKey : notnull
+    {
+        var phase = _phases.GetPhase(entity);
+        var reads = phase.Routing().Reads;
+        if (!_watched.TryGetValue(entity, out var watched))
+        {
+            return new QueryRoute<TKey>(reads, new HashSet<TKey>(), Complete: true);
+        }
+
+        if (watched is not Watched<TKey> typed)
+        {
+            throw new InvalidOperationException($"Entity '{entity}' is watched with another key type than {typeof(TKey).Name}.");
+        }
+
+        if (!await typed.Lookup.IsBehindAsync(reads, phase, cancellationToken).ConfigureAwait(false))
+        {
+            return new QueryRoute<TKey>(reads, new HashSet<TKey>(), Complete: true);
+        }
+
+        var pending = await DirectedRepairLog<TKey>.Toward(typed.Log, reads).ReadPendingAsync(entity, QueryRoute<TKey>.MaxKeys, cancellationToken).ConfigureAwait(false);
+        return new QueryRoute<TKey>(reads, pending.Where(e => e.Target == reads).Select(e => e.Key).ToHashSet(), Complete: pending.Count < QueryRoute<TKey>.MaxKeys);
+    }
+
+    private interface IWatched
+    {
+        ValueTask<bool> IsBehindAsync(StoreRole target, MigrationPhase phase, CancellationToken cancellationToken);
+    }
+
+    private sealed record Watched<TKey>(string Entity, IRepairLog<TKey> Log, RepairLogLookup<TKey> Lookup) : IWatched
+        where TKey : notnull
+    {
+        public ValueTask<bool> IsBehindAsync(StoreRole target, MigrationPhase phase, CancellationToken cancellationToken) =>
+            Lookup.IsBehindAsync(target, phase, cancellationToken);
+    }
+}
+
+/// <summary>Where a query runs, and the keys the store may lack a write of (see <see cref="QueryRouter.RouteAsync{TKey}"/>).</summary>
+/// <typeparam name="TKey">The entity's key type.</typeparam>
+/// <param name="From">The store to run the query on.</param>
+/// <param name="MayLack">Keys with a pending repair toward <paramref name="From"/>: read them through the decorator and put them in the result.</param>
+/// <param name="Complete">False when more entries were pending than <see cref="MaxKeys"/>: <paramref name="MayLack"/> then names only some keys.</param>
+public sealed record QueryRoute<TKey>(StoreRole From, IReadOnlySet<TKey> MayLack, bool Complete)
+    where TKey : notnull
+{
+    /// <summary>The most pending entries a route reads.</summary>
+    public const int MaxKeys = 10_000;
 }

@@ -23,6 +23,7 @@ public sealed class OrderTraffic
     private readonly int _clients;
     private readonly int _seed;
     private readonly TimeSpan? _callTimeout;
+    private readonly long _firstCustomerId;
     private readonly Dictionary<OrderKey, Order?>[] _ledgers;
     private readonly Dictionary<OrderKey, InDoubt>[] _doubts;
     private TrafficStats _stats = new();
@@ -32,7 +33,8 @@ public sealed class OrderTraffic
     /// <param name="clients">Concurrent clients.</param>
     /// <param name="seed">The clients' random seed.</param>
     /// <param name="callTimeout">How long a client waits for one call before it counts it as failed; none when null.</param>
-    public OrderTraffic(OrderRepository repository, int clients, int seed, TimeSpan? callTimeout = null)
+    /// <param name="firstCustomerId">The first of the clients' customer ids (each client owns 8, 1,000 apart); traffic of another instance takes other ids.</param>
+    public OrderTraffic(OrderRepository repository, int clients, int seed, TimeSpan? callTimeout = null, long firstCustomerId = FirstCustomerId)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clients);
@@ -45,6 +47,7 @@ public sealed class OrderTraffic
         _clients = clients;
         _seed = seed;
         _callTimeout = callTimeout;
+        _firstCustomerId = firstCustomerId;
         _ledgers = [.. Enumerable.Range(0, clients).Select(_ => new Dictionary<OrderKey, Order?>())];
         _doubts = [.. Enumerable.Range(0, clients).Select(_ => new Dictionary<OrderKey, InDoubt>())];
     }
@@ -111,7 +114,7 @@ public sealed class OrderTraffic
         var doubtfulCustomers = new HashSet<long>();
         var keys = new List<OrderKey>();
         var nextOrderNo = new Dictionary<long, int>();
-        var customers = Enumerable.Range(0, 8).Select(j => FirstCustomerId + (client * 1000) + j).ToArray();
+        var customers = Enumerable.Range(0, 8).Select(j => _firstCustomerId + (client * 1000) + j).ToArray();
         while (!cancellationToken.IsCancellationRequested)
         {
             var stats = Volatile.Read(ref _stats);

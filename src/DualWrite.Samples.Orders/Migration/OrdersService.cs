@@ -26,14 +26,18 @@ namespace DualWrite.Samples.Orders.Migration;
 /// and <see cref="NpgsqlDataSource"/> in the container, both stores as transactional outboxes
 /// (<see cref="DirectedRepairLog{TKey}"/>), <c>AddDualWrite</c> with phases from the MySQL phase table through feature
 /// flags, and the repository over the decorator. It also holds what the operator drives: the phase control, the
-/// plan's backfill and the stores' reconciliation pair. <see cref="SampleMigration"/> walks it through the phases.
+/// plan's backfill and the stores' reconciliation pair. <see cref="SampleMigration"/> walks it through the phases;
+/// <see cref="StartInstanceAsync"/> adds application instances beside the first.
 /// </summary>
 public sealed class OrdersService : IAsyncDisposable
 {
     /// <summary>The operator name phase moves are made under.</summary>
     public const string Operator = "sample-operator";
 
-    private readonly IHost _host;
+    private readonly List<OrdersInstance> _instances = [];
+    private readonly IReadOnlyList<IPhaseGate> _gates;
+    private readonly Action<DualWriteEntityOptions>? _configure;
+    private readonly Action<ILoggingBuilder>? _logging;
 
     private OrdersService(
         SampleOptions options,
@@ -66,14 +70,29 @@ public sealed class OrdersService : IAsyncDisposable
             await Task.Delay(200, ct).ConfigureAwait(false);
         });
         Reconciler = new Reconciler(new ReconcileOptions { ChunkSize = 2_000, Parallelism = 1 });
-        var gates = new List<IPhaseGate>(backfill.Gates(dataSource)) { new StoresReconciledGate(Pair, Reconciler) };
-        _host = BuildHost(gates, configure, logging);
-        Phases = _host.Services.GetRequiredService<IPhaseSource>();
-        Control = _host.Services.GetRequiredService<MySqlPhaseControl>();
-        Store = _host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(SampleMigration.Entity);
-        Queries = new OrderQueries(_host.Services.GetRequiredService<QueryRouter>(), dataSource, postgres, options.NewSchema);
-        Repository = new OrderRepository(Store, dataSource, Queries);
+        _gates = [.. backfill.Gates(dataSource), new StoresReconciledGate(Pair, Reconciler)];
+        _configure = configure;
+        _logging = logging;
+        _instances.Add(new OrdersInstance(BuildHost(), this, VersionClock.Shared));
     }
+
+    /// <summary>The first application instance; <see cref="StartInstanceAsync"/> adds more.</summary>
+    public OrdersInstance First => _instances[0];
+
+    /// <summary>The first instance's phase source (feature flags over the phase table).</summary>
+    public IPhaseSource Phases => First.Phases;
+
+    /// <summary>The operator's phase control, with the plan's gates.</summary>
+    public MySqlPhaseControl Control => First.Control;
+
+    /// <summary>The first instance's decorator, as its container hands it out.</summary>
+    public IVersionedStore<OrderKey, Order> Store => First.Store;
+
+    /// <summary>The first instance's queries beyond keys.</summary>
+    public OrderQueries Queries => First.Queries;
+
+    /// <summary>The first instance's repository.</summary>
+    public OrderRepository Repository => First.Repository;
 
     /// <summary>What the service runs against.</summary>
     public SampleOptions Options { get; }
@@ -111,20 +130,10 @@ public sealed class OrdersService : IAsyncDisposable
     /// <summary>The stores' reconciler.</summary>
     public Reconciler Reconciler { get; }
 
-    /// <summary>The application's phase source (feature flags over the phase table).</summary>
-    public IPhaseSource Phases { get; }
 
-    /// <summary>The operator's phase control, with the plan's gates.</summary>
-    public MySqlPhaseControl Control { get; }
 
-    /// <summary>The decorator, as the container hands it out.</summary>
-    public IVersionedStore<OrderKey, Order> Store { get; }
 
-    /// <summary>The application's queries beyond keys.</summary>
-    public OrderQueries Queries { get; }
 
-    /// <summary>The application's repository.</summary>
-    public OrderRepository Repository { get; }
 
     /// <summary>
     /// Creates the databases afresh, seeds the orders with plain SQL, registers the entity in the phase table and starts
@@ -162,7 +171,7 @@ public sealed class OrdersService : IAsyncDisposable
             await setup.InitializeAsync(SampleMigration.Entity, Operator, cancellationToken).ConfigureAwait(false);
 
             var service = new OrdersService(options, dataSource, postgres, towardNew, towardOld, oldStore, newTable, backfill, configure, logging);
-            await service._host.StartAsync(cancellationToken).ConfigureAwait(false);
+            await service.First.Host.StartAsync(cancellationToken).ConfigureAwait(false);
             return service;
         }
         catch
@@ -173,23 +182,47 @@ public sealed class OrdersService : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the application's host (the repair worker, the phase polls).</summary>
-    public Task StopAsync() => _host.StopAsync(CancellationToken.None);
+    /// <summary>
+    /// Starts one more application instance over the same databases and stores, as another process of the service
+    /// would be: its own host (phase source polling the phase table, decorator, repair worker, query router), and its
+    /// own version clock.
+    /// </summary>
+    public async Task<OrdersInstance> StartInstanceAsync(CancellationToken cancellationToken)
+    {
+        var instance = new OrdersInstance(BuildHost(), this, new VersionClock());
+        _instances.Add(instance);
+        await instance.Host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
 
-    /// <summary>Stops the catch-up and the host, and closes the pools.</summary>
+    /// <summary>Stops every instance's host (the repair workers, the phase polls).</summary>
+    public async Task StopAsync()
+    {
+        foreach (var instance in _instances)
+        {
+            await instance.Host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the catch-up and the hosts, and closes the pools.</summary>
     public async ValueTask DisposeAsync()
     {
         await Backfill.StopAsync().ConfigureAwait(false);
-        await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _host.Dispose();
+        await StopAsync().ConfigureAwait(false);
+        foreach (var instance in _instances)
+        {
+            instance.Host.Dispose();
+        }
+
         await DataSource.DisposeAsync().ConfigureAwait(false);
         await Postgres.DisposeAsync().ConfigureAwait(false);
     }
 
-    private IHost BuildHost(IEnumerable<IPhaseGate> gates, Action<DualWriteEntityOptions>? configure, Action<ILoggingBuilder>? logging)
+    private IHost BuildHost()
     {
+        var (gates, configure) = (_gates, _configure);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        logging?.Invoke(builder.Logging);
+        _logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(DataSource);
         builder.Services.AddSingleton(Postgres);
         builder.Configuration.AddDualWritePhasesFromMySql(DataSource);
@@ -277,4 +310,35 @@ public sealed class OrdersService : IAsyncDisposable
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {options.SeedOrders} orders with plain SQL; {options.Clients} clients place, pay, ship, cancel and read orders throughout."));
         output.WriteLine();
     }
+}
+
+/// <summary>One application instance of the orders service: its host and what it hands the application.</summary>
+public sealed class OrdersInstance
+{
+    internal OrdersInstance(IHost host, OrdersService service, VersionClock clock)
+    {
+        Host = host;
+        Phases = host.Services.GetRequiredService<IPhaseSource>();
+        Control = host.Services.GetRequiredService<MySqlPhaseControl>();
+        Store = host.Services.GetRequiredKeyedService<IVersionedStore<OrderKey, Order>>(SampleMigration.Entity);
+        Queries = new OrderQueries(host.Services.GetRequiredService<QueryRouter>(), Store, service.DataSource, service.Postgres, service.Options.NewSchema);
+        Repository = new OrderRepository(Store, service.DataSource, Queries, clock);
+    }
+
+    /// <summary>The instance's phase source (feature flags over the phase table).</summary>
+    public IPhaseSource Phases { get; }
+
+    /// <summary>The phase control, with the plan's gates.</summary>
+    public MySqlPhaseControl Control { get; }
+
+    /// <summary>The instance's decorator, as its container hands it out.</summary>
+    public IVersionedStore<OrderKey, Order> Store { get; }
+
+    /// <summary>The instance's queries beyond keys.</summary>
+    public OrderQueries Queries { get; }
+
+    /// <summary>The instance's repository.</summary>
+    public OrderRepository Repository { get; }
+
+    internal IHost Host { get; }
 }

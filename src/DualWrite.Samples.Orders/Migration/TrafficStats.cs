@@ -106,6 +106,11 @@ public sealed class TrafficStats
     {
         Interlocked.Increment(ref _staleReads);
         Interlocked.CompareExchange(ref _firstProblem, what, null);
+        lock (_gate)
+        {
+            var figures = _byKind.GetValueOrDefault(Kind(what));
+            _byKind[Kind(what)] = figures with { Stale = figures.Stale + 1 };
+        }
     }
 }
 
@@ -113,4 +118,5 @@ public sealed class TrafficStats
 /// <param name="Operations">Calls that completed.</param>
 /// <param name="Failures">Calls that failed or ran out of time.</param>
 /// <param name="MaxLatencyMs">The slowest completed call, in milliseconds.</param>
-public readonly record struct OperationFigures(long Operations, long Failures, double MaxLatencyMs);
+/// <param name="Stale">Completed reads or lists that did not return the client's own last acknowledged writes.</param>
+public readonly record struct OperationFigures(long Operations, long Failures, double MaxLatencyMs, long Stale = 0);

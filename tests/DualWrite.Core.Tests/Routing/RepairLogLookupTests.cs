@@ -30,7 +30,7 @@ public sealed class RepairLogLookupTests
     private DualWriteStore<long, string> Store(MigrationPhase phase)
     {
         _phases.SetPhase(Entity, phase);
-        return new DualWriteStore<long, string>(Entity, _old, _new, _phases, _log, new() { TimeProvider = _time, RepairLookup = _lookup });
+        return new DualWriteStore<long, string>(Entity, _old, _new, _phases, _log, new() { TimeProvider = _time, RepairLookup = _lookup, ShadowReads = { SampleRate = 0 } });
     }
 
     [Theory]
@@ -62,8 +62,13 @@ public sealed class RepairLogLookupTests
         _log.Questions.Should().Be(asked + 1, "while a call waits past the bound, the log is not asked again");
 
         _log.Release();
-        (await store.GetAsync(1, Ct))!.Version.Should().Be(5);
-        _log.Questions.Should().BeGreaterThan(asked + 1, "once the waiting call ended the log is asked again");
+        await Eventually.WaitUntilAsync(
+            async () =>
+            {
+                (await store.GetAsync(1, Ct).AsTask().WaitAsync(SafetyNet))!.Version.Should().Be(5);
+                return _log.Questions > asked + 1;
+            },
+            "the log to be asked again once the waiting call ended");
     }
 
     [Fact]
@@ -151,9 +156,21 @@ public sealed class RepairLogLookupTests
         await early.Invoking(q => q.WaitAsync(SafetyNet)).Should().ThrowAsync<RepairLogUnavailableException>("the log was seen empty only before the phase settled");
 
         _log.Release();
-        _log.Answer();
         _time.Advance(_lookup.PhaseSettleTime);
-        (await router.ReadsFromAsync(Entity, Ct)).Should().Be(StoreRole.New);
+        await Eventually.WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await router.ReadsFromAsync(Entity, Ct) == StoreRole.New;
+                }
+                catch (RepairLogUnavailableException)
+                {
+                    // The waiting call has not ended yet.
+                    return false;
+                }
+            },
+            "the router to ask the log again once the waiting call ended");
         _log.Hang();
         var query = router.ReadsFromAsync(Entity, Ct).AsTask();
         _time.Advance(_lookup.Timeout);
@@ -186,10 +203,16 @@ public sealed class RepairLogLookupTests
         (await log.ReadPendingAsync(Entity, 10, Ct)).Should().HaveCount(2).And.Contain(e => e.Key == 2 && e.Reason.Contains("still outstanding"));
 
         hanging.Release();
-        await Eventually.WaitUntilAsync(() => hanging.Returned == 1, "the abandoned write to end once the store answers (cancelled by the pipeline's timeout meanwhile)");
-        (await store.UpsertAsync(new(3, 7, "seven"), Ct).AsTask().WaitAsync(SafetyNet)).Should().Be(WriteResult.Applied);
-        hanging.Writes.Should().Be(2, "once the outstanding write ended, the store is written again");
-        (await _new.GetAsync(3, Ct))!.Version.Should().Be(7);
+        // Once the abandoned write has ended (cancelled by the pipeline's timeout meanwhile), a later write reaches the store.
+        var version = 7L;
+        await Eventually.WaitUntilAsync(
+            async () =>
+            {
+                (await store.UpsertAsync(new(3, version++, "seven"), Ct).AsTask().WaitAsync(SafetyNet)).Should().Be(WriteResult.Applied);
+                return hanging.Writes == 2;
+            },
+            "a write after the outstanding one ended to reach the store");
+        (await _new.GetAsync(3, Ct))!.Version.Should().Be(version - 1);
     }
 
     /// <summary>A repair log that answers, hangs until released, or fails, and counts the questions it is asked.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using DualWrite.Core.Phases;
-using DualWrite.Core.Reconciliation;
 using DualWrite.Core.Routing;
 using DualWrite.Samples.Orders.Domain;
 using DualWrite.Samples.Orders.Migration;
@@ -46,17 +45,7 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
         var phase = outage == Outage.PostgreSqlInDualWriteReadOld ? MigrationPhase.DualWriteReadOld : MigrationPhase.DualWriteReadNew;
         var secondary = phase.Routing().Secondary;
         var duration = FaultCampaign.Duration(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        var options = new SampleOptions
-        {
-            ConnectionString = MariaDbFaultServer.ConnectionString(),
-            PostgreSqlConnectionString = PostgreSqlFaultServer.ConnectionString(),
-            OldDatabase = $"t_outage_{suffix}",
-            NewSchema = $"t_outage_{suffix}",
-            SeedOrders = 400,
-            Clients = 2,
-            Seed = 17,
-        };
+        var options = SampleFaultRig.Options("outage", onFaultServers: true, seed: 17);
         var logs = new CapturingLoggerProvider();
         var problems = new List<string>();
         var detail = "";
@@ -158,19 +147,12 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
                 await stopTraffic.CancelAsync();
                 await running;
 
-                // The end state once nothing is in flight: the log drained, the binlog applied, both checks.
-                await Eventually.WaitUntilAsync(
-                    async () => (await service.Log.ReadPendingAsync(SampleMigration.Entity, 1, CancellationToken.None)).Count == 0,
-                    "the repair log to drain after the traffic stopped",
-                    SafetyNet);
-                await service.Backfill.DrainAsync(CancellationToken.None);
-                var stores = await service.Reconciler.RunAsync(service.Pair, TransientCheckpoints.Instance, null, CancellationToken.None);
-                var plan = (await service.Backfill.ReconcileAsync(CancellationToken.None)).Entities.Single();
+                var (stores, plan) = await SampleFaultRig.SettleAndReconcileAsync(service, SafetyNet);
                 await service.StopAsync();
                 var (checkedKeys, lostKeys, notOnce) = await traffic.VerifyAsync(service.OldStore, CancellationToken.None);
                 var (_, lostInNew, _) = await traffic.VerifyAsync(service.NewStore, CancellationToken.None);
                 lost = lostKeys.Union(lostInNew).Count();
-                differences = Differences(stores) + Differences(plan);
+                differences = SampleFaultRig.Differences(stores) + SampleFaultRig.Differences(plan);
                 if (lost > 0)
                 {
                     problems.Add($"{lost} acknowledged writes lost (old store: {string.Join(", ", lostKeys.Take(5))}; new store: {string.Join(", ", lostInNew.Take(5))})");
@@ -183,7 +165,7 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
 
                 if (differences > 0)
                 {
-                    problems.Add($"the stores differ: {Describe(stores)}; the plan's tables: {Describe(plan)}");
+                    problems.Add($"the stores differ: {SampleFaultRig.Describe(stores)}; the plan's tables: {SampleFaultRig.Describe(plan)}");
                 }
 
                 var placements = figures.GetValueOrDefault("place");
@@ -205,7 +187,7 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
         {
             Resume(secondary);
             await service.DisposeAsync();
-            await DropAsync(options);
+            await SampleFaultRig.DropAsync(options, onFaultServers: true);
         }
 
         var row = new FaultResult(
@@ -253,19 +235,5 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
         {
             MariaDbFaultServer.Resume();
         }
-    }
-
-    private static long Differences(EntityReport report) => report.Missing + report.Extra + report.Differing + report.Lagging;
-
-    private static string Describe(EntityReport report) =>
-        $"{report.SourceRows} rows, {report.Missing} missing, {report.Extra} extra, {report.Differing} differing, {report.Lagging} behind" +
-        (report.Samples.Count > 0 ? ", e.g. " + string.Join(", ", report.Samples.Take(3).Select(d => $"{d.Key} {d.Kind}")) : "");
-
-    private static async Task DropAsync(SampleOptions options)
-    {
-        await MariaDbFaultServer.ExecuteAsync($"DROP DATABASE IF EXISTS `{options.OldDatabase}`");
-        await using var postgres = PostgreSqlFaultServer.CreateDataSource();
-        await using var drop = postgres.CreateCommand($"DROP SCHEMA IF EXISTS \"{options.NewSchema}\" CASCADE");
-        await drop.ExecuteNonQueryAsync();
     }
 }
