@@ -26,6 +26,7 @@ public sealed class OrderTraffic
     private readonly long _firstCustomerId;
     private readonly Dictionary<OrderKey, Order?>[] _ledgers;
     private readonly Dictionary<OrderKey, InDoubt>[] _doubts;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _abandoned = new();
     private TrafficStats _stats = new();
 
     /// <summary>Creates traffic of <paramref name="clients"/> concurrent clients over <paramref name="repository"/>.</summary>
@@ -253,10 +254,26 @@ public sealed class OrderTraffic
         }
         catch (TimeoutException) when (!call.IsCompleted)
         {
-            _ = call.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _abandoned.TryAdd(call, 0);
+            _ = call.ContinueWith(
+                static (done, state) =>
+                {
+                    _ = done.Exception;
+                    ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _);
+                },
+                _abandoned,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             throw new TimeoutException($"no answer within the caller's timeout of {timeout.TotalSeconds:0.#} s");
         }
     }
+
+    /// <summary>
+    /// Completes once every call a client gave up on (its timeout passed) has ended on its own, as they do once the
+    /// store answers again; until then such a call may still hold a connection and an open transaction.
+    /// </summary>
+    public Task WhenAbandonedCallsEndAsync() => Task.WhenAll(_abandoned.Keys.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default)));
 
     /// <summary>A write that failed or ran out of time: the key holds <see cref="Before"/> or <see cref="Attempted"/> (null: no order).</summary>
     private sealed record InDoubt(Order? Before, Order? Attempted, bool Placement);

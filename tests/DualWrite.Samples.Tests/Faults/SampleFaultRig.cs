@@ -7,8 +7,8 @@ namespace DualWrite.Samples.Tests.Faults;
 /// <summary>What the orders service's fault tests share: fresh databases on the main or the fault servers, and the end checks' figures.</summary>
 internal static class SampleFaultRig
 {
-    /// <summary>The service's options over a fresh database and schema named after <paramref name="prefix"/>: 400 seeded orders, 2 clients per instance.</summary>
-    public static SampleOptions Options(string prefix, bool onFaultServers, int seed)
+    /// <summary>The service's options over a fresh database and schema named after <paramref name="prefix"/>: 400 seeded orders, <paramref name="clients"/> clients per instance.</summary>
+    public static SampleOptions Options(string prefix, bool onFaultServers, int seed, int clients = 2)
     {
         var name = $"t_{prefix}_{Guid.NewGuid().ToString("N")[..10]}";
         return new SampleOptions
@@ -18,7 +18,7 @@ internal static class SampleFaultRig
             OldDatabase = name,
             NewSchema = name,
             SeedOrders = 400,
-            Clients = 2,
+            Clients = clients,
             Seed = seed,
         };
     }

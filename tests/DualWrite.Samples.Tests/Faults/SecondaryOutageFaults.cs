@@ -45,7 +45,7 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
         var phase = outage == Outage.PostgreSqlInDualWriteReadOld ? MigrationPhase.DualWriteReadOld : MigrationPhase.DualWriteReadNew;
         var secondary = phase.Routing().Secondary;
         var duration = FaultCampaign.Duration(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
-        var options = SampleFaultRig.Options("outage", onFaultServers: true, seed: 17);
+        var options = SampleFaultRig.Options("outage", onFaultServers: true, seed: 17, clients: 6);
         var logs = new CapturingLoggerProvider();
         var problems = new List<string>();
         var detail = "";
@@ -146,6 +146,9 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
                 var after = traffic.NextStretch();
                 await stopTraffic.CancelAsync();
                 await running;
+
+                // Calls the clients gave up on end once the store answers; none may outlive the test (and its hold on the fault servers).
+                await traffic.WhenAbandonedCallsEndAsync().WaitAsync(SafetyNet);
 
                 var (stores, plan) = await SampleFaultRig.SettleAndReconcileAsync(service, SafetyNet);
                 await service.StopAsync();
