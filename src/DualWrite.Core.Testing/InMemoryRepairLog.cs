@@ -105,13 +105,14 @@ public sealed class InMemoryRepairLog<TKey> : IRepairLog<TKey>
     }
 
     /// <inheritdoc />
-    public ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
+    public ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<TKey>> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entries);
         cancellationToken.ThrowIfCancellationRequested();
+        var ids = entries.Select(e => e.Id).ToHashSet();
         lock (_gate)
         {
-            _pending.RemoveAll(e => e.Id == entry.Id);
+            _pending.RemoveAll(e => ids.Contains(e.Id));
         }
 
         return ValueTask.CompletedTask;

@@ -31,7 +31,7 @@ public abstract partial class RepairLogConformanceTests<TLog>
     {
         var entry = Entry("orders", 1);
         await Log.AppendAsync(entry, Ct);
-        await Log.CompleteAsync(entry, Ct);
+        await Log.CompleteAsync([entry], Ct);
 
         await Log.AppendAsync(entry, Ct);
 

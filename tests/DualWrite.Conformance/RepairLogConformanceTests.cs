@@ -108,9 +108,9 @@ public abstract partial class RepairLogConformanceTests<TLog> : IAsyncLifetime
         var entry = Entry("orders", 1);
         await Log.AppendAsync(entry, Ct);
 
-        await Log.CompleteAsync(entry, Ct);
+        await Log.CompleteAsync([entry], Ct);
         _clock.Advance(TimeSpan.FromHours(1));
-        await Log.CompleteAsync(entry, Ct);
+        await Log.CompleteAsync([entry], Ct);
 
         (await Log.ReadPendingAsync("orders", 10, Ct)).Should().BeEmpty();
         (await Log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();
@@ -140,7 +140,7 @@ public abstract partial class RepairLogConformanceTests<TLog> : IAsyncLifetime
         (await Log.HasPendingTowardAsync("orders", StoreRole.Old, Ct)).Should().BeFalse();
         (await Log.HasPendingTowardAsync("customers", StoreRole.New, Ct)).Should().BeFalse();
 
-        await Log.CompleteAsync(entry, Ct);
+        await Log.CompleteAsync([entry], Ct);
         (await Log.HasPendingTowardAsync("orders", StoreRole.New, Ct)).Should().BeFalse("its only entry is completed");
     }
 
@@ -152,11 +152,28 @@ public abstract partial class RepairLogConformanceTests<TLog> : IAsyncLifetime
         await Log.AppendAsync(first, Ct);
         await Log.AppendAsync(second, Ct);
 
-        await Log.CompleteAsync(first, Ct);
+        await Log.CompleteAsync([first], Ct);
         (await Log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeTrue();
 
-        await Log.CompleteAsync(second, Ct);
+        await Log.CompleteAsync([second], Ct);
         (await Log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Complete_OfSeveralEntries_CompletesExactlyThose_AndIgnoresOnesNoLongerPending()
+    {
+        var entries = Enumerable.Range(1, 5).Select(k => Entry("orders", k)).ToList();
+        foreach (var entry in entries)
+        {
+            await Log.AppendAsync(entry, Ct);
+        }
+
+        await Log.CompleteAsync([], Ct);
+        await Log.CompleteAsync([entries[0]], Ct);
+        await Log.CompleteAsync([entries[0], entries[1], entries[3]], Ct);
+
+        var pending = await Log.ReadPendingAsync("orders", 10, Ct);
+        pending.Select(e => e.Id).Should().BeEquivalentTo([entries[2].Id, entries[4].Id], "only the entries not completed are pending");
     }
 
     [Fact]

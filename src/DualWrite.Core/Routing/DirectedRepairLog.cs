@@ -67,9 +67,12 @@ public sealed class DirectedRepairLog<TKey> : IRepairLog<TKey>
         For(target).HasPendingTowardAsync(entity, target, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
+    public async ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<TKey>> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        return For(entry.Target).CompleteAsync(entry, cancellationToken);
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var toward in entries.GroupBy(e => e.Target))
+        {
+            await For(toward.Key).CompleteAsync([.. toward], cancellationToken).ConfigureAwait(false);
+        }
     }
 }

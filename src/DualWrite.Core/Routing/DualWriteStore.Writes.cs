@@ -163,7 +163,7 @@ public sealed partial class DualWriteStore<TKey, TValue>
         try
         {
             // Not the caller's token: the write is done, and leaving the intent pending only costs a needless repair.
-            await _repairLog.CompleteAsync(intent, CancellationToken.None).ConfigureAwait(false);
+            await _repairLog.CompleteAsync([intent], CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A pending intent is safe: the repair worker finds the secondary caught up and completes it.
         catch (Exception ex)

@@ -24,6 +24,9 @@ public interface IRepairLog<TKey>
     /// <summary>Whether any pending entry of <paramref name="entity"/> names <paramref name="target"/>, whatever its key (the target is behind somewhere).</summary>
     ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken);
 
-    /// <summary>Marks <paramref name="entry"/> done; completing an entry that is no longer pending does nothing.</summary>
-    ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks <paramref name="entries"/> done, in one round trip where the log can; completing an entry that is no
+    /// longer pending does nothing.
+    /// </summary>
+    ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<TKey>> entries, CancellationToken cancellationToken);
 }

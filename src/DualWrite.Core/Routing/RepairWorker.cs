@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DualWrite.Core.Phases;
 using DualWrite.Core.Stores;
 
@@ -55,38 +56,51 @@ public sealed class RepairWorker<TKey, TValue>
     {
         var pending = await _repairLog.ReadPendingAsync(_entity, _batchSize, cancellationToken).ConfigureAwait(false);
         int repaired = 0, failing = 0;
+        var done = new ConcurrentQueue<RepairEntry<TKey>>();
 
         // Entries are independent: each copies its key's current record under the version guard, so the order in
         // which they land does not matter, and several at once keep up with a write rate one at a time could not.
+        // A key's entries toward one store are settled by one copy, of a version at least their newest.
+        var groups = pending.GroupBy(e => (e.Key, e.Target)).Select(g => g.ToList()).ToList();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(pending, parallel, async (entry, ct) =>
+        await Parallel.ForEachAsync(groups, parallel, async (entries, ct) =>
         {
-            bool done;
+            bool copied;
             try
             {
-                done = await RepairAsync(entry, ct).ConfigureAwait(false);
+                copied = await RepairAsync(entries.MaxBy(e => e.Version)!, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 throw;
             }
-#pragma warning disable CA1031 // A store that is still down leaves the entry pending for the next pass.
+#pragma warning disable CA1031 // A store that is still down leaves the entries pending for the next pass.
             catch (Exception)
 #pragma warning restore CA1031
             {
-                done = false;
+                copied = false;
             }
 
-            if (done)
+            if (copied)
             {
-                await _repairLog.CompleteAsync(entry, ct).ConfigureAwait(false);
-                Interlocked.Increment(ref repaired);
+                foreach (var entry in entries)
+                {
+                    done.Enqueue(entry);
+                }
             }
             else
             {
-                Interlocked.Increment(ref failing);
+                Interlocked.Add(ref failing, entries.Count);
             }
         }).ConfigureAwait(false);
+
+        // What was copied is completed in one round trip. Entries left pending (the pass was stopped, or the completion
+        // failed) are copied again by a later pass, which the version guard makes harmless.
+        if (!done.IsEmpty)
+        {
+            await _repairLog.CompleteAsync([.. done], cancellationToken).ConfigureAwait(false);
+            repaired = done.Count;
+        }
 
         return new RepairRunResult(repaired, failing);
     }

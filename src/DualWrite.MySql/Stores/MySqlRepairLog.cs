@@ -183,9 +183,14 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
         cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
+    public async ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<TKey>> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
         var completedAt = _time.GetUtcNow().UtcDateTime;
         await RunAsync(
             async connection =>
@@ -193,8 +198,8 @@ public sealed partial class MySqlRepairLog<TKey> : IRepairLog<TKey>
                 // Only a pending entry changes, so completing twice keeps the first completion time.
                 var batch = new SqlBatch()
                     .Append($"UPDATE {_sqlTable} SET `completed_at` = ").Value(completedAt)
-                    .Append(" WHERE `id` = ").Value(entry.Id.ToString("D"))
-                    .Append(" AND `completed_at` IS NULL");
+                    .Append(" WHERE `id` IN (").Values([.. entries.Select(e => (object?)e.Id.ToString("D"))])
+                    .Append(") AND `completed_at` IS NULL");
                 await batch.ExecuteNonQueryAsync(connection, cancellationToken).ConfigureAwait(false);
                 return true;
             },

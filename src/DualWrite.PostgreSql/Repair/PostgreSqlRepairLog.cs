@@ -143,15 +143,19 @@ public sealed partial class PostgreSqlRepairLog<TKey> : IRepairLog<TKey>
     }
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(RepairEntry<TKey> entry, CancellationToken cancellationToken)
+    public async ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<TKey>> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
 
         // Only a pending entry changes, so completing twice keeps the first completion time.
         var statement = new PgStatement();
         statement.Append(
             $"UPDATE {_sqlTable} SET completed_at = {statement.Bind(_time.GetUtcNow().UtcDateTime, "timestamptz")} " +
-            $"WHERE id = {statement.Bind(entry.Id, "uuid")} AND completed_at IS NULL");
+            $"WHERE id = ANY({statement.Bind(entries.Select(e => e.Id).ToArray(), "uuid[]")}) AND completed_at IS NULL");
         await RunAsync(
             async connection =>
             {

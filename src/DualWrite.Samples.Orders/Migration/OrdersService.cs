@@ -164,7 +164,7 @@ public sealed class OrdersService : IAsyncDisposable
             await towardOld.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await oldStore.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await SeedAsync(options, dataSource, output, cancellationToken).ConfigureAwait(false);
-            var backfill = await SampleBackfill.CreateAsync(options.ConnectionString, options.OldDatabase, postgres, options.NewSchema, cancellationToken).ConfigureAwait(false);
+            var backfill = await SampleBackfill.CreateAsync(options.ConnectionString, options.OldDatabase, postgres, options.NewSchema, cancellationToken, output).ConfigureAwait(false);
 
             var setup = new MySqlPhaseControl(dataSource, new PhaseTransitionPlanner([], TimeProvider.System));
             await setup.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);

@@ -19,34 +19,48 @@ namespace DualWrite.Samples.Orders.Migration;
 /// The orders table's backfill, as <c>dualwrite backfill run --plan migration-plans/orders.yaml</c> runs it: the same
 /// plan (built here for the run's database and schema), validated against the source, a snapshot import into
 /// PostgreSQL and then the binlog catch-up, which keeps running as the backstop through every later phase (it carries
-/// the writes that bypass the application) until <see cref="StopAsync"/>.
+/// the writes that bypass the application) until <see cref="StopAsync"/>. A catch-up that loses the source or the target
+/// (a restart, a connection that hangs past its timeout) resumes from its checkpoint once the server answers again,
+/// as an operator's supervisor would restart <c>dualwrite backfill run</c> after its exit code 3.
 /// </summary>
 public sealed class SampleBackfill
 {
     private readonly string _sourceConnectionString;
     private readonly NpgsqlDataSource _target;
-    private readonly BackfillRunner _runner;
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+    private readonly TextWriter _log;
     private readonly CancellationTokenSource _stop = new();
+    private volatile BackfillRunner _runner;
     private Task<BackfillReport>? _running;
     private int _stopped;
+    private int _resumes;
 
-    private SampleBackfill(ValidatedPlan plan, string sourceConnectionString, NpgsqlDataSource target)
+    private SampleBackfill(ValidatedPlan plan, string sourceConnectionString, NpgsqlDataSource target, TextWriter log)
     {
         Plan = plan;
         _sourceConnectionString = sourceConnectionString;
         _target = target;
-        _runner = BackfillRunner.Create(plan, sourceConnectionString, target, TextWriter.Null);
+        _log = TextWriter.Synchronized(log);
+        _runner = NewRunner();
     }
 
     /// <summary>The validated plan.</summary>
     public ValidatedPlan Plan { get; }
 
-    /// <summary>The run's progress: rows copied, changes applied, lag, position.</summary>
+    /// <summary>The run's progress: rows copied, changes applied, lag, position (since the catch-up last resumed).</summary>
     public BackfillProgress Progress => _runner.Progress;
 
-    /// <summary>The plan for <c>orders</c> from <paramref name="database"/> into <paramref name="schema"/>, validated against the source.</summary>
+    /// <summary>How many times the catch-up lost a server and resumed from its checkpoint.</summary>
+    public int Resumes => Volatile.Read(ref _resumes);
+
+    /// <summary>
+    /// The plan for <c>orders</c> from <paramref name="database"/> into <paramref name="schema"/>, validated against the
+    /// source; <paramref name="log"/> hears when the catch-up loses a server and resumes.
+    /// </summary>
     /// <exception cref="PlanException">The table does not fit the plan.</exception>
-    public static async Task<SampleBackfill> CreateAsync(string sourceConnectionString, string database, NpgsqlDataSource target, string schema, CancellationToken cancellationToken)
+    public static async Task<SampleBackfill> CreateAsync(
+        string sourceConnectionString, string database, NpgsqlDataSource target, string schema, CancellationToken cancellationToken, TextWriter? log = null)
     {
         var location = new PlanLocation("sample-orders (in code)", 0, 0);
         var plan = new MigrationPlan(
@@ -65,7 +79,7 @@ public sealed class SampleBackfill
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var validated = await PlanValidator.ValidateAsync(plan, connection, cancellationToken).ConfigureAwait(false);
-            return new SampleBackfill(validated, source, target);
+            return new SampleBackfill(validated, source, target, log ?? TextWriter.Null);
         }
     }
 
@@ -77,9 +91,7 @@ public sealed class SampleBackfill
     public async Task<string> StartAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        _running = _runner.RunAsync(
-            new BackfillOptions { Resnapshot = true, CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero },
-            _stop.Token);
+        _running = SuperviseAsync(_stop.Token);
         await UntilAsync(() => Progress.CaughtUp, "to be caught up", cancellationToken).ConfigureAwait(false);
         var rows = Progress.Tables.Values.Sum(t => t.Rows);
         var seconds = Progress.Tables.Values.Max(t => t.Elapsed.TotalSeconds);
@@ -128,6 +140,56 @@ public sealed class SampleBackfill
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or what it wraps) is a lost or refused connection, a timeout or a server
+    /// shutting down, which end once the server answers again, as opposed to a refused plan, DDL or purged binlog.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (Exception? at = exception; at is not null; at = at.InnerException)
+        {
+            if (at is BackfillException)
+            {
+                return false;
+            }
+
+            if (at is NpgsqlException { IsTransient: true } or MySqlException { IsTransient: true } or BinlogException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private BackfillRunner NewRunner() => BackfillRunner.Create(Plan, _sourceConnectionString, _target, TextWriter.Null);
+
+    private async Task<BackfillReport> SuperviseAsync(CancellationToken cancellationToken)
+    {
+        var options = new BackfillOptions { Resnapshot = true, CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero };
+        var catchingUp = false;
+        var wait = FirstRetry;
+        while (true)
+        {
+            try
+            {
+                return await _runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (catchingUp |= _runner.Progress.AppliedPosition is not null) && IsTransient(ex))
+            {
+                // The snapshot is done and checkpointed: the catch-up resumes from its recorded position once the
+                // server answers again (a fresh runner, so the figures start over).
+                await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"catch-up: lost a server ({ex.GetBaseException().Message}); resuming from its checkpoint in {wait.TotalSeconds:0.##} s")).ConfigureAwait(false);
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastRetry.Ticks));
+                options = options with { Resnapshot = false };
+                _runner = NewRunner();
+                Interlocked.Increment(ref _resumes);
+            }
+        }
     }
 
     private async Task UntilAsync(Func<bool> done, string what, CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ public sealed class AmbientSuppressionTests
         public ValueTask<bool> HasPendingTowardAsync(string entity, StoreRole target, CancellationToken cancellationToken) =>
             inner.HasPendingTowardAsync(entity, target, cancellationToken);
 
-        public ValueTask CompleteAsync(RepairEntry<long> entry, CancellationToken cancellationToken) =>
-            inner.CompleteAsync(entry, cancellationToken);
+        public ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<long>> entries, CancellationToken cancellationToken) =>
+            inner.CompleteAsync(entries, cancellationToken);
     }
 }

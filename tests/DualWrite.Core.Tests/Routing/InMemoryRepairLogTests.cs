@@ -28,8 +28,8 @@ public sealed class InMemoryRepairLogTests
         var entry = Entry("orders", 1);
         await log.AppendAsync(entry, Ct);
 
-        await log.CompleteAsync(entry, Ct);
-        await log.CompleteAsync(entry, Ct);
+        await log.CompleteAsync([entry], Ct);
+        await log.CompleteAsync([entry], Ct);
 
         log.PendingCount.Should().Be(0);
         (await log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();

@@ -256,7 +256,7 @@ public sealed class RepairLogLookupTests
             return AskAsync(() => inner.HasPendingTowardAsync(entity, target, cancellationToken));
         }
 
-        public ValueTask CompleteAsync(RepairEntry<long> entry, CancellationToken cancellationToken) => inner.CompleteAsync(entry, cancellationToken);
+        public ValueTask CompleteAsync(IReadOnlyCollection<RepairEntry<long>> entries, CancellationToken cancellationToken) => inner.CompleteAsync(entries, cancellationToken);
 
         private async ValueTask<bool> AskAsync(Func<ValueTask<bool>> answer)
         {

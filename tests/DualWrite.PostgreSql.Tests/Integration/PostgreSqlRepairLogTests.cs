@@ -99,7 +99,7 @@ public sealed class PostgreSqlRepairLogTests : StoreTestBase
             async () => await log.AppendAsync(Entry("orders", 2), Ct),
             async () => await log.ReadPendingAsync("orders", 10, Ct),
             async () => await log.HasPendingAsync("orders", 1, StoreRole.New, Ct),
-            async () => await log.CompleteAsync(entry, Ct),
+            async () => await log.CompleteAsync([entry], Ct),
         })
         {
             var error = (await act.Should().ThrowAsync<PostgreSqlStoreException>()).Which;

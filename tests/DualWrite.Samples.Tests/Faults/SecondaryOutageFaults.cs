@@ -14,7 +14,7 @@ namespace DualWrite.Samples.Tests.Faults;
 /// The campaign's outages of the secondary store, on the fault servers, under the orders service's own traffic: in
 /// DualWriteReadOld PostgreSQL (the new store) is frozen with SIGSTOP, so connections hang rather than fail; in
 /// DualWriteReadNew MariaDB (the old store, with the application's own tables and the phase table) is. The callers must
-/// keep succeeding within their timeout (3 s) — all of them in DualWriteReadOld; in DualWriteReadNew all but the
+/// keep succeeding within their timeout (5 s) — all of them in DualWriteReadOld; in DualWriteReadNew all but the
 /// placements, which write the application's own MySQL table <c>order_events</c> — every write they were told succeeded
 /// while the store was away must be in the repair log toward it, and once it is back the log must drain to both stores
 /// equal and no acknowledged write lost.
@@ -22,8 +22,12 @@ namespace DualWrite.Samples.Tests.Faults;
 [Trait("Category", FaultCampaign.Category)]
 public sealed class SecondaryOutageFaults(ITestOutputHelper output)
 {
-    /// <summary>The traffic's timeout for one call, as an application sets one.</summary>
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// The traffic's timeout for one call, as an application sets one: twice the most the decorator makes a call wait
+    /// for a hung store (the secondary write's total timeout, 2 s, plus the repair-log lookup's, 0.5 s), since on a
+    /// saturated machine those bounds' timers fire late.
+    /// </summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the phase moves, the backfill and the recovery may take before the test fails instead of hanging: a safety net.</summary>
     private static readonly TimeSpan SafetyNet = TimeSpan.FromMinutes(3);
@@ -140,7 +144,7 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
                 await Eventually.WaitUntilAsync(
                     async () => !(await LogToward(service, secondary).ReadPendingAsync(SampleMigration.Entity, 1_000_000, CancellationToken.None)).Any(e => outageEntries.Contains(e.Id)),
                     $"the {outageEntries.Count} entries of the outage to be repaired",
-                    SafetyNet);
+                    SafetyNet + (TimeSpan.FromMilliseconds(10) * outageEntries.Count));
                 recovery = sinceResume.Elapsed;
 
                 var after = traffic.NextStretch();
@@ -176,7 +180,8 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
                     $"{during.Operations} calls during the outage (p99 {during.LatencyMs(0.99):0} ms, max {during.LatencyMs(1):0} ms, timeout {CallTimeout.TotalSeconds:0} s), " +
                     $"{during.Failures} failed{(allowedToFail.Length > 0 ? $" (placements, which write the application's own MySQL table: {placements.Failures} of {placements.Operations + placements.Failures})" : "")}; " +
                     $"{writtenDuring.Count} keys written, {pendingAtResume.Count} entries in the repair log toward the {secondary} store at the resume; " +
-                    $"{after.Operations} calls while it drained; {checkedKeys} acknowledged keys checked in both stores, {traffic.WritesInDoubt} writes in doubt");
+                    $"{after.Operations} calls while it drained; {checkedKeys} acknowledged keys checked in both stores, {traffic.WritesInDoubt} writes in doubt; " +
+                    $"the catch-up resumed {service.Backfill.Resumes} times");
                 output.WriteLine("during the outage, per kind: " + string.Join(", ", figures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Key} {f.Value.Operations} ok / {f.Value.Failures} failed / max {f.Value.MaxLatencyMs:0} ms"))) + $"; first problem: {during.FirstProblem}");
                 output.WriteLine(detail);
             }

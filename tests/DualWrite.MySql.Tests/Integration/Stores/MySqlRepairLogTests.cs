@@ -43,7 +43,7 @@ public sealed class MySqlRepairLogTests : StoreTestBase
         await log.AppendAsync(entry, Ct);
 
         (await log.ReadPendingAsync("orders", 10, Ct)).Should().Equal(entry);
-        await log.CompleteAsync(entry, Ct);
+        await log.CompleteAsync([entry], Ct);
         (await log.HasPendingAsync("orders", 1, StoreRole.New, Ct)).Should().BeFalse();
     }
 
