@@ -175,6 +175,13 @@ public sealed class SecondaryOutageFaults(ITestOutputHelper output)
                     problems.Add($"the stores differ: {SampleFaultRig.Describe(stores)}; the plan's tables: {SampleFaultRig.Describe(plan)}");
                 }
 
+                // Calls of the outage's stretch that were still in flight at its end have ended now: the final figures.
+                figures = during.ByKind;
+                if (figures.Where(f => f.Value.Failures > 0).Select(f => f.Key).Except(allowedToFail).Except(failedKinds).Any())
+                {
+                    problems.Add($"callers failed during the outage: {string.Join(", ", figures.Where(f => f.Value.Failures > 0).Select(f => $"{f.Key} {f.Value.Failures}"))}; first: {during.FirstProblem}");
+                }
+
                 var placements = figures.GetValueOrDefault("place");
                 detail = string.Create(CultureInfo.InvariantCulture,
                     $"{during.Operations} calls during the outage (p99 {during.LatencyMs(0.99):0} ms, max {during.LatencyMs(1):0} ms, timeout {CallTimeout.TotalSeconds:0} s), " +
