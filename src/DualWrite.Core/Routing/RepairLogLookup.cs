@@ -22,6 +22,12 @@ namespace DualWrite.Core.Routing;
 /// already acknowledged. The direction is checked in the background every <see cref="RepairLookupOptions.RefreshInterval"/>.
 /// </para>
 /// <para>
+/// Until the log has answered once about a store, its questions are bounded by
+/// <see cref="RepairLookupOptions.FirstAnswerTimeout"/> instead: the first ones open connections to its database, which
+/// on a busy machine takes longer than the bound for a warm one, and before an answer there is nothing to serve a read
+/// from but a refusal.
+/// </para>
+/// <para>
 /// After a failure the log is not asked again for <see cref="RepairLookupOptions.RetryAfter"/>, and after a call ran
 /// past the bound, not until that call has finished: a database that hangs costs one waiting call per direction, not
 /// one per read.
@@ -88,10 +94,11 @@ internal sealed partial class RepairLogLookup<TKey>
             return Unanswered(direction, target, phase, phaseSince, isReadStore, "an earlier question failed or is still waiting");
         }
 
-        var answer = await BoundedAsync(direction, target, now, question(_log, _entity, key, target, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var bound = Bound(direction);
+        var answer = await BoundedAsync(direction, target, now, bound, question(_log, _entity, key, target, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (answer is not { } pending)
         {
-            return Unanswered(direction, target, phase, phaseSince, isReadStore, $"it did not answer within {_options.Timeout.TotalMilliseconds:0} ms or failed");
+            return Unanswered(direction, target, phase, phaseSince, isReadStore, $"it did not answer within {bound.TotalMilliseconds:0} ms or failed");
         }
 
         if (pending)
@@ -106,20 +113,26 @@ internal sealed partial class RepairLogLookup<TKey>
         return pending;
     }
 
-    /// <summary>The question's answer within the bound; null when it failed or ran past it (then the direction waits).</summary>
-    private async ValueTask<bool?> BoundedAsync(Direction direction, StoreRole target, long startedAt, ValueTask<bool> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a question toward <paramref name="direction"/> may take: <see cref="RepairLookupOptions.Timeout"/> once
+    /// the log has answered about it, <see cref="RepairLookupOptions.FirstAnswerTimeout"/> before that.
+    /// </summary>
+    private TimeSpan Bound(Direction direction) => direction.HasAnswered ? _options.Timeout : _options.FirstAnswerTimeout;
+
+    /// <summary>The question's answer within <paramref name="bound"/>; null when it failed or ran past it (then the direction waits).</summary>
+    private async ValueTask<bool?> BoundedAsync(Direction direction, StoreRole target, long startedAt, TimeSpan bound, ValueTask<bool> call, CancellationToken cancellationToken)
     {
         var task = call.AsTask();
         try
         {
-            var answer = await task.WaitAsync(_options.Timeout, _time, cancellationToken).ConfigureAwait(false);
+            var answer = await task.WaitAsync(bound, _time, cancellationToken).ConfigureAwait(false);
             direction.Answered();
             return answer;
         }
         catch (TimeoutException) when (!task.IsCompleted)
         {
             direction.Waiting(task);
-            LogUnanswered(target, null);
+            LogUnanswered(target, bound, null);
             return null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -131,7 +144,7 @@ internal sealed partial class RepairLogLookup<TKey>
 #pragma warning restore CA1031
         {
             direction.Failed(startedAt);
-            LogUnanswered(target, ex);
+            LogUnanswered(target, bound, ex);
             return null;
         }
     }
@@ -172,7 +185,7 @@ internal sealed partial class RepairLogLookup<TKey>
         try
         {
             // No caller's token: the check serves later reads, bounded by the timeout alone.
-            switch (await BoundedAsync(direction, target, startedAt, _log.HasPendingTowardAsync(_entity, target, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
+            switch (await BoundedAsync(direction, target, startedAt, Bound(direction), _log.HasPendingTowardAsync(_entity, target, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             {
                 case true:
                     direction.SeenEmpty = null;
@@ -218,11 +231,11 @@ internal sealed partial class RepairLogLookup<TKey>
         }
     }
 
-    private void LogUnanswered(StoreRole target, Exception? failure)
+    private void LogUnanswered(StoreRole target, TimeSpan bound, Exception? failure)
     {
         if (failure is null)
         {
-            LogLookupTimedOut(_logger, _entity, target, _options.Timeout);
+            LogLookupTimedOut(_logger, _entity, target, bound);
         }
         else
         {
@@ -247,6 +260,7 @@ internal sealed partial class RepairLogLookup<TKey>
         private readonly OutstandingCall _outstanding = new();
         private MigrationPhase? _announced;
         private long? _failedAt;
+        private bool _answered;
         private int _refreshing;
 
         /// <summary>The phase and time of the start of the last check that found no entry toward the store.</summary>
@@ -294,11 +308,24 @@ internal sealed partial class RepairLogLookup<TKey>
             }
         }
 
+        /// <summary>Whether the log has answered a question about this store since the lookup began.</summary>
+        public bool HasAnswered
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _answered;
+                }
+            }
+        }
+
         public void Answered()
         {
             lock (_gate)
             {
                 _failedAt = null;
+                _answered = true;
             }
         }
 

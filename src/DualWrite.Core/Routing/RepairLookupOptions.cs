@@ -13,6 +13,13 @@ public sealed class RepairLookupOptions
     /// <summary>The most one question to the repair log may add to a read; past it the read is answered from what the log last said.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The bound on questions about a store until the log has answered one: the first questions open connections to
+    /// the log's database (a TLS or SCRAM handshake, the driver's type loading), which on a busy machine can take longer
+    /// than <see cref="Timeout"/>, and until the log has answered, a read that cannot wait for it is refused.
+    /// </summary>
+    public TimeSpan FirstAnswerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>After a question failed, how long the log is not asked again (a call that ran past <see cref="Timeout"/> is instead left to finish first).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -28,6 +35,7 @@ public sealed class RepairLookupOptions
     internal void Validate(string path, OptionErrors errors)
     {
         errors.Positive($"{path}:Timeout", Timeout);
+        errors.Positive($"{path}:FirstAnswerTimeout", FirstAnswerTimeout);
         errors.Positive($"{path}:RetryAfter", RetryAfter);
         errors.Positive($"{path}:RefreshInterval", RefreshInterval);
         if (PhaseSettleTime < TimeSpan.Zero)

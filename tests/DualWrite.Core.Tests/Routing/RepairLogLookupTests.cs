@@ -76,13 +76,52 @@ public sealed class RepairLogLookupTests
     {
         var store = Store(MigrationPhase.DualWriteReadOld);
         await _old.UpsertAsync(new(1, 5, "five"), Ct);
+        (await store.GetAsync(1, Ct))!.Version.Should().Be(5, "the log answers, before the phase settled");
         _log.Hang();
 
         var read = store.GetAsync(1, Ct).AsTask();
         _time.Advance(_lookup.Timeout);
 
         (await read.Invoking(r => r.WaitAsync(SafetyNet)).Should().ThrowAsync<RepairLogUnavailableException>())
-            .Which.Message.Should().Contain(Entity).And.Contain("Old store").And.Contain("refused");
+            .Which.Message.Should().Contain(Entity).And.Contain("Old store").And.Contain("within 500 ms").And.Contain("refused");
+    }
+
+    [Fact]
+    public async Task TheFirstQuestion_MayTakeLongerThanTheTimeout_AndTheReadIsServedWhenTheLogAnswers()
+    {
+        var store = Store(MigrationPhase.DualWriteReadOld);
+        await _old.UpsertAsync(new(1, 5, "five"), Ct);
+        _log.Hang();
+
+        var read = store.GetAsync(1, Ct).AsTask();
+        _time.Advance(_lookup.Timeout * 2);
+        read.IsCompleted.Should().BeFalse("until the log has answered once, a question may take the first answer's bound");
+        _log.Release();
+
+        (await read.WaitAsync(SafetyNet))!.Version.Should().Be(5);
+        _log.Hang();
+        var warm = store.GetAsync(1, Ct).AsTask();
+        _time.Advance(_lookup.Timeout);
+        await warm.Invoking(r => r.WaitAsync(SafetyNet)).Should().ThrowAsync<RepairLogUnavailableException>("once the log has answered, the bound is the timeout");
+    }
+
+    [Fact]
+    public async Task ALogThatNeverAnswers_RefusesTheReadAfterTheFirstAnswersBound()
+    {
+        var store = Store(MigrationPhase.DualWriteReadNew);
+        await _new.UpsertAsync(new(1, 5, "five"), Ct);
+        _log.Hang();
+
+        var read = store.GetAsync(1, Ct).AsTask();
+        _time.Advance(_lookup.FirstAnswerTimeout - TimeSpan.FromMilliseconds(1));
+        read.IsCompleted.Should().BeFalse();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        (await read.Invoking(r => r.WaitAsync(SafetyNet)).Should().ThrowAsync<RepairLogUnavailableException>())
+            .Which.Message.Should().Contain("New store").And.Contain("within 5000 ms");
+        _log.Questions.Should().Be(1);
+        await store.Invoking(s => s.GetAsync(1, Ct).AsTask()).Should().ThrowAsync<RepairLogUnavailableException>("the hung call is not repeated");
+        _log.Questions.Should().Be(1);
     }
 
     [Fact]
