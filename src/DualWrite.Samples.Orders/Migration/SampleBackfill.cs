@@ -169,18 +169,26 @@ public sealed class SampleBackfill
     private async Task<BackfillReport> SuperviseAsync(CancellationToken cancellationToken)
     {
         var options = new BackfillOptions { Resnapshot = true, CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero };
-        var catchingUp = false;
         var wait = FirstRetry;
+        BinlogPosition? lostAt = null;
         while (true)
         {
             try
             {
                 return await _runner.RunAsync(options, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (catchingUp |= _runner.Progress.AppliedPosition is not null) && IsTransient(ex))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (!options.Resnapshot || _runner.Progress.AppliedPosition is not null) && IsTransient(ex))
             {
-                // The snapshot is done and checkpointed: the catch-up resumes from its recorded position once the
-                // server answers again (a fresh runner, so the figures start over).
+                // The snapshot is done and checkpointed (this runner reached the catch-up, or an earlier one did and
+                // this one resumed): the catch-up resumes from its recorded position once the server answers again,
+                // with a fresh runner, so the figures start over. A runner that moved the position on since the last
+                // failure was a resume that worked, so the back-off starts over too.
+                if (_runner.Progress.AppliedPosition is { } reached && (lostAt is null || reached > lostAt))
+                {
+                    wait = FirstRetry;
+                    lostAt = reached;
+                }
+
                 await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"catch-up: lost a server ({ex.GetBaseException().Message}); resuming from its checkpoint in {wait.TotalSeconds:0.##} s")).ConfigureAwait(false);
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
