@@ -6,9 +6,10 @@
 #   eng/bench.sh backfill [--rows N] [--runs N] [--only-ours] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader,
 #                                                  `mariadb --quick`, psql \copy, alternated N times (default 5; --only-ours: our snapshot
 #                                                  alone, with its CPU time); then the binlog catch-up under sysbench oltp_write_only
-#   eng/bench.sh reconcile [--rows N] [--runs N] [--differing PERCENT] [--parallelism N] a clean reconcile of sbtest1 (MySQL vs PostgreSQL), then one with
+#   eng/bench.sh reconcile [--rows N] [--runs N] [--differing PERCENT] [--parallelism N] [--tls] a clean reconcile of sbtest1 (MySQL vs PostgreSQL), then one with
 #                                                  PERCENT (default 1) of the target's rows changed, each alternated N times (default 5) with
 #                                                  a `mariadb --quick` scan and a psql `COPY (SELECT ...) TO` /dev/null of the same rows
+#                                                  (MariaDB read without TLS by both, or with --tls over TLS by both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in

@@ -29,17 +29,20 @@ internal static class ReconcileBenchmark
         await runner.RunAsync(new BackfillOptions { Resnapshot = true, CatchUp = null, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
         using var stopCatchUp = new CancellationTokenSource();
         var catchUp = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stopCatchUp.Token);
-        var reconciler = PlanReconciler.Create(plan, source, target);
+        // Like for like with the mariadb client: both read MariaDB without TLS (loopback), or with --tls both over TLS.
+        Tls = args.Contains("--tls");
+        var reading = Tls ? source : new MySqlConnectionStringBuilder(source) { SslMode = MySqlSslMode.None }.ConnectionString;
+        var reconciler = PlanReconciler.Create(plan, reading, target);
         var options = reconciler.DefaultOptions with { Fresh = true };
         options = options with { Parallelism = BenchEnvironment.IntOption(args, "--parallelism", options.Parallelism) };
-        Console.WriteLine($"parallelism {options.Parallelism}, chunk {options.ChunkSize:N0}");
+        Console.WriteLine($"parallelism {options.Parallelism}, chunk {options.ChunkSize:N0}, MariaDB read {(Tls ? "over TLS" : "without TLS")} by ours and by the mariadb client");
 
         try
         {
-            await DriversAloneAsync(source, target);
-            var clean = await SeriesAsync("clean", reconciler, options, source, target, rows, runs, expectDifferences: 0);
+            await DriversAloneAsync(reading, target);
+            var clean = await SeriesAsync("clean", reconciler, options, reading, target, rows, runs, expectDifferences: 0);
             var changed = await ChangeTargetAsync(target, rows, percent);
-            var differing = await SeriesAsync($"{percent}% differing", reconciler, options, source, target, rows, runs, expectDifferences: changed);
+            var differing = await SeriesAsync($"{percent}% differing", reconciler, options, reading, target, rows, runs, expectDifferences: changed);
             Console.WriteLine();
             Console.WriteLine($"medians over {runs} alternations, with min and max (ours / the slower raw scan):");
             Console.WriteLine("  clean:              " + BackfillBenchmark.Summary(clean.Slower, "0.00", "x") + " (target ≤ 1.2x)");
@@ -108,7 +111,7 @@ internal static class ReconcileBenchmark
 
     /// <summary>
     /// The CPU this process spends in the two drivers alone reading the same rows (MySqlConnector on the plan's
-    /// connection string, TLS as the plan has it; Npgsql), with nothing done with the values: the part of a reconcile's
+    /// connection string, with or without TLS as the reconcile reads it; Npgsql), with nothing done with the values: the part of a reconcile's
     /// CPU that no change to the reconciler can remove.
     /// </summary>
     private static async Task DriversAloneAsync(string source, NpgsqlDataSource target)
@@ -178,8 +181,11 @@ internal static class ReconcileBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>Whether MariaDB is read over TLS (<c>--tls</c>) by ours and by the client, rather than without by both.</summary>
+    private static bool Tls { get; set; }
+
     private static string MariaDbScanToDevNull =>
-        $"mariadb {BenchEnvironment.MariaDbClientArgs} --skip-ssl --quick -N -D sbtest -e 'SELECT id, k, c, pad FROM sbtest1' > /dev/null";
+        $"mariadb {BenchEnvironment.MariaDbClientArgs} {(Tls ? "--ssl" : "--skip-ssl")} --quick -N -D sbtest -e 'SELECT id, k, c, pad FROM sbtest1' > /dev/null";
 
     private static string PsqlCopyToDevNull =>
         $"PGPASSWORD=\"$DUALWRITE_PG_PASSWORD\" psql -X -q -h {BackfillBenchmark.Env("DUALWRITE_PG_HOST", "127.0.0.1")} -p {BackfillBenchmark.Env("DUALWRITE_PG_PORT", "55432")} " +
