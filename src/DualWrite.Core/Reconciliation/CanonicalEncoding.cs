@@ -40,7 +40,10 @@ public static class CanonicalEncoding
 
     /// <summary>The canonical bytes of <paramref name="values"/>, in order.</summary>
     /// <exception cref="ArgumentException">A value's type has no canonical form (the message names it).</exception>
-    public static byte[] Encode(IReadOnlyList<object?> values)
+    public static byte[] Encode(IReadOnlyList<object?> values) => Written(values).WrittenSpan.ToArray();
+
+    /// <summary>The thread's buffer, holding the canonical bytes of <paramref name="values"/> (until the thread's next encoding).</summary>
+    private static ArrayBufferWriter<byte> Written(IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         var buffer = Buffer;
@@ -50,7 +53,22 @@ public static class CanonicalEncoding
             Append(buffer, values[i]);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer;
+    }
+
+    /// <summary>Checks that every value has a canonical form, without encoding it.</summary>
+    /// <exception cref="ArgumentException">A value's type has no canonical form (the message names it).</exception>
+    public static void Check(IReadOnlyList<object?> values) => _ = Written(values);
+
+    /// <summary>
+    /// Appends the canonical bytes of <paramref name="values"/> to <paramref name="digest"/>, as
+    /// <see cref="Encode"/> gives them, without allocating them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value's type has no canonical form.</exception>
+    public static void AppendTo(NonCryptographicHashAlgorithm digest, IReadOnlyList<object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        digest.Append(Written(values).WrittenSpan);
     }
 
     /// <summary>Appends the canonical bytes of one value.</summary>
@@ -144,9 +162,12 @@ public static class CanonicalEncoding
 
                 break;
             default:
-                throw new ArgumentException($"A {value.GetType().FullName} has no canonical encoding; the row source must hand it over as one of the canonical types (see CanonicalEncoding).", nameof(value));
+                throw NoEncoding(value);
         }
     }
+
+    private static ArgumentException NoEncoding(object value) =>
+        new($"A {value.GetType().FullName} has no canonical encoding; the row source must hand it over as one of the canonical types (see CanonicalEncoding).", "value");
 
     /// <summary>Whether two values are the same value under the canonical encoding.</summary>
     public static bool Same(object? a, object? b) => Encode([a]).AsSpan().SequenceEqual(Encode([b]));
@@ -154,14 +175,7 @@ public static class CanonicalEncoding
     /// <summary>A 64-bit hash of a row's canonical values (and version, when given).</summary>
     public static ulong RowHash(IReadOnlyList<object?> values, long? version)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var buffer = Buffer;
-        buffer.ResetWrittenCount();
-        for (var i = 0; i < values.Count; i++)
-        {
-            Append(buffer, values[i]);
-        }
-
+        var buffer = Written(values);
         if (version is { } v)
         {
             Fixed(buffer, IntegerTag, v);

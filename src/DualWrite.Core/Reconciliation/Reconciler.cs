@@ -136,16 +136,23 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
                     await CloseAsync(final: false, cancellationToken).ConfigureAwait(false);
                 }
 
+                ulong? sourceHash = null, targetHash = null;
                 if (hasSource && order.Compare(source.Current.Key, next) == 0)
                 {
-                    _chunk.AddSource(source.Current, pair.VersionsCompared);
+                    sourceHash = _chunk.AddSource(source.Current, pair.VersionsCompared);
                     hasSource = await source.MoveNextAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 if (hasTarget && order.Compare(target.Current.Key, next) == 0)
                 {
-                    _chunk.AddTarget(target.Current, pair.VersionsCompared);
+                    targetHash = _chunk.AddTarget(target.Current, pair.VersionsCompared);
                     hasTarget = await target.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (sourceHash != targetHash)
+                {
+                    // On one side only, or with different row hashes: a key the row diff names if the digests differ.
+                    _chunk.Suspect(next);
                 }
             }
 
@@ -161,7 +168,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             IReadOnlyList<RepairAction> repairs = [];
             if (sourceDigest != targetDigest)
             {
-                var suspects = _chunk.Suspects(pair.KeyOrder);
+                IReadOnlyList<RowKey> suspects = [.. _chunk.Suspects];
                 rechecked = suspects.Count;
                 differences = await owner.RecheckAsync(pair, feed, suspects, cancellationToken).ConfigureAwait(false);
                 if (owner._options.Repair && differences.Count > 0)
@@ -309,77 +316,61 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
         }
     }
 
-    /// <summary>One chunk being read: each side's digest, and its keys and row hashes for the row diff.</summary>
+    /// <summary>
+    /// One chunk being read: each side's digest and row count, and the keys the merge found on one side only or with
+    /// different row hashes (the row diff, used when the digests differ). Nothing else of a row is held: keys kept
+    /// for the whole chunk would outlive young collections and fill the old generation.
+    /// </summary>
     private sealed class ChunkState
     {
-        private readonly List<(RowKey Key, ulong Hash)> _source = [];
-        private readonly List<(RowKey Key, ulong Hash)> _target = [];
+        private readonly List<RowKey> _suspects = [];
         private XxHash128 _sourceDigest = new();
         private XxHash128 _targetDigest = new();
 
-        public long SourceRows => _source.Count;
+        public long SourceRows { get; private set; }
 
-        public long TargetRows => _target.Count;
+        public long TargetRows { get; private set; }
 
         public RowKey? LastSourceKey { get; private set; }
 
-        public void AddSource(ReconcileRow row, bool versions)
+        /// <summary>The keys on one side only, or with different row hashes, in key order.</summary>
+        public IReadOnlyList<RowKey> Suspects => _suspects;
+
+        /// <summary>Adds a source row to the digest; returns its row hash.</summary>
+        public ulong AddSource(ReconcileRow row, bool versions)
         {
-            var hash = Append(_sourceDigest, row, versions);
-            _source.Add((row.Key, hash));
+            SourceRows++;
             LastSourceKey = row.Key;
+            return Append(_sourceDigest, row, versions);
         }
 
-        public void AddTarget(ReconcileRow row, bool versions) => _target.Add((row.Key, Append(_targetDigest, row, versions)));
+        /// <summary>Adds a target row to the digest; returns its row hash.</summary>
+        public ulong AddTarget(ReconcileRow row, bool versions)
+        {
+            TargetRows++;
+            return Append(_targetDigest, row, versions);
+        }
+
+        public void Suspect(RowKey key) => _suspects.Add(key);
 
         public string SourceDigest() => Hex(_sourceDigest);
 
         public string TargetDigest() => Hex(_targetDigest);
 
-        /// <summary>The keys present on one side only, or with different row hashes: a merge of the two sorted lists.</summary>
-        public List<RowKey> Suspects(IComparer<RowKey> order)
-        {
-            var suspects = new List<RowKey>();
-            int i = 0, j = 0;
-            while (i < _source.Count || j < _target.Count)
-            {
-                var c = i == _source.Count ? 1 : j == _target.Count ? -1 : order.Compare(_source[i].Key, _target[j].Key);
-                if (c < 0)
-                {
-                    suspects.Add(_source[i++].Key);
-                }
-                else if (c > 0)
-                {
-                    suspects.Add(_target[j++].Key);
-                }
-                else
-                {
-                    if (_source[i].Hash != _target[j].Hash)
-                    {
-                        suspects.Add(_source[i].Key);
-                    }
-
-                    i++;
-                    j++;
-                }
-            }
-
-            return suspects;
-        }
-
         public void Reset()
         {
-            _source.Clear();
-            _target.Clear();
+            _suspects.Clear();
             _sourceDigest = new XxHash128();
             _targetDigest = new XxHash128();
+            SourceRows = 0;
+            TargetRows = 0;
             LastSourceKey = null;
         }
 
         private static ulong Append(XxHash128 digest, ReconcileRow row, bool versions)
         {
             var hash = CanonicalEncoding.RowHash(row.Values, versions ? row.Version : null);
-            digest.Append(row.Key.Encoded);
+            CanonicalEncoding.AppendTo(digest, row.Key.Values);
             Span<byte> bytes = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(bytes, hash);
             digest.Append(bytes);

@@ -8,24 +8,25 @@ namespace DualWrite.Core.Reconciliation;
 /// </summary>
 public sealed class RowKey : IEquatable<RowKey>
 {
-    private readonly byte[] _encoded;
+    private byte[]? _encoded;
 
     /// <summary>Creates the key from its column values (canonical form, see <see cref="CanonicalEncoding"/>).</summary>
+    /// <exception cref="ArgumentException">A value's type has no canonical form.</exception>
     public RowKey(IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        CanonicalEncoding.Check(values);
         Values = values;
-        _encoded = CanonicalEncoding.Encode(values);
     }
 
     /// <summary>The key column values, in key column order.</summary>
     public IReadOnlyList<object?> Values { get; }
 
-    /// <summary>The canonical bytes of the key: equal keys have equal bytes.</summary>
-    public ReadOnlySpan<byte> Encoded => _encoded;
+    /// <summary>The canonical bytes of the key: equal keys have equal bytes (encoded when first asked for: a streamed key is digested from its values).</summary>
+    public ReadOnlySpan<byte> Encoded => _encoded ??= CanonicalEncoding.Encode(Values);
 
     /// <inheritdoc />
-    public bool Equals(RowKey? other) => other is not null && _encoded.AsSpan().SequenceEqual(other._encoded);
+    public bool Equals(RowKey? other) => other is not null && Encoded.SequenceEqual(other.Encoded);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as RowKey);
@@ -34,7 +35,7 @@ public sealed class RowKey : IEquatable<RowKey>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.AddBytes(_encoded);
+        hash.AddBytes(Encoded);
         return hash.ToHashCode();
     }
 

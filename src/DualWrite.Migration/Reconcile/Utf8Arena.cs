@@ -6,9 +6,13 @@ namespace DualWrite.Migration.Reconcile;
 /// Copies text columns' UTF-8 bytes out of a reader into shared blocks, one slice per value, so a streamed row's text
 /// is neither decoded nor allocated value by value. A block is dropped once no row refers to it.
 /// </summary>
+/// <remarks>
+/// Blocks stay below the large object heap's threshold (85,000 bytes): they die young, and a block on that heap would
+/// be reclaimed only by full collections, which a scan through a table's text would then set off every few blocks.
+/// </remarks>
 internal sealed class Utf8Arena
 {
-    private const int BlockSize = 1 << 20;
+    private const int BlockSize = 64 * 1024;
 
     private byte[] _block = new byte[BlockSize];
     private int _used;
