@@ -24,8 +24,9 @@ for tool in sysbench pgloader; do
   fi
 done
 if [ "$1" = backfill ] || [ "$1" = reconcile ]; then
-  # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, see src/DualWrite.Cli).
+  # The engine runs in-process here; run it as the CLI runs it (tiered compilation off, the server GC without
+  # background collections: see src/DualWrite.Cli/DualWrite.Cli.csproj).
   dotnet build -c Release -v q -nologo tests/DualWrite.Benchmarks >/dev/null
-  DOTNET_TieredCompilation=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"
+  DOTNET_TieredCompilation=0 DOTNET_gcServer=1 DOTNET_gcConcurrent=0 exec dotnet tests/DualWrite.Benchmarks/bin/Release/net10.0/DualWrite.Benchmarks.dll "$@"
 fi
 exec dotnet run -c Release --project tests/DualWrite.Benchmarks -- "$@"

@@ -104,24 +104,45 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
         private readonly ChunkState _chunk = new();
         private int _chunkNo = nextChunk;
 
+        /// <summary>
+        /// Streams and merges the range while its closed chunks are settled (re-checked, repaired, recorded) in order by
+        /// a task of their own, so the readers do not wait on a chunk's round trips; at most
+        /// <see cref="ChunksAhead"/> closed chunks wait to be settled.
+        /// </summary>
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var source = Prefetch(pair.Source.ReadAsync(range, after, stop.Token), stop.Token);
             var target = Prefetch(pair.Target.ReadAsync(range, after, stop.Token), stop.Token);
+            var closed = Channel.CreateBounded<ClosedChunk>(new BoundedChannelOptions(ChunksAhead) { SingleReader = true, SingleWriter = true });
+            var settling = Task.Run(() => SettleAllAsync(closed.Reader, stop), CancellationToken.None);
             try
             {
-                await MergeAsync(source, target, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await MergeAsync(source, target, closed.Writer, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Settling a chunk failed and stopped the merge: that failure is the one that counts.
+                    await settling.ConfigureAwait(false);
+                    throw;
+                }
+
+                closed.Writer.Complete();
+                await settling.ConfigureAwait(false);
             }
             finally
             {
+                closed.Writer.TryComplete();
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Drain(source).ConfigureAwait(false);
                 await Drain(target).ConfigureAwait(false);
+                await Drain(settling).ConfigureAwait(false);
             }
         }
 
-        private async Task MergeAsync(RowCursor source, RowCursor target, CancellationToken cancellationToken)
+        private async Task MergeAsync(RowCursor source, RowCursor target, ChannelWriter<ClosedChunk> closed, CancellationToken cancellationToken)
         {
             var order = pair.KeyOrder;
             var hasSource = await source.MoveNextAsync(cancellationToken).ConfigureAwait(false);
@@ -133,7 +154,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
                     : order.Compare(source.Current.Key, target.Current.Key) <= 0 ? source.Current.Key : target.Current.Key;
                 if (_chunk.SourceRows >= owner._options.ChunkSize && order.Compare(next, _chunk.LastSourceKey!) > 0)
                 {
-                    await CloseAsync(final: false, cancellationToken).ConfigureAwait(false);
+                    await CloseAsync(closed, final: false, cancellationToken).ConfigureAwait(false);
                 }
 
                 ulong? sourceHash = null, targetHash = null;
@@ -156,21 +177,44 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
                 }
             }
 
-            await CloseAsync(final: true, cancellationToken).ConfigureAwait(false);
+            await CloseAsync(closed, final: true, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task CloseAsync(bool final, CancellationToken cancellationToken)
+        /// <summary>Closes the current chunk: its digests and suspects go to be settled, and a new chunk starts.</summary>
+        private async Task CloseAsync(ChannelWriter<ClosedChunk> closed, bool final, CancellationToken cancellationToken)
         {
-            var sourceDigest = _chunk.SourceDigest();
-            var targetDigest = _chunk.TargetDigest();
+            var chunk = new ClosedChunk(
+                _chunkNo++, _chunk.LastSourceKey, _chunk.SourceRows, _chunk.TargetRows, _chunk.SourceDigest(), _chunk.TargetDigest(), [.. _chunk.Suspects], final);
+            _chunk.Reset();
+            await closed.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task SettleAllAsync(ChannelReader<ClosedChunk> closed, CancellationTokenSource stop)
+        {
+            try
+            {
+                await foreach (var chunk in closed.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    await SettleAsync(chunk, stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        /// <summary>Re-checks (and repairs) a chunk whose digests differ, then records it.</summary>
+        private async Task SettleAsync(ClosedChunk chunk, CancellationToken cancellationToken)
+        {
             long rechecked = 0;
             IReadOnlyList<RowDifference> differences = [];
             IReadOnlyList<RepairAction> repairs = [];
-            if (sourceDigest != targetDigest)
+            if (chunk.SourceDigest != chunk.TargetDigest)
             {
-                IReadOnlyList<RowKey> suspects = [.. _chunk.Suspects];
-                rechecked = suspects.Count;
-                differences = await owner.RecheckAsync(pair, feed, suspects, cancellationToken).ConfigureAwait(false);
+                rechecked = chunk.Suspects.Count;
+                differences = await owner.RecheckAsync(pair, feed, chunk.Suspects, cancellationToken).ConfigureAwait(false);
                 if (owner._options.Repair && differences.Count > 0)
                 {
                     repairs = await pair.Repairer!.RepairAsync(differences, owner._options.DryRun, cancellationToken).ConfigureAwait(false);
@@ -183,14 +227,19 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
             }
 
             var result = new ChunkResult(
-                range.Number, _chunkNo, _chunk.LastSourceKey, _chunk.SourceRows, _chunk.TargetRows,
-                sourceDigest, targetDigest, rechecked, differences, repairs, final);
+                range.Number, chunk.Number, chunk.LastSourceKey, chunk.SourceRows, chunk.TargetRows,
+                chunk.SourceDigest, chunk.TargetDigest, rechecked, differences, repairs, chunk.Final);
             await checkpoints.RecordChunkAsync(pair.Entity, result, cancellationToken).ConfigureAwait(false);
             tally.Add(result, resumed: false);
-            _chunkNo++;
-            _chunk.Reset();
         }
     }
+
+    /// <summary>How many closed chunks of a range may wait to be settled while its merge goes on.</summary>
+    private const int ChunksAhead = 2;
+
+    /// <summary>A chunk the merge has closed: what settling it needs.</summary>
+    private sealed record ClosedChunk(
+        int Number, RowKey? LastSourceKey, long SourceRows, long TargetRows, string SourceDigest, string TargetDigest, IReadOnlyList<RowKey> Suspects, bool Final);
 
     /// <summary>How many reads a key whose versions keep saying "read again" gets before its difference is taken as it stands.</summary>
     private const int Rounds = 3;
@@ -447,11 +496,13 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
         return new RowCursor(channel.Reader, producer);
     }
 
-    private static async Task Drain(RowCursor cursor)
+    private static Task Drain(RowCursor cursor) => Drain(cursor.Producer);
+
+    private static async Task Drain(Task task)
     {
         try
         {
-            await cursor.Producer.ConfigureAwait(false);
+            await task.ConfigureAwait(false);
         }
         catch (Exception)
         {
