@@ -7,8 +7,8 @@ namespace DualWrite.Migration.Reconcile;
 /// is neither decoded nor allocated value by value. A block is dropped once no row refers to it.
 /// </summary>
 /// <remarks>
-/// Blocks stay below the large object heap's threshold (85,000 bytes): they die young, and a block on that heap would
-/// be reclaimed only by full collections, which a scan through a table's text would then set off every few blocks.
+/// Blocks stay below the large object heap's threshold (85,000 bytes), so they are young objects that die young with the
+/// rows pointing into them; a block on that heap would be reclaimed only with the old generation.
 /// </remarks>
 internal sealed class Utf8Arena
 {
