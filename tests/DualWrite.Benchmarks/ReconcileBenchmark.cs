@@ -74,7 +74,7 @@ internal static class ReconcileBenchmark
     private static async Task<(List<double> Slower, List<double> Both, List<double> Floor)> SeriesAsync(string name, PlanReconciler reconciler, ReconcileOptions options, string source, NpgsqlDataSource target, int rows, int runs, long expectDifferences)
     {
         Console.WriteLine();
-        Console.WriteLine($"{name}: {"run",4} {"mariadb s",10} {"psql s",8} {"both s",8} {"drivers s",10} {"ours s",8} {"ours/slower",12} {"ours/both",10} {"ours CPU s",11} {"GCs",6} {"gen2",6}");
+        Console.WriteLine($"{name}: {"run",4} {"mariadb s",10} {"psql s",8} {"both s",8} {"drivers s",10} {"ours s",8} {"ours/slower",12} {"ours/both",10} {"ours CPU s",11} {"GCs",6} {"gen2",6} {"B/row",7}");
         var ratios = new List<double>();
         var together = new List<double>();
         var floor = new List<double>();
@@ -87,12 +87,13 @@ internal static class ReconcileBenchmark
             var both = BenchEnvironment.RunShell($"{MariaDbScanToDevNull} & {PsqlCopyToDevNull} & wait").TotalSeconds;
             var drivers = await DriversAtOnceAsync(source, target);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var (gen0, gen2) = (GC.CollectionCount(0), GC.CollectionCount(2));
+            var (gen0, gen2, allocated) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
             var watch = Stopwatch.StartNew();
             var report = await reconciler.RunAsync(options, null, null, CancellationToken.None);
             var ours = watch.Elapsed.TotalSeconds;
             var oursCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             var (collections, full) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+            var perRow = (GC.GetTotalAllocatedBytes() - allocated) / (double)rows;
             var entity = report.Entities.Single();
             var found = entity.Missing + entity.Extra + entity.Differing + entity.Lagging;
             if (entity.SourceRows != rows || found != expectDifferences)
@@ -105,7 +106,7 @@ internal static class ReconcileBenchmark
             together.Add(ours / both);
             floor.Add(drivers / Math.Max(scan, copy));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{new string(' ', name.Length)}  {run,4} {scan,10:0.00} {copy,8:0.00} {both,8:0.00} {drivers,10:0.00} {ours,8:0.00} {ratio,11:0.00}x {ours / both,9:0.00}x {oursCpu,11:0.00} {collections,6} {full,6}   ({entity.Chunks} chunks, {entity.Rechecked} re-checked, verified as of {entity.VerifiedAs?.Display ?? "-"})"));
+                $"{new string(' ', name.Length)}  {run,4} {scan,10:0.00} {copy,8:0.00} {both,8:0.00} {drivers,10:0.00} {ours,8:0.00} {ratio,11:0.00}x {ours / both,9:0.00}x {oursCpu,11:0.00} {collections,6} {full,6} {perRow,7:0}   ({entity.Chunks} chunks, {entity.Rechecked} re-checked, verified as of {entity.VerifiedAs?.Display ?? "-"})"));
         }
 
         return (ratios, together, floor);

@@ -40,20 +40,20 @@ public static class CanonicalEncoding
 
     /// <summary>The canonical bytes of <paramref name="values"/>, in order.</summary>
     /// <exception cref="ArgumentException">A value's type has no canonical form (the message names it).</exception>
-    public static byte[] Encode(IReadOnlyList<object?> values) => Written(values).WrittenSpan.ToArray();
+    public static byte[] Encode(IReadOnlyList<object?> values) => Written(values).Written.ToArray();
 
-    /// <summary>The thread's buffer, holding the canonical bytes of <paramref name="values"/> (until the thread's next encoding).</summary>
-    private static ArrayBufferWriter<byte> Written(IReadOnlyList<object?> values)
+    /// <summary>The thread's hasher, holding the canonical bytes of <paramref name="values"/> (until the thread's next encoding).</summary>
+    private static RowHasher Written(IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var buffer = Buffer;
-        buffer.ResetWrittenCount();
+        var hasher = Hasher;
+        hasher.Start();
         for (var i = 0; i < values.Count; i++)
         {
-            Append(buffer, values[i]);
+            hasher.Add(values[i]);
         }
 
-        return buffer;
+        return hasher;
     }
 
     /// <summary>Checks that every value has a canonical form, without encoding it.</summary>
@@ -68,7 +68,7 @@ public static class CanonicalEncoding
     public static void AppendTo(NonCryptographicHashAlgorithm digest, IReadOnlyList<object?> values)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        digest.Append(Written(values).WrittenSpan);
+        digest.Append(Written(values).Written);
     }
 
     /// <summary>Appends the canonical bytes of one value.</summary>
@@ -173,21 +173,22 @@ public static class CanonicalEncoding
     public static bool Same(object? a, object? b) => Encode([a]).AsSpan().SequenceEqual(Encode([b]));
 
     /// <summary>A 64-bit hash of a row's canonical values (and version, when given).</summary>
-    public static ulong RowHash(IReadOnlyList<object?> values, long? version)
-    {
-        var buffer = Written(values);
-        if (version is { } v)
-        {
-            Fixed(buffer, IntegerTag, v);
-        }
-
-        return XxHash3.HashToUInt64(buffer.WrittenSpan);
-    }
+    public static ulong RowHash(IReadOnlyList<object?> values, long? version) => Written(values).Finish(version);
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _buffer;
+    private static RowHasher? _hasher;
 
-    private static ArrayBufferWriter<byte> Buffer => _buffer ??= new ArrayBufferWriter<byte>(1024);
+    private static RowHasher Hasher => _hasher ??= new RowHasher();
+
+    /// <summary>The tag and length a text value's UTF-8 bytes follow.</summary>
+    internal static void TextHeader(IBufferWriter<byte> writer, int length)
+    {
+        Tag(writer, TextTag);
+        Length(writer, length);
+    }
+
+    /// <summary>A row's version, after its values in its hash.</summary>
+    internal static void Version(IBufferWriter<byte> writer, long version) => Fixed(writer, IntegerTag, version);
 
     /// <summary>How a report shows a key value: numbers and dates plainly (invariant culture), text quoted, bytes in hex.</summary>
     public static string Display(object? value) => value switch

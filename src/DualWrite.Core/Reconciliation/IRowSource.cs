@@ -5,7 +5,8 @@ public interface IRowSource
 {
     /// <summary>
     /// Streams the live rows of <paramref name="range"/> whose keys come after <paramref name="after"/> (all of the
-    /// range when null), in the pair's key order, one query and one pass: the engine reads both sides at once.
+    /// range when null), in the pair's key order, one query and one pass: the engine reads both sides at once. Rows may
+    /// carry their values or only their hash (<see cref="ReconcileRow.Hash"/>).
     /// </summary>
     IAsyncEnumerable<ReconcileRow> ReadAsync(ReconcileRange range, RowKey? after, CancellationToken cancellationToken);
 

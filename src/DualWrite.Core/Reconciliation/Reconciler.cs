@@ -8,8 +8,8 @@ namespace DualWrite.Core.Reconciliation;
 /// The reconciliation engine: compares a pair's two keyed row streams range by range and chunk by chunk, first by a
 /// digest of each side's chunk over the canonical encoding, then row by row inside the chunks whose digests differ;
 /// re-checks each differing key once the change feed has passed the point it was read at, and reports only what
-/// persists, classified. Both sides are read at once, each by its own reader task, and nothing but the current chunk's
-/// keys and row hashes is held in memory. See docs/reconcile.md.
+/// persists, classified. Both sides are read at once, each by its own reader task, and nothing but the keys that
+/// differ in chunks not yet recorded is held in memory. See docs/reconcile.md.
 /// </summary>
 /// <param name="options">How the run behaves.</param>
 /// <param name="time">The clock for durations and the re-check bound.</param>
@@ -418,7 +418,7 @@ public sealed partial class Reconciler(ReconcileOptions options, TimeProvider? t
 
         private static ulong Append(XxHash128 digest, ReconcileRow row, bool versions)
         {
-            var hash = CanonicalEncoding.RowHash(row.Values, versions ? row.Version : null);
+            var hash = row.Hash ?? CanonicalEncoding.RowHash(row.Values, versions ? row.Version : null);
             CanonicalEncoding.AppendTo(digest, row.Key.Values);
             Span<byte> bytes = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(bytes, hash);

@@ -23,7 +23,8 @@ internal sealed record WrittenRow(RowKey Key, object?[] Values, long? Version);
 /// The MySQL side of a plan pair: the source table read on MySqlConnector in key order (<see cref="KeyColumn"/>), each
 /// value read by <see cref="MySqlColumnReader"/>, converted as the copy converts it (<see cref="ColumnSpec.Convert"/>)
 /// and put in canonical form (<see cref="CanonicalValues"/>). Plain text columns are selected as their UTF-8 bytes and
-/// handed over undecoded, as the snapshot copies them.
+/// digested undecoded, as the snapshot copies them: a streamed row is handed over as its key, version and hash
+/// (<see cref="RowHasher"/>), the rows of <see cref="ReadKeysAsync"/> with their values.
 /// </summary>
 internal sealed class SourceRows : IRowSource
 {
@@ -35,6 +36,7 @@ internal sealed class SourceRows : IRowSource
     private readonly Func<object, object>[] _canonical;
     private readonly bool[] _utf8;
     private readonly string _orderBy;
+    private readonly int[] _keyIndex;
 
     public SourceRows(TableSpec table, IReadOnlyList<KeyColumn> keys, MySqlDataSource source)
     {
@@ -44,6 +46,7 @@ internal sealed class SourceRows : IRowSource
         _canonical = [.. table.Columns.Select(c => CanonicalValues.For(c.Type))];
         _utf8 = [.. table.Columns.Select((c, i) => ColumnCopy.SelectsUtf8Bytes(c, table.KeyColumns.Contains(i)))];
         _orderBy = " ORDER BY " + string.Join(", ", keys.Select(k => k.SourceOrder));
+        _keyIndex = [.. keys.Select(k => k.Index)];
     }
 
     /// <inheritdoc />
@@ -71,18 +74,15 @@ internal sealed class SourceRows : IRowSource
                 await using (reader.ConfigureAwait(false))
                 {
                     var values = MySqlColumnReader.For(reader);
-                    var arena = new Utf8Arena();
-                    var read = Enumerable.Range(0, _table.Columns.Count).Select(i => Reader(i, values, arena)).ToArray();
-                    var version = _table.Version is null ? -1 : _table.Columns.Count;
+                    var rows = new StreamedRowDigest<MySqlDataReader>(
+                        [.. Enumerable.Range(0, _table.Columns.Count).Select(i => _utf8[i] ? null : Canonical(i, values))],
+                        _keyIndex,
+                        _table.Version is null ? -1 : _table.Columns.Count,
+                        versions: _table.Version is not null,
+                        CheckText);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var row = new object?[read.Length];
-                        for (var i = 0; i < row.Length; i++)
-                        {
-                            row[i] = reader.IsDBNull(i) ? null : read[i](reader, i);
-                        }
-
-                        yield return new ReconcileRow(KeyOf(row), version < 0 ? null : reader.GetInt64(version), row);
+                        yield return rows.Digest(reader);
                     }
                 }
             }
@@ -162,24 +162,19 @@ internal sealed class SourceRows : IRowSource
         "SELECT " + string.Join(", ", _table.SelectedColumns.Select((c, i) => i < _utf8.Length && _utf8[i] && utf8 ? ColumnCopy.Utf8SelectExpression(MySqlNames.Quote(c.Name)) : MySqlNames.Quote(c.Name))) +
         " FROM " + _table.SourceName;
 
-    /// <summary>How a streamed column's non-NULL value becomes canonical: its UTF-8 bytes, or the copy's conversion, normalised.</summary>
-    private Func<MySqlDataReader, int, object> Reader(int column, MySqlColumnReader values, Utf8Arena arena)
+    /// <summary>Plain text holding a NUL cannot be copied into PostgreSQL: the copy's conversion names the column.</summary>
+    private void CheckText(int column, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Contains((byte)0))
+        {
+            _table.Columns[column].Convert(System.Text.Encoding.UTF8.GetString(utf8)); // throws the typed error naming the column
+        }
+    }
+
+    /// <summary>How a streamed column's non-NULL value (not plain text) becomes canonical: the copy's conversion, normalised.</summary>
+    private Func<MySqlDataReader, int, object> Canonical(int column, MySqlColumnReader values)
     {
         var spec = _table.Columns[column];
-        if (_utf8[column])
-        {
-            return (reader, ordinal) =>
-            {
-                var bytes = arena.Copy(reader, ordinal);
-                if (bytes.Span.Contains((byte)0))
-                {
-                    spec.Convert(System.Text.Encoding.UTF8.GetString(bytes.Span)); // throws the typed error naming the column
-                }
-
-                return bytes;
-            };
-        }
-
         var read = values.Reader(column);
         var canonical = _canonical[column];
         return (reader, ordinal) => canonical(spec.Convert(read(reader, ordinal))!);

@@ -12,7 +12,9 @@ namespace DualWrite.Migration.Reconcile;
 /// <summary>
 /// The PostgreSQL side of a plan pair: the target table's live rows (tombstones live in their own table and are no
 /// rows) in the pair's key order, <c>_dw_version</c> as each row's version, every value read as Npgsql reads the column
-/// and put in the same canonical form as the source's (<see cref="CanonicalValues"/>). Text is read as its UTF-8 bytes.
+/// and put in the same canonical form as the source's (<see cref="CanonicalValues"/>). A streamed row is handed over as
+/// its key, version and hash (<see cref="RowHasher"/>, text digested as its UTF-8 bytes), the rows of
+/// <see cref="ReadKeysAsync"/> with their values.
 /// </summary>
 internal sealed class TargetRows : IRowSource
 {
@@ -23,6 +25,7 @@ internal sealed class TargetRows : IRowSource
     private readonly NpgsqlDataSource _target;
     private readonly Func<object, object>[] _canonical;
     private readonly string _select;
+    private readonly int[] _keyIndex;
 
     public TargetRows(TableSpec table, IReadOnlyList<KeyColumn> keys, NpgsqlDataSource target)
     {
@@ -32,6 +35,7 @@ internal sealed class TargetRows : IRowSource
         _canonical = [.. table.Columns.Select(c => CanonicalValues.For(c.Type))];
         _select = "SELECT " + string.Join(", ", table.Columns.Select(c => "t." + PgNames.Quote(c.Target) + (c.Type.StagedAsText ? "::text" : "")))
             + ", t." + PgNames.Quote(VersionedTable.DefaultVersionColumn) + " FROM " + table.TargetName + " AS t";
+        _keyIndex = [.. keys.Select(k => k.Index)];
     }
 
     /// <inheritdoc />
@@ -68,18 +72,15 @@ internal sealed class TargetRows : IRowSource
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    var arena = new Utf8Arena();
-                    var read = Enumerable.Range(0, _table.Columns.Count).Select(i => Reader(i, arena, streaming: true)).ToArray();
-                    var version = read.Length;
+                    var rows = new StreamedRowDigest<NpgsqlDataReader>(
+                        [.. Enumerable.Range(0, _table.Columns.Count).Select(i => Streamed(i) ? null : Reader(i))],
+                        _keyIndex,
+                        _table.Columns.Count,
+                        versions: _table.Version is not null,
+                        check: null);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var row = new object?[read.Length];
-                        for (var i = 0; i < row.Length; i++)
-                        {
-                            row[i] = reader.IsDBNull(i) ? null : read[i](reader, i);
-                        }
-
-                        yield return new ReconcileRow(KeyOf(row), reader.GetInt64(version), row);
+                        yield return rows.Digest(reader);
                     }
                 }
             }
@@ -107,7 +108,7 @@ internal sealed class TargetRows : IRowSource
                     var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
-                        var read = Enumerable.Range(0, _table.Columns.Count).Select(i => Reader(i, arena: null, streaming: false)).ToArray();
+                        var read = Enumerable.Range(0, _table.Columns.Count).Select(Reader).ToArray();
                         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
                             var row = new object?[read.Length];
@@ -183,17 +184,18 @@ internal sealed class TargetRows : IRowSource
         return "$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>How a column's non-NULL value is read: text as its UTF-8 bytes when streaming (keys as strings), intervals as intervals, the rest as Npgsql reads it; then normalised.</summary>
-    private Func<NpgsqlDataReader, int, object> Reader(int column, Utf8Arena? arena, bool streaming)
+    /// <summary>Whether a streamed row digests the column as its UTF-8 bytes: plain text that is not a key column (keys are read as strings).</summary>
+    private bool Streamed(int column) =>
+        _table.Columns[column].Type is { StagedAsText: false, DbType: NpgsqlDbType.Varchar or NpgsqlDbType.Text } && !_table.KeyColumns.Contains(column);
+
+    /// <summary>How a column's non-NULL value is read: intervals as intervals, the rest as Npgsql reads it; then normalised.</summary>
+    private Func<NpgsqlDataReader, int, object> Reader(int column)
     {
         var spec = _table.Columns[column];
         var canonical = _canonical[column];
-        var isKey = _table.KeyColumns.Contains(column);
         return spec.Type switch
         {
             { StagedAsText: true } or { DbType: NpgsqlDbType.Jsonb } => (r, i) => canonical(r.GetString(i)),
-            { DbType: NpgsqlDbType.Varchar or NpgsqlDbType.Text } when isKey => (r, i) => r.GetString(i),
-            { DbType: NpgsqlDbType.Varchar or NpgsqlDbType.Text } when streaming => (r, i) => arena!.Copy(r, i),
             { DbType: NpgsqlDbType.Varchar or NpgsqlDbType.Text } => (r, i) => r.GetString(i),
             // An interval with months cannot be read as a TimeSpan: read as it is stored, so a stray value shows as a difference.
             { DbType: NpgsqlDbType.Interval } => (r, i) => canonical(r.GetFieldValue<NpgsqlInterval>(i)),

@@ -134,4 +134,34 @@ public sealed class CanonicalNumberTests
         CanonicalJson.TryNormalize("{\"b\":1.0,\"a\":null}", out var canonical).Should().BeTrue();
         canonical.Should().Be("{\"a\":null,\"b\":1}");
     }
+
+    [Fact]
+    public void A_row_digested_as_it_is_read_hashes_as_its_values_do()
+    {
+        var text = "naïve ☃ " + new string('x', 2_000); // longer than the hasher's first buffer
+        using var table = new System.Data.DataTable();
+        table.Columns.Add("id", typeof(long));
+        table.Columns.Add("c", typeof(byte[]));
+        table.Columns.Add("note", typeof(string));
+        table.Rows.Add(7L, System.Text.Encoding.UTF8.GetBytes(text), null);
+        using var reader = table.CreateDataReader();
+        reader.Read().Should().BeTrue();
+        var hasher = new RowHasher();
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            hasher.Start();
+            hasher.Add(reader.GetInt64(0));
+            System.Text.Encoding.UTF8.GetString(hasher.AddUtf8(reader, 1)).Should().Be(text);
+            hasher.Add(null);
+
+            hasher.Finish(42).Should().Be(CanonicalEncoding.RowHash([7L, text, null], 42), "the same values give the same hash, however they were read (pass {0})", pass);
+        }
+
+        hasher.Start();
+        hasher.Add(7L);
+        hasher.Add(text);
+        hasher.Add("");
+        hasher.Finish(null).Should().NotBe(CanonicalEncoding.RowHash([7L, text, null], null), "the empty string is not NULL");
+    }
 }
