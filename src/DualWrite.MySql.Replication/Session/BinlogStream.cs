@@ -14,7 +14,7 @@ namespace DualWrite.MySql.Replication.Session;
 /// </summary>
 /// <remarks>https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_replication.html and
 /// https://mariadb.com/kb/en/replication-protocol/</remarks>
-internal sealed class BinlogStream : IAsyncDisposable
+internal sealed class BinlogStream : IAsyncDisposable, ITransactionContext
 {
     private const ushort DumpNonBlock = 1;
     private const ushort DumpThroughGtid = 4;
@@ -193,6 +193,7 @@ internal sealed class BinlogStream : IAsyncDisposable
         switch (binlogEvent)
         {
             case RotateEvent rotate:
+                assembler.EndOfFile();
                 _file = rotate.NextFile;
                 _decoder.ClearTableMaps();
                 return null;
@@ -279,100 +280,14 @@ internal sealed class BinlogStream : IAsyncDisposable
     }
 
     /// <summary>Collects the events of one transaction until its commit.</summary>
-    private sealed class TransactionAssembler(BinlogStream stream)
-    {
-        private readonly List<RowChange> _changes = [];
-        private string? _gtid;
-        private bool _inTransaction;
 
-        public bool IsEmpty => !_inTransaction && _changes.Count == 0;
+    IDictionary<uint, MariaDbGtid> ITransactionContext.MariaDbGtidState => _gtidState;
 
-        public BinlogTransaction? Accept(BinlogEvent binlogEvent, uint endPosition)
-        {
-            switch (binlogEvent)
-            {
-                case MariaDbGtidEvent gtid:
-                    _gtid = new MariaDbGtid(gtid.Gtid.DomainId, gtid.Header.ServerId, gtid.Gtid.Sequence).ToString();
-                    stream._gtidState[gtid.Gtid.DomainId] = new MariaDbGtid(gtid.Gtid.DomainId, gtid.Header.ServerId, gtid.Gtid.Sequence);
-                    _inTransaction = true;
-                    return null;
-                case MySqlGtidEvent gtid:
-                    _gtid = gtid.IsAnonymous ? null : gtid.Gtid;
-                    if (!gtid.IsAnonymous)
-                    {
-                        stream._mySqlGtids?.Add(gtid.SourceId, gtid.Tag, gtid.TransactionNumber);
-                    }
+    MySqlGtidSet? ITransactionContext.MySqlGtids => _mySqlGtids;
 
-                    return null;
-                case QueryEvent query:
-                    return AcceptQuery(query, endPosition);
-                case RowsEvent rows:
-                    _inTransaction = true;
-                    if (stream._options.IncludeTable is { } include && !include(rows.Table.Schema, rows.Table.Table))
-                    {
-                        return null;
-                    }
+    bool ITransactionContext.Includes(string schema, string table) => _options.IncludeTable is not { } include || include(schema, table);
 
-                    foreach (var row in rows.Rows)
-                    {
-                        _changes.Add(new RowChange(rows.Table, rows.Kind, row.Before, row.After, _changes.Count));
-                    }
+    void ITransactionContext.TableMapsInvalidated() => _decoder.ClearTableMaps();
 
-                    return null;
-                case XidEvent xid:
-                    return Commit(xid.Header, endPosition);
-                default:
-                    return null;
-            }
-        }
-
-        private BinlogTransaction? AcceptQuery(QueryEvent query, uint endPosition)
-        {
-            var sql = query.Sql;
-            if (DdlClassifier.IsTransactionControl(sql))
-            {
-                if (sql.StartsWith("BEGIN", StringComparison.OrdinalIgnoreCase))
-                {
-                    _inTransaction = true;
-                    return null;
-                }
-
-                if (sql.StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Commit(query.Header, endPosition);
-                }
-
-                if (sql.StartsWith("ROLLBACK", StringComparison.OrdinalIgnoreCase))
-                {
-                    // Changes to non-transactional tables are logged and then rolled back: nothing to deliver.
-                    Reset();
-                }
-
-                return null;
-            }
-
-            // DDL (and other statements logged as queries in row format) commits on its own.
-            var change = DdlClassifier.Classify(query.Schema, sql);
-            stream._decoder.ClearTableMaps();
-            var transaction = new BinlogTransaction(stream.PositionAt(endPosition), _gtid,
-                DateTimeOffset.FromUnixTimeSeconds(query.Header.Timestamp), [], change);
-            Reset();
-            return transaction;
-        }
-
-        private BinlogTransaction Commit(BinlogEventHeader header, uint endPosition)
-        {
-            var transaction = new BinlogTransaction(stream.PositionAt(endPosition), _gtid,
-                DateTimeOffset.FromUnixTimeSeconds(header.Timestamp), [.. _changes], null);
-            Reset();
-            return transaction;
-        }
-
-        private void Reset()
-        {
-            _changes.Clear();
-            _gtid = null;
-            _inTransaction = false;
-        }
-    }
+    BinlogPosition ITransactionContext.PositionAt(uint nextPosition) => PositionAt(nextPosition);
 }
