@@ -36,7 +36,6 @@ internal sealed class SourceRows : IRowSource
     private readonly Func<object, object>[] _canonical;
     private readonly bool[] _utf8;
     private readonly string _orderBy;
-    private readonly int[] _keyIndex;
 
     public SourceRows(TableSpec table, IReadOnlyList<KeyColumn> keys, MySqlDataSource source)
     {
@@ -46,7 +45,6 @@ internal sealed class SourceRows : IRowSource
         _canonical = [.. table.Columns.Select(c => CanonicalValues.For(c.Type))];
         _utf8 = [.. table.Columns.Select((c, i) => ColumnCopy.SelectsUtf8Bytes(c, table.KeyColumns.Contains(i)))];
         _orderBy = " ORDER BY " + string.Join(", ", keys.Select(k => k.SourceOrder));
-        _keyIndex = [.. keys.Select(k => k.Index)];
     }
 
     /// <inheritdoc />
@@ -76,7 +74,7 @@ internal sealed class SourceRows : IRowSource
                     var values = MySqlColumnReader.For(reader);
                     var rows = new StreamedRowDigest<MySqlDataReader>(
                         [.. Enumerable.Range(0, _table.Columns.Count).Select(i => _utf8[i] ? null : Canonical(i, values))],
-                        _keyIndex,
+                        _keys,
                         _table.Version is null ? -1 : _table.Columns.Count,
                         versions: _table.Version is not null,
                         CheckText);

@@ -15,20 +15,23 @@ internal delegate void TextCheck(int column, ReadOnlySpan<byte> utf8);
 /// </summary>
 /// <typeparam name="TReader">The driver's data reader.</typeparam>
 /// <param name="read">Per column, how a non-NULL value is read in canonical form; null for plain text digested as its UTF-8 bytes (never a key column).</param>
-/// <param name="keyIndex">The key columns' indexes, in key order.</param>
+/// <param name="keys">The key columns, in key order.</param>
 /// <param name="version">The ordinal of the row's version, or -1 when the side has none.</param>
 /// <param name="versions">Whether the row hash includes the version (the pair compares versions).</param>
 /// <param name="check">Checks each plain text value, or null.</param>
-internal sealed class StreamedRowDigest<TReader>(Func<TReader, int, object>?[] read, int[] keyIndex, int version, bool versions, TextCheck? check)
+internal sealed class StreamedRowDigest<TReader>(Func<TReader, int, object>?[] read, IReadOnlyList<KeyColumn> keys, int version, bool versions, TextCheck? check)
     where TReader : DbDataReader
 {
     private readonly RowHasher _hasher = new();
+
+    /// <summary>Per column, its place in the key, or -1.</summary>
+    private readonly int[] _keySlot = KeySlots(read.Length, keys);
 
     /// <summary>The reader's current row as key, version and hash.</summary>
     public ReconcileRow Digest(TReader reader)
     {
         _hasher.Start();
-        var key = new object?[keyIndex.Length];
+        var key = new object?[keys.Count];
         for (var i = 0; i < read.Length; i++)
         {
             if (reader.IsDBNull(i))
@@ -39,9 +42,9 @@ internal sealed class StreamedRowDigest<TReader>(Func<TReader, int, object>?[] r
             {
                 var value = canonical(reader, i);
                 _hasher.Add(value);
-                if (Array.IndexOf(keyIndex, i) is var k and >= 0)
+                if (_keySlot[i] >= 0)
                 {
-                    key[k] = value;
+                    key[_keySlot[i]] = value;
                 }
             }
             else
@@ -53,5 +56,16 @@ internal sealed class StreamedRowDigest<TReader>(Func<TReader, int, object>?[] r
 
         long? rowVersion = version < 0 ? null : reader.GetInt64(version);
         return new ReconcileRow(new RowKey(key), rowVersion, _hasher.Finish(versions ? rowVersion : null));
+    }
+
+    private static int[] KeySlots(int columns, IReadOnlyList<KeyColumn> keys)
+    {
+        var slots = Enumerable.Repeat(-1, columns).ToArray();
+        for (var k = 0; k < keys.Count; k++)
+        {
+            slots[keys[k].Index] = k;
+        }
+
+        return slots;
     }
 }

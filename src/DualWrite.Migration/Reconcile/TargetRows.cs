@@ -25,7 +25,6 @@ internal sealed class TargetRows : IRowSource
     private readonly NpgsqlDataSource _target;
     private readonly Func<object, object>[] _canonical;
     private readonly string _select;
-    private readonly int[] _keyIndex;
 
     public TargetRows(TableSpec table, IReadOnlyList<KeyColumn> keys, NpgsqlDataSource target)
     {
@@ -35,7 +34,6 @@ internal sealed class TargetRows : IRowSource
         _canonical = [.. table.Columns.Select(c => CanonicalValues.For(c.Type))];
         _select = "SELECT " + string.Join(", ", table.Columns.Select(c => "t." + PgNames.Quote(c.Target) + (c.Type.StagedAsText ? "::text" : "")))
             + ", t." + PgNames.Quote(VersionedTable.DefaultVersionColumn) + " FROM " + table.TargetName + " AS t";
-        _keyIndex = [.. keys.Select(k => k.Index)];
     }
 
     /// <inheritdoc />
@@ -74,7 +72,7 @@ internal sealed class TargetRows : IRowSource
                 {
                     var rows = new StreamedRowDigest<NpgsqlDataReader>(
                         [.. Enumerable.Range(0, _table.Columns.Count).Select(i => Streamed(i) ? null : Reader(i))],
-                        _keyIndex,
+                        _keys,
                         _table.Columns.Count,
                         versions: _table.Version is not null,
                         check: null);
