@@ -31,12 +31,14 @@ internal interface ITransactionContext
 internal sealed class TransactionAssembler(ITransactionContext stream)
 {
     private readonly List<RowChange> _changes = [];
-    private string? _gtid;
     private MariaDbGtid? _mariaDbGtid;
     private MySqlGtidEvent? _mySqlGtid;
     private bool _inTransaction;
 
-    public bool IsEmpty => !_inTransaction && _changes.Count == 0 && _gtid is null;
+    public bool IsEmpty => !_inTransaction && _changes.Count == 0 && _mariaDbGtid is null && _mySqlGtid is null;
+
+    /// <summary>The open group's GTID, or null (none yet, or an anonymous one).</summary>
+    private string? Gtid => _mariaDbGtid?.ToString() ?? _mySqlGtid?.Gtid;
 
     /// <summary>The file ends (a rotation): a group still open there never committed.</summary>
     public void EndOfFile() => Reset();
@@ -48,12 +50,10 @@ internal sealed class TransactionAssembler(ITransactionContext stream)
             case MariaDbGtidEvent gtid:
                 Reset(); // a group begins: whatever was open never committed
                 _mariaDbGtid = new MariaDbGtid(gtid.Gtid.DomainId, gtid.Header.ServerId, gtid.Gtid.Sequence);
-                _gtid = _mariaDbGtid.ToString();
                 _inTransaction = true;
                 return null;
             case MySqlGtidEvent gtid:
                 Reset();
-                _gtid = gtid.IsAnonymous ? null : gtid.Gtid;
                 _mySqlGtid = gtid.IsAnonymous ? null : gtid;
                 return null;
             case QueryEvent query:
@@ -107,7 +107,7 @@ internal sealed class TransactionAssembler(ITransactionContext stream)
         var change = DdlClassifier.Classify(query.Schema, sql);
         stream.TableMapsInvalidated();
         Committed();
-        var transaction = new BinlogTransaction(stream.PositionAt(endPosition), _gtid,
+        var transaction = new BinlogTransaction(stream.PositionAt(endPosition), Gtid,
             DateTimeOffset.FromUnixTimeSeconds(query.Header.Timestamp), [], change);
         Reset();
         return transaction;
@@ -116,7 +116,7 @@ internal sealed class TransactionAssembler(ITransactionContext stream)
     private BinlogTransaction Commit(BinlogEventHeader header, uint endPosition)
     {
         Committed();
-        var transaction = new BinlogTransaction(stream.PositionAt(endPosition), _gtid,
+        var transaction = new BinlogTransaction(stream.PositionAt(endPosition), Gtid,
             DateTimeOffset.FromUnixTimeSeconds(header.Timestamp), [.. _changes], null);
         Reset();
         return transaction;
@@ -139,7 +139,6 @@ internal sealed class TransactionAssembler(ITransactionContext stream)
     private void Reset()
     {
         _changes.Clear();
-        _gtid = null;
         _mariaDbGtid = null;
         _mySqlGtid = null;
         _inTransaction = false;
