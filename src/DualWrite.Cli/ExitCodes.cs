@@ -50,4 +50,13 @@ public static class ExitCodes
     /// file itself is damaged and the table must be re-snapshotted.
     /// </summary>
     public const int BinlogCorrupt = 13;
+
+    /// <summary><c>backfill status --wait</c>: the condition did not hold before the timeout.</summary>
+    public const int WaitTimedOut = 14;
+
+    /// <summary>
+    /// Stopped by SIGTERM or SIGINT before the work was done (<c>backfill run</c> without <c>--follow</c>): the chunk in hand
+    /// was rolled back and its range given back, everything committed is checkpointed, and the same command resumes.
+    /// </summary>
+    public const int Stopped = 15;
 }

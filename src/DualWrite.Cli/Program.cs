@@ -6,6 +6,9 @@ namespace DualWrite.Cli;
 /// <summary>The <c>dualwrite</c> command line.</summary>
 public static class Program
 {
+    /// <summary>How long a command has to stop after SIGTERM or SIGINT before the process ends regardless (under Kubernetes' default 30 s grace period).</summary>
+    public static readonly TimeSpan ShutdownBound = TimeSpan.FromSeconds(20);
+
     /// <summary>Runs the command line and returns its exit code (see <see cref="ExitCodes"/>).</summary>
     public static async Task<int> Main(string[] args)
     {
@@ -29,6 +32,8 @@ public static class Program
             return ExitCodes.InvalidArguments;
         }
 
-        return await parsed.InvokeAsync().ConfigureAwait(false);
+        // SIGTERM and SIGINT cancel the command's token; a command then stops within ShutdownBound (a backfill worker
+        // rolls back or commits its chunk in hand and gives its range back) and exits with its own code.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownBound }).ConfigureAwait(false);
     }
 }

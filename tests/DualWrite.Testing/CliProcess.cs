@@ -126,8 +126,36 @@ public sealed class CliProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Sends SIGTERM, as Kubernetes does when it stops a pod.</summary>
+    public void Terminate() => Signal(15);
+
+    /// <summary>Freezes the process (SIGSTOP): it keeps its connections but does nothing.</summary>
+    public void Freeze() => Signal(19);
+
+    /// <summary>Lets a frozen process go on (SIGCONT).</summary>
+    public void Thaw() => Signal(18);
+
     /// <inheritdoc />
     public void Dispose() => _process.Dispose();
+
+    private void Signal(int signal)
+    {
+        if (NativeMethods.kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+#pragma warning disable SA1300, CA5392 // the C library's own name; libc is found on the default search path
+        public static extern int kill(int pid, int sig);
+#pragma warning restore SA1300, CA5392
+    }
 
     private void Append(string? line)
     {

@@ -23,29 +23,70 @@ public static class BackfillCommands
         var resnapshot = new Option<bool>("--resnapshot") { Description = "Throw away what earlier runs copied and start from a fresh snapshot." };
         var follow = new Option<bool>("--follow") { Description = "Keep applying the binlog after catching up, until Ctrl-C." };
         var compare = new Option<bool>("--compare") { Description = "Once caught up, reconcile every table (chunk digests, then row by row), with the catch-up still running; exit code 1 when a difference persists." };
+        var worker = new Option<bool>("--worker")
+        {
+            Description = "One of several processes on the plan: share its key ranges with the others; once the snapshot is done, end when another worker applies the catch-up (with --follow, stand by to take it over).",
+        };
+        var workerId = new Option<string?>("--worker-id") { Description = "This process's name among the plan's workers (default: host name and process id)." };
+        var lease = new Option<string?>("--lease") { Description = "How long a claimed range stays this worker's without progress, e.g. 30s (default 30s)." };
         var run = new Command("run", "Copy the plan's tables into PostgreSQL from consistent snapshots, resuming from earlier runs' checkpoints, then catch up from the binlog.")
         {
-            plan, resnapshot, follow, compare,
+            plan, resnapshot, follow, compare, worker, workerId, lease,
         };
         run.SetAction((parse, ct) => RunAsync(
-            new Arguments(parse.GetValue(plan)!, parse.GetValue(resnapshot), parse.GetValue(follow), parse.GetValue(compare)),
+            new Arguments(parse.GetValue(plan)!, parse.GetValue(resnapshot), parse.GetValue(follow), parse.GetValue(compare))
+            {
+                Worker = parse.GetValue(worker),
+                WorkerId = parse.GetValue(workerId),
+                Lease = parse.GetValue(lease),
+            },
             Environment.GetEnvironmentVariable,
             AnsiConsole.Console,
             Console.Out,
             ct));
         var group = new Command("backfill", "Snapshot import and binlog catch-up into PostgreSQL.");
         group.Subcommands.Add(run);
+        group.Subcommands.Add(BackfillStatusCommand.Create());
         return group;
     }
 
     /// <summary>The command's arguments.</summary>
-    public sealed record Arguments(string Plan, bool Resnapshot, bool Follow, bool Compare);
+    public sealed record Arguments(string Plan, bool Resnapshot, bool Follow, bool Compare)
+    {
+        /// <summary>Run as one of several workers on the plan (<c>--worker</c>).</summary>
+        public bool Worker { get; init; }
+
+        /// <summary>The worker's name (<c>--worker-id</c>).</summary>
+        public string? WorkerId { get; init; }
+
+        /// <summary>The claim lease as written (<c>--lease</c>).</summary>
+        public string? Lease { get; init; }
+    }
 
     /// <summary>Runs the backfill; returns an exit code.</summary>
     public static async Task<int> RunAsync(Arguments arguments, Func<string, string?> environment, IAnsiConsole console, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(console);
+        var lease = new BackfillOptions().Lease;
+        if (arguments.Lease is { } text && (!PlanDuration.TryParse(text, out lease) || lease < TimeSpan.FromSeconds(1)))
+        {
+            console.MarkupLine($"[red]error[/] --lease {Markup.Escape(text)}: expected at least one second, as {PlanDuration.Expected}");
+            return ExitCodes.InvalidArguments;
+        }
+
+        if (arguments.Worker && arguments.Resnapshot)
+        {
+            console.MarkupLine("[red]error[/] --resnapshot cannot be combined with --worker: it would throw away what the other workers copy. Stop the workers, run it once alone, then start them again.");
+            return ExitCodes.InvalidArguments;
+        }
+
+        if (arguments.WorkerId is { Length: 0 or > 200 })
+        {
+            console.MarkupLine("[red]error[/] --worker-id must be 1 to 200 characters.");
+            return ExitCodes.InvalidArguments;
+        }
+
         var (exitCode, plan, sourceConnection, target) = await PlanTarget.LoadAsync(arguments.Plan, environment, console, cancellationToken).ConfigureAwait(false);
         if (plan is null || target is null)
         {
@@ -60,7 +101,14 @@ public static class BackfillCommands
             // read saw first is re-checked once the catch-up has applied it; it stops afterwards unless --follow.
             using var stopCatchUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var running = runner.RunAsync(
-                new BackfillOptions { Resnapshot = arguments.Resnapshot, CatchUp = new CatchUpStop { WhenCaughtUp = !arguments.Follow && !arguments.Compare } },
+                new BackfillOptions
+                {
+                    Resnapshot = arguments.Resnapshot,
+                    CatchUp = new CatchUpStop { WhenCaughtUp = !arguments.Follow && !arguments.Compare },
+                    SharedCatchUp = arguments.Worker,
+                    WorkerId = arguments.WorkerId,
+                    Lease = lease,
+                },
                 stopCatchUp.Token);
             ReconcileReport? report = null;
             try
@@ -86,7 +134,7 @@ public static class BackfillCommands
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await output.WriteLineAsync($"Stopped. Everything committed is checkpointed: run the same command to resume.").ConfigureAwait(false);
-                return arguments.Follow && report is not { Clean: false } ? ExitCodes.Success : ExitCodes.Failure;
+                return arguments.Follow && report is not { Clean: false } ? ExitCodes.Success : ExitCodes.Stopped;
             }
             catch (NotSupportedException ex)
             {

@@ -43,7 +43,14 @@ public static class ErrorReport
     {
         ArgumentNullException.ThrowIfNull(exception);
         console.MarkupLine($"[red]error[/] {Markup.Escape(exception.Message)}");
-        return exception.Error == BackfillError.BinlogPurged ? ExitCodes.ResnapshotNeeded : ExitCodes.BackfillStopped;
+        return exception.Error switch
+        {
+            BackfillError.BinlogPurged => ExitCodes.ResnapshotNeeded,
+
+            // Another worker applies the catch-up: nothing is wrong with the plan or the data, and a retry may lead.
+            BackfillError.LeadershipLost => ExitCodes.Failure,
+            _ => ExitCodes.BackfillStopped,
+        };
     }
 
     /// <summary>Prints a failure of the PostgreSQL target and returns its exit code: a statement the server refused, or else the connection.</summary>

@@ -90,7 +90,7 @@ public static class PlanValidateCommand
         }
     }
 
-    private static int Report(IAnsiConsole console, string file, IReadOnlyList<PlanProblem> problems, int exitCode)
+    internal static int Report(IAnsiConsole console, string file, IReadOnlyList<PlanProblem> problems, int exitCode)
     {
         // Straight to the output, never wrapped: one problem a line, in the form editors and CI annotate from.
         var writer = console.Profile.Out.Writer;

@@ -14,6 +14,12 @@ public enum BackfillError
 
     /// <summary>A source value cannot be written to its target column.</summary>
     BadValue,
+
+    /// <summary>
+    /// Another worker holds the plan's catch-up: it took over from this one (whose session it thought gone), or, for a
+    /// run that is not a <c>--worker</c>, it was already applying when this one started.
+    /// </summary>
+    LeadershipLost,
 }
 
 /// <summary>A backfill could not go on; the message says what to do.</summary>

@@ -113,6 +113,11 @@ public sealed class TableProgress
 
     internal void Finish()
     {
+        if (Done)
+        {
+            return;
+        }
+
         FinishedAt = _clock.Elapsed;
         Done = true;
     }

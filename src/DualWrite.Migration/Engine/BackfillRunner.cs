@@ -18,6 +18,25 @@ public sealed record BackfillOptions
 
     /// <summary>How often progress is written; zero writes none until the end.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>This process's name among the plan's workers (in <c>backfill status</c> and the chunk log); by default the host name and process id.</summary>
+    public string? WorkerId { get; init; }
+
+    /// <summary>
+    /// One of several workers on the plan: when another process already applies the catch-up, this one ends once the
+    /// snapshot is done (or, when the catch-up does not stop by itself, stands by and takes over when that process dies),
+    /// instead of failing.
+    /// </summary>
+    public bool SharedCatchUp { get; init; }
+
+    /// <summary>
+    /// How long a claimed range stays this worker's without a chunk begun in it; a worker whose PostgreSQL session ends
+    /// loses its ranges at once.
+    /// </summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The worker name used when <see cref="WorkerId"/> is not set.</summary>
+    public static string DefaultWorkerId => $"{Environment.MachineName}-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>What a run did.</summary>
@@ -70,99 +89,66 @@ public sealed class BackfillRunner
     public BackfillProgress Progress { get; } = new();
 
     /// <summary>Runs the backfill.</summary>
-    /// <exception cref="BackfillException">A schema change the policy refuses, a purged binlog, a target that does not match, a value the target cannot hold.</exception>
+    /// <exception cref="BackfillException">A schema change the policy refuses, a purged binlog, a target that does not match, a value the target cannot hold; another process applying the catch-up (<see cref="BackfillError.LeadershipLost"/>).</exception>
     public async Task<BackfillReport> RunAsync(BackfillOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Lease < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Lease, "The lease must be at least one second.");
+        }
+
         var watch = Stopwatch.StartNew();
         var source = new MySqlDataSource(_sourceConnectionString);
         await using var disposeSource = source.ConfigureAwait(false);
         var checkpoints = new Checkpoints(_plan.Name, _controlSchema);
+        var worker = options.WorkerId ?? BackfillOptions.DefaultWorkerId;
         var resumed = new HashSet<string>(StringComparer.Ordinal);
-        BinlogPosition? catchUpFrom;
-        var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+
+        // The session that shows this worker alive for as long as it runs: its claims are freed when it ends.
+        var presence = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var disposePresence = presence.ConfigureAwait(false);
+        var state = await Leadership.WithSetupLockAsync(presence, checkpoints, () => SetUpAsync(presence, source, checkpoints, options, resumed, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        var session = await checkpoints.RegisterWorkerAsync(presence, worker, options.Lease, cancellationToken).ConfigureAwait(false);
+        try
         {
-            await TargetSchema.EnsureControlTablesAsync(connection, _controlSchema, cancellationToken).ConfigureAwait(false);
-            foreach (var table in _tables)
-            {
-                if (options.Resnapshot)
-                {
-                    await TargetSchema.ResetAsync(connection, _plan.Name, table, cancellationToken).ConfigureAwait(false);
-                }
-
-                await TargetSchema.EnsureTableAsync(connection, table, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (options.Resnapshot)
-            {
-                await checkpoints.ResetCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
-            }
-
-            var ranges = new Dictionary<string, List<RangeState>>(StringComparer.Ordinal);
-            foreach (var table in _tables)
-            {
-                var existing = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
-                ranges[table.Entity] = existing;
-                var progress = Progress.Table(table.Entity, table.ToString(), table.Source.EstimatedRows);
-                progress.Add(existing.Sum(r => r.Rows));
-                progress.ResumedRows = progress.Rows;
-                progress.Done = existing.Count > 0 && existing.All(r => r.Done);
-                if (existing.Count > 0)
-                {
-                    resumed.Add(table.Entity);
-                }
-            }
-
-            var state = await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             if (state is { Started: true })
             {
                 await _log.WriteLineAsync($"The snapshot finished in an earlier run; catching up from {state.Value.Position}.").ConfigureAwait(false);
+                foreach (var table in Progress.Tables.Values)
+                {
+                    table.Finish();
+                }
             }
             else
             {
-                var work = new List<(TableSpec Table, RangeState Range)>();
-                foreach (var table in _tables)
+                await SnapshotAsync(source, checkpoints, session, options.ProgressInterval, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.CatchUp is { } stop)
+            {
+                var leadership = await LeadAsync(checkpoints, session, options, stop, cancellationToken).ConfigureAwait(false);
+                if (leadership is not null)
                 {
-                    var tableRanges = ranges[table.Entity];
-                    if (tableRanges.Count == 0)
+                    await using (leadership.ConfigureAwait(false))
                     {
-                        await checkpoints.CreateRangesAsync(connection, table.Entity, await KeyRanges.SplitAsync(source, table, _plan.Backfill.Parallelism, cancellationToken).ConfigureAwait(false), cancellationToken)
-                            .ConfigureAwait(false);
-                        tableRanges = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
+                        await CatchUpAsync(source, checkpoints, session, stop, options.ProgressInterval, cancellationToken).ConfigureAwait(false);
                     }
-                    else
-                    {
-                        await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                            $"{table}: resuming; {Progress.Tables[table.Entity].Rows:N0} rows were copied by earlier runs, {tableRanges.Count(r => !r.Done)} of {tableRanges.Count} ranges left."))
-                            .ConfigureAwait(false);
-                    }
-
-                    work.AddRange(tableRanges.Where(r => !r.Done).Select(r => (table, r)));
                 }
-
-                await SnapshotAsync(source, checkpoints, work, options.ProgressInterval, cancellationToken).ConfigureAwait(false);
-                state = await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
-            catchUpFrom = state?.Position;
+            await checkpoints.SetWorkerStateAsync(_target, session, "finished", cancellationToken).ConfigureAwait(false);
         }
-
-        if (options.CatchUp is { } stop)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var catchUp = new CatchUp(_plan, _tables, source, _target, checkpoints, Progress, _log, _time);
-            var from = catchUpFrom ?? await catchUp.Reader.GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
-            using var printing = new CancellationTokenSource();
-            var printer = PrintProgressAsync(options.ProgressInterval, printing.Token);
-            try
-            {
-                await catchUp.RunAsync(from, stop, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await printing.CancelAsync().ConfigureAwait(false);
-                await printer.ConfigureAwait(false);
-            }
+            await SetStateQuietlyAsync(checkpoints, session, "failed").ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await SetStateQuietlyAsync(checkpoints, session, "stopped").ConfigureAwait(false);
+            throw;
         }
 
         foreach (var line in Progress.Describe())
@@ -178,46 +164,217 @@ public sealed class BackfillRunner
             Progress.LagSamples);
     }
 
-    private async Task SnapshotAsync(MySqlDataSource source, Checkpoints checkpoints, List<(TableSpec Table, RangeState Range)> work, TimeSpan progressInterval, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the plan up in the target, once among workers starting together: control tables, target tables, a
+    /// re-snapshot's reset, and the key ranges of every table that has none yet. Returns the catch-up's state.
+    /// </summary>
+    private async Task<(BinlogPosition Position, bool Started)?> SetUpAsync(
+        NpgsqlConnection connection, MySqlDataSource source, Checkpoints checkpoints, BackfillOptions options, HashSet<string> resumed, CancellationToken cancellationToken)
+    {
+        await TargetSchema.EnsureControlTablesAsync(connection, _controlSchema, cancellationToken).ConfigureAwait(false);
+        foreach (var table in _tables)
+        {
+            if (options.Resnapshot)
+            {
+                await TargetSchema.ResetAsync(connection, _plan.Name, table, cancellationToken).ConfigureAwait(false);
+            }
+
+            await TargetSchema.EnsureTableAsync(connection, table, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.Resnapshot)
+        {
+            await checkpoints.ResetCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        var state = await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
+        foreach (var table in _tables)
+        {
+            var existing = await checkpoints.LoadRangesAsync(connection, table.Entity, cancellationToken).ConfigureAwait(false);
+            var progress = Progress.Table(table.Entity, table.ToString(), table.Source.EstimatedRows);
+            progress.Add(existing.Sum(r => r.Rows));
+            progress.ResumedRows = progress.Rows;
+            if (existing.Count > 0)
+            {
+                resumed.Add(table.Entity);
+                if (state is not { Started: true })
+                {
+                    await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{table}: resuming; {progress.Rows:N0} rows were copied by earlier runs or other workers, {existing.Count(r => !r.Done)} of {existing.Count} ranges left."))
+                        .ConfigureAwait(false);
+                }
+            }
+            else if (state is not { Started: true })
+            {
+                await checkpoints.CreateRangesAsync(connection, table.Entity, await KeyRanges.SplitAsync(source, table, _plan.Backfill.Parallelism, KeyRanges.MinimumRanges, cancellationToken).ConfigureAwait(false), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Takes the plan's catch-up. Null when this worker is not to apply it: another process does, and this one either
+    /// ends (the catch-up stops by itself) or it is not a shared run (then it fails).
+    /// </summary>
+    private async Task<Leadership?> LeadAsync(Checkpoints checkpoints, WorkerSession session, BackfillOptions options, CatchUpStop stop, CancellationToken cancellationToken)
+    {
+        var announced = false;
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            if (await Leadership.TryAcquireAsync(_target, checkpoints, session.Worker, cancellationToken).ConfigureAwait(false) is { } leadership)
+            {
+                checkpoints.Leader = session.Worker;
+                await checkpoints.SetWorkerStateAsync(_target, session, "catching up", cancellationToken).ConfigureAwait(false);
+                if (announced)
+                {
+                    await _log.WriteLineAsync($"{session.Worker} took over the catch-up.").ConfigureAwait(false);
+                }
+
+                return leadership;
+            }
+
+            var leader = await checkpoints.LoadLeaderAsync(_target, cancellationToken).ConfigureAwait(false) ?? "another process";
+            if (!options.SharedCatchUp && waited < options.Lease)
+            {
+                // The holder may be a process that just died, whose session PostgreSQL has not ended yet.
+                await Task.Delay(ClaimPoll, _time, cancellationToken).ConfigureAwait(false);
+                waited += ClaimPoll;
+                continue;
+            }
+
+            if (!options.SharedCatchUp)
+            {
+                throw new BackfillException(BackfillError.LeadershipLost,
+                    $"The catch-up of plan '{_plan.Name}' is being applied by {leader}. Stop it first, or run this as one of the plan's workers (backfill run --worker).");
+            }
+
+            if (stop.WhenCaughtUp || stop.At is not null)
+            {
+                await _log.WriteLineAsync($"The snapshot is done; the catch-up is applied by {leader}, so this worker ends.").ConfigureAwait(false);
+                return null;
+            }
+
+            if (!announced)
+            {
+                await _log.WriteLineAsync($"The catch-up is applied by {leader}; standing by to take over.").ConfigureAwait(false);
+                await checkpoints.SetWorkerStateAsync(_target, session, "standing by", cancellationToken).ConfigureAwait(false);
+                announced = true;
+            }
+
+            await Task.Delay(ClaimPoll, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CatchUpAsync(MySqlDataSource source, Checkpoints checkpoints, WorkerSession session, CatchUpStop stop, TimeSpan progressInterval, CancellationToken cancellationToken)
+    {
+        // Read only now that this worker leads: the leader before it may have moved the position.
+        BinlogPosition? from;
+        var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            from = (await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false))?.Position;
+        }
+
+        var catchUp = new CatchUp(_plan, _tables, source, _target, checkpoints, Progress, _log, _time);
+        from ??= await catchUp.Reader.GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
+        connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // The catch-up has begun, even before its first batch: the snapshot's position no longer moves, and status
+            // readers see it started.
+            await checkpoints.RecordCatchUpAsync(connection, from.Value, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var printing = new CancellationTokenSource();
+        var printer = PrintProgressAsync(progressInterval, printing.Token);
+        try
+        {
+            await catchUp.RunAsync(from.Value, stop, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await printing.CancelAsync().ConfigureAwait(false);
+            await printer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How often a worker with nothing to claim looks again (a range held by a worker that dies comes free), and a standby for the leader lock.</summary>
+    internal static readonly TimeSpan ClaimPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a stopping worker spends giving its claims back before it leaves them to their sessions' end.</summary>
+    private static readonly TimeSpan ReleaseBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Copies ranges until every range of the plan is done: <see cref="BackfillSettings.Parallelism"/> copiers in this
+    /// process claim ranges from the target, as the copiers of other worker processes do. A copier with nothing to claim
+    /// while other workers still hold ranges waits, and takes a range over when its holder dies or its lease lapses.
+    /// </summary>
+    private async Task SnapshotAsync(MySqlDataSource source, Checkpoints checkpoints, WorkerSession session, TimeSpan progressInterval, CancellationToken cancellationToken)
     {
         var throttle = new Throttle(_plan.Backfill.MaxRowsPerSecond, _plan.Backfill.MaxTargetLatency);
-        var queue = new Queue<(TableSpec Table, RangeState Range)>(work);
+        var tables = _tables.ToDictionary(t => t.Entity, StringComparer.Ordinal);
+        var entities = tables.Keys.ToList();
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var printing = new CancellationTokenSource();
         var printer = PrintProgressAsync(progressInterval, printing.Token);
-        var remaining = work.GroupBy(w => w.Table.Entity).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        await checkpoints.SetWorkerStateAsync(_target, session, "copying", cancellationToken).ConfigureAwait(false);
 
-        async Task WorkerAsync()
+        async Task CopierAsync()
         {
             while (true)
             {
-                (TableSpec Table, RangeState Range) item;
-                lock (queue)
+                var claim = await checkpoints.ClaimAsync(_target, session, entities, failed.Token).ConfigureAwait(false);
+                if (claim is null)
                 {
-                    if (!queue.TryDequeue(out item))
+                    if (await checkpoints.CountPendingAsync(_target, entities, failed.Token).ConfigureAwait(false) == 0)
                     {
                         return;
                     }
+
+                    await Task.Delay(ClaimPoll, _time, failed.Token).ConfigureAwait(false);
+                    continue;
                 }
 
-                var progress = Progress.Tables[item.Table.Entity];
-                await new SnapshotCopier(item.Table, checkpoints, source, _target, throttle, progress)
-                    .CopyAsync(item.Range, failed.Token).ConfigureAwait(false);
-                lock (remaining)
+                var table = tables[claim.Entity];
+                try
                 {
-                    if (--remaining[item.Table.Entity] == 0)
+                    await new SnapshotCopier(table, checkpoints, session, source, _target, throttle, Progress.Tables[table.Entity])
+                        .CopyAsync(claim, failed.Token).ConfigureAwait(false);
+                    if (await checkpoints.CountPendingAsync(_target, [table.Entity], failed.Token).ConfigureAwait(false) == 0)
                     {
-                        progress.Finish();
+                        Progress.Tables[table.Entity].Finish();
                     }
+                }
+                catch (LeaseLostException ex)
+                {
+                    await _log.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The chunk in flight rolled back; give the range back so another worker need not wait for the lease.
+                    using var bound = new CancellationTokenSource(ReleaseBound);
+                    try
+                    {
+                        await checkpoints.ReleaseAsync(_target, claim, bound.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception release) when (release is NpgsqlException or OperationCanceledException or TimeoutException)
+                    {
+                        // Left to the lease and this worker's session ending.
+                    }
+
+                    throw;
                 }
             }
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, _plan.Backfill.Parallelism)).Select(_ => Task.Run(async () =>
+        var copiers = Enumerable.Range(0, Math.Max(1, _plan.Backfill.Parallelism)).Select(_ => Task.Run(async () =>
         {
             try
             {
-                await WorkerAsync().ConfigureAwait(false);
+                await CopierAsync().ConfigureAwait(false);
             }
             catch
             {
@@ -227,17 +384,35 @@ public sealed class BackfillRunner
         })).ToList();
         try
         {
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            await Task.WhenAll(copiers).ConfigureAwait(false);
         }
-        catch when (workers.FirstOrDefault(w => w.IsFaulted && w.Exception!.InnerException is not OperationCanceledException) is { } first)
+        catch when (copiers.FirstOrDefault(w => w.IsFaulted && w.Exception!.InnerException is not OperationCanceledException) is { } first)
         {
-            // The first real failure, not the cancellations it caused in the other workers.
+            // The first real failure, not the cancellations it caused in the other copiers.
             await first.ConfigureAwait(false);
         }
         finally
         {
             await printing.CancelAsync().ConfigureAwait(false);
             await printer.ConfigureAwait(false);
+        }
+
+        foreach (var table in _tables)
+        {
+            Progress.Tables[table.Entity].Finish();
+        }
+    }
+
+    private async Task SetStateQuietlyAsync(Checkpoints checkpoints, WorkerSession session, string state)
+    {
+        using var bound = new CancellationTokenSource(ReleaseBound);
+        try
+        {
+            await checkpoints.SetWorkerStateAsync(_target, session, state, bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            // The target is unreachable: status shows the worker gone once its session ends.
         }
     }
 

@@ -10,9 +10,18 @@ internal sealed record RangeState(int RangeNo, long? Low, long? High, string? La
 /// The backfill's checkpoints in the target's control tables. Chunk checkpoints are written in the chunk's own
 /// transaction, so after a crash the target holds exactly the chunks the checkpoints say it holds.
 /// </summary>
-internal sealed class Checkpoints(string plan, string schema)
+internal sealed partial class Checkpoints(string plan, string schema)
 {
     public string Plan { get; } = plan;
+
+    /// <summary>What names the plan's advisory locks (<see cref="Leadership"/>): its control schema and its name, since plans of one name may live in several schemas of a database.</summary>
+    public string LockName => $"{schema}/{Plan}";
+
+    /// <summary>
+    /// The worker that holds the plan's catch-up (<see cref="Leadership"/>); when set, a catch-up checkpoint commits only
+    /// while the plan's row still names it, so a leader that another process replaced cannot move the position.
+    /// </summary>
+    public string? Leader { get; set; }
 
     public async Task<List<RangeState>> LoadRangesAsync(NpgsqlConnection connection, string entity, CancellationToken cancellationToken)
     {
@@ -58,24 +67,6 @@ internal sealed class Checkpoints(string plan, string schema)
         }
     }
 
-    /// <summary>Records a committed chunk, inside the chunk's transaction; also lowers the plan's catch-up start to the snapshot's position.</summary>
-    public async Task RecordChunkAsync(NpgsqlConnection connection, string entity, int rangeNo, string lastKey, int rows, BinlogPosition snapshot, CancellationToken cancellationToken)
-    {
-        using (var command = new NpgsqlCommand(
-            $"UPDATE {TargetSchema.Ranges(schema)} SET last_key = @key, rows = rows + @rows, updated_at = now() WHERE plan = @plan AND entity = @entity AND range_no = @no",
-            connection))
-        {
-            command.Parameters.AddWithValue("key", lastKey);
-            command.Parameters.AddWithValue("rows", (long)rows);
-            command.Parameters.AddWithValue("plan", Plan);
-            command.Parameters.AddWithValue("entity", entity);
-            command.Parameters.AddWithValue("no", rangeNo);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await RecordSnapshotAsync(connection, snapshot, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Lowers the plan's catch-up start to <paramref name="snapshot"/> when that is earlier (and catch-up has not started).</summary>
     public async Task RecordSnapshotAsync(NpgsqlConnection connection, BinlogPosition snapshot, CancellationToken cancellationToken)
     {
@@ -90,16 +81,6 @@ internal sealed class Checkpoints(string plan, string schema)
         command.Parameters.AddWithValue("file", snapshot.File);
         command.Parameters.AddWithValue("offset", (long)snapshot.Offset);
         command.Parameters.AddWithValue("sequence", snapshot.FileSequence);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task MarkDoneAsync(NpgsqlConnection connection, string entity, int rangeNo, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(
-            $"UPDATE {TargetSchema.Ranges(schema)} SET done = true, updated_at = now() WHERE plan = @plan AND entity = @entity AND range_no = @no", connection);
-        command.Parameters.AddWithValue("plan", Plan);
-        command.Parameters.AddWithValue("entity", entity);
-        command.Parameters.AddWithValue("no", rangeNo);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -118,19 +99,26 @@ internal sealed class Checkpoints(string plan, string schema)
     }
 
     /// <summary>Records the catch-up position, inside the transaction that applied everything up to it.</summary>
+    /// <exception cref="BackfillException">Another worker took the plan's catch-up over (<see cref="BackfillError.LeadershipLost"/>): the transaction must not commit.</exception>
     public async Task RecordCatchUpAsync(NpgsqlConnection connection, BinlogPosition position, CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand(
             $"""
-            INSERT INTO {TargetSchema.Plans(schema)} AS p (plan, cdc_file, cdc_offset, cdc_sequence, cdc_started) VALUES (@plan, @file, @offset, @sequence, true)
+            INSERT INTO {TargetSchema.Plans(schema)} AS p (plan, cdc_file, cdc_offset, cdc_sequence, cdc_started, leader) VALUES (@plan, @file, @offset, @sequence, true, @leader)
             ON CONFLICT (plan) DO UPDATE SET cdc_file = EXCLUDED.cdc_file, cdc_offset = EXCLUDED.cdc_offset, cdc_sequence = EXCLUDED.cdc_sequence, cdc_started = true, updated_at = now()
+             WHERE @leader IS NULL OR p.leader IS NOT DISTINCT FROM @leader
             """,
             connection);
         command.Parameters.AddWithValue("plan", Plan);
         command.Parameters.AddWithValue("file", position.File);
         command.Parameters.AddWithValue("offset", (long)position.Offset);
         command.Parameters.AddWithValue("sequence", position.FileSequence);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<string?>("leader", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = Leader });
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new BackfillException(BackfillError.LeadershipLost,
+                $"Another worker took over the catch-up of plan '{Plan}' from {Leader}; this one stops applying (nothing of its last batch was committed).");
+        }
     }
 
     /// <summary>Forgets the plan's catch-up position (a re-snapshot).</summary>
@@ -145,9 +133,15 @@ internal sealed class Checkpoints(string plan, string schema)
     /// Publishes the catch-up's lag and when it was measured, for the <c>cdc-lag</c> gate in another process (outside
     /// any batch's transaction: a measurement is no checkpoint).
     /// </summary>
-    public async Task RecordLagAsync(NpgsqlDataSource target, TimeSpan lag, DateTimeOffset measuredAt, CancellationToken cancellationToken)
+    /// <param name="target">The target.</param>
+    /// <param name="lag">The lag measured.</param>
+    /// <param name="measuredAt">When.</param>
+    /// <param name="endedCaughtUp">The catch-up ends here, caught up (a run without <c>--follow</c>): the lag stays what it was at the end.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task RecordLagAsync(NpgsqlDataSource target, TimeSpan lag, DateTimeOffset measuredAt, CancellationToken cancellationToken, bool endedCaughtUp = false)
     {
-        using var command = target.CreateCommand($"UPDATE {TargetSchema.Plans(schema)} SET lag_ms = @lag, lag_measured_at = @at WHERE plan = @plan");
+        using var command = target.CreateCommand($"UPDATE {TargetSchema.Plans(schema)} SET lag_ms = @lag, lag_measured_at = @at, cdc_ended_caught_up = @ended WHERE plan = @plan");
+        command.Parameters.AddWithValue("ended", endedCaughtUp);
         command.Parameters.AddWithValue("lag", (long)lag.TotalMilliseconds);
         command.Parameters.AddWithValue("at", measuredAt);
         command.Parameters.AddWithValue("plan", Plan);

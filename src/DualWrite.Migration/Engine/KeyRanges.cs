@@ -11,16 +11,20 @@ namespace DualWrite.Migration.Engine;
 /// </summary>
 internal static class KeyRanges
 {
+    /// <summary>The fewest ranges a splittable table large enough is cut into, whatever one process's parallelism.</summary>
+    public const int MinimumRanges = 16;
+
     /// <summary>
-    /// A table whose first key column is an integer is split on that column into up to twice
-    /// <paramref name="parallelism"/> ranges of about equal width (at most one per chunk of its estimated rows, at most
-    /// 64), so workers can share a large table; other tables are one range. The first and last ranges are open, so
+    /// A table whose first key column is an integer is split on that column into ranges of about equal width: twice
+    /// <paramref name="parallelism"/>, and at least <paramref name="minimum"/> (the snapshot asks for
+    /// <see cref="MinimumRanges"/>, so that several worker processes can share the table); at most one per chunk of its
+    /// estimated rows, at most 64. Other tables are one range. The first and last ranges are open, so
     /// rows inserted beyond the current MIN or MAX meanwhile are covered.
     /// </summary>
-    public static async Task<IReadOnlyList<(long? Low, long? High)>> SplitAsync(MySqlDataSource source, TableSpec table, int parallelism, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(long? Low, long? High)>> SplitAsync(MySqlDataSource source, TableSpec table, int parallelism, int minimum, CancellationToken cancellationToken)
     {
         var first = table.Keys.First().Source;
-        var parts = Math.Min(parallelism * 2, (int)Math.Min(table.Source.EstimatedRows / Math.Max(table.ChunkSize, 1), 64));
+        var parts = Math.Min(Math.Max(parallelism * 2, minimum), (int)Math.Min(table.Source.EstimatedRows / Math.Max(table.ChunkSize, 1), 64));
         if (!IsSplittable(table) || parts < 2)
         {
             return [(null, null)];

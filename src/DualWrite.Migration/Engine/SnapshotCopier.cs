@@ -19,13 +19,17 @@ namespace DualWrite.Migration.Engine;
 internal sealed class SnapshotCopier(
     TableSpec table,
     Checkpoints checkpoints,
+    WorkerSession session,
     MySqlDataSource source,
     NpgsqlDataSource target,
     Throttle throttle,
     TableProgress progress)
 {
-    public async Task CopyAsync(RangeState range, CancellationToken cancellationToken)
+    /// <summary>Copies the claimed range from where its checkpoint stands to its end, and marks it done.</summary>
+    /// <exception cref="LeaseLostException">Another worker took the range over; what this one committed stays, its chunk in flight is dropped.</exception>
+    public async Task CopyAsync(RangeClaim claim, CancellationToken cancellationToken)
     {
+        var range = claim.Range;
         var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -34,16 +38,18 @@ internal sealed class SnapshotCopier(
             await using (pg.ConfigureAwait(false))
             {
                 await TargetSchema.PrepareWriterSessionAsync(pg, cancellationToken).ConfigureAwait(false);
-                await CopyRangeAsync(connection, pg, range, snapshot, cancellationToken).ConfigureAwait(false);
-                await checkpoints.MarkDoneAsync(pg, table.Entity, range.RangeNo, cancellationToken).ConfigureAwait(false);
+                await CopyRangeAsync(connection, pg, claim, snapshot, cancellationToken).ConfigureAwait(false);
+                await checkpoints.MarkDoneAsync(pg, claim, cancellationToken).ConfigureAwait(false);
             }
 
             await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task CopyRangeAsync(MySqlConnection connection, NpgsqlConnection pg, RangeState range, BinlogPosition snapshot, CancellationToken cancellationToken)
+    private async Task CopyRangeAsync(MySqlConnection connection, NpgsqlConnection pg, RangeClaim claim, BinlogPosition snapshot, CancellationToken cancellationToken)
     {
+        var range = claim.Range;
+        var afterKey = range.LastKey;
         var selected = table.SelectedColumns.ToList();
         var asUtf8 = table.Columns.Select((c, i) => ColumnCopy.SelectsUtf8Bytes(c, table.KeyColumns.Contains(i))).ToArray();
         var keyColumns = table.KeyColumns.ToArray();
@@ -79,6 +85,7 @@ internal sealed class SnapshotCopier(
                     var transaction = await pg.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
+                        await checkpoints.BeginChunkAsync(pg, session, claim, cancellationToken).ConfigureAwait(false);
                         var importer = await table.Target.BeginFreshCopyAsync(pg, cancellationToken).ConfigureAwait(false);
                         var rows = 0;
                         object?[] lastKey = [];
@@ -113,8 +120,10 @@ internal sealed class SnapshotCopier(
                         }
 
                         await table.Target.EndFreshCopyAsync(pg, importer, cancellationToken).ConfigureAwait(false);
-                        await checkpoints.RecordChunkAsync(pg, table.Entity, range.RangeNo, KeyCodec.Encode(lastKey), rows, snapshot, cancellationToken).ConfigureAwait(false);
+                        var chunkLast = KeyCodec.Encode(lastKey);
+                        await checkpoints.RecordChunkAsync(pg, session, claim, afterKey, chunkLast, rows, snapshot, cancellationToken).ConfigureAwait(false);
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        afterKey = chunkLast;
                         wroteAny = true;
                         progress.Add(rows);
                     }

@@ -17,6 +17,12 @@ internal static class TargetSchema
 
     public static string Plans(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_plans");
 
+    /// <summary>Every chunk committed, one row each: what the snapshot copied, by whom, and proof that no chunk was copied twice.</summary>
+    public static string Chunks(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_chunks");
+
+    /// <summary>The processes working on a plan, each with the PostgreSQL session that shows it alive.</summary>
+    public static string Workers(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_workers");
+
     public static async Task EnsureControlTablesAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, $"""
@@ -32,7 +38,21 @@ internal static class TargetSchema
               cdc_file text NULL, cdc_offset bigint NULL, cdc_sequence bigint NULL,
               cdc_started boolean NOT NULL DEFAULT false,
               updated_at timestamptz NOT NULL DEFAULT now());
-            ALTER TABLE {Plans(schema)} ADD COLUMN IF NOT EXISTS lag_ms bigint NULL, ADD COLUMN IF NOT EXISTS lag_measured_at timestamptz NULL;
+            ALTER TABLE {Plans(schema)} ADD COLUMN IF NOT EXISTS lag_ms bigint NULL, ADD COLUMN IF NOT EXISTS lag_measured_at timestamptz NULL,
+              ADD COLUMN IF NOT EXISTS leader text NULL, ADD COLUMN IF NOT EXISTS leader_since timestamptz NULL,
+              ADD COLUMN IF NOT EXISTS cdc_ended_caught_up boolean NOT NULL DEFAULT false;
+            ALTER TABLE {Ranges(schema)} ADD COLUMN IF NOT EXISTS claimed_by text NULL, ADD COLUMN IF NOT EXISTS claim_no bigint NOT NULL DEFAULT 0,
+              ADD COLUMN IF NOT EXISTS claim_pid integer NULL, ADD COLUMN IF NOT EXISTS claim_backend_start timestamptz NULL,
+              ADD COLUMN IF NOT EXISTS lease_until timestamptz NULL;
+            CREATE TABLE IF NOT EXISTS {Chunks(schema)} (
+              plan text NOT NULL, entity text NOT NULL, range_no integer NOT NULL,
+              after_key text NOT NULL, last_key text NOT NULL, rows integer NOT NULL,
+              worker text NOT NULL, claim_no bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (plan, entity, range_no, after_key));
+            CREATE TABLE IF NOT EXISTS {Workers(schema)} (
+              plan text NOT NULL, worker text NOT NULL, pid integer NOT NULL, backend_start timestamptz NOT NULL,
+              state text NOT NULL, started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (plan, worker));
             """, cancellationToken).ConfigureAwait(false);
     }
 
@@ -66,7 +86,9 @@ internal static class TargetSchema
     public static async Task ResetAsync(NpgsqlConnection connection, string plan, TableSpec table, CancellationToken cancellationToken)
     {
         await table.Target.DropAsync(connection, cancellationToken).ConfigureAwait(false);
-        using var command = new NpgsqlCommand($"DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity", connection);
+        using var command = new NpgsqlCommand(
+            $"DELETE FROM {Ranges(table.TargetSchema)} WHERE plan = @plan AND entity = @entity; DELETE FROM {Chunks(table.TargetSchema)} WHERE plan = @plan AND entity = @entity",
+            connection);
         command.Parameters.AddWithValue("plan", plan);
         command.Parameters.AddWithValue("entity", table.Entity);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

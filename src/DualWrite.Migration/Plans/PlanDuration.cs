@@ -3,13 +3,16 @@ using System.Text.RegularExpressions;
 
 namespace DualWrite.Migration.Plans;
 
-/// <summary>Durations as plans write them: a whole number and a unit, <c>500ms</c>, <c>2s</c>, <c>1m</c>, <c>1h</c>.</summary>
-internal static partial class PlanDuration
+/// <summary>Durations as plans (and the command line) write them: a whole number and a unit, <c>500ms</c>, <c>2s</c>, <c>1m</c>, <c>1h</c>.</summary>
+public static partial class PlanDuration
 {
+    /// <summary>What a duration looks like, for error messages.</summary>
     public const string Expected = "a whole number followed by ms, s, m or h (for example 500ms, 2s, 1m)";
 
+    /// <summary>Parses <paramref name="text"/>; false when it is not a duration or too long for a <see cref="TimeSpan"/>.</summary>
     public static bool TryParse(string text, out TimeSpan value)
     {
+        ArgumentNullException.ThrowIfNull(text);
         value = default;
         var match = Pattern().Match(text.Trim());
         if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))

@@ -82,7 +82,7 @@ internal sealed class PlanReconcilePair : IReconcilePair
     public async Task<IReadOnlyList<ReconcileRange>> SplitAsync(CancellationToken cancellationToken)
     {
         async Task<IReadOnlyList<(long? Low, long? High)>> Split() =>
-            await KeyRanges.SplitAsync(_source, _table, _parallelism, cancellationToken).ConfigureAwait(false);
+            await KeyRanges.SplitAsync(_source, _table, _parallelism, minimum: 0, cancellationToken).ConfigureAwait(false);
 
         var bounds = _checkpoints is null ? await Split().ConfigureAwait(false) : await _checkpoints.RangesAsync(Split, cancellationToken).ConfigureAwait(false);
         var first = _table.Keys.First().Source.Name;

@@ -112,6 +112,8 @@ internal sealed class CatchUp
 
                     if (stop.At is { } at ? recorded >= at : stop.WhenCaughtUp && gauge.CaughtUp)
                     {
+                        // Whoever waits for "caught up" (backfill status --wait) learns it held when this run ended.
+                        await _checkpoints.RecordLagAsync(_target, gauge.Lag, _time.GetUtcNow(), cancellationToken, endedCaughtUp: gauge.CaughtUp).ConfigureAwait(false);
                         return;
                     }
                 }
