@@ -23,8 +23,29 @@ internal static class TargetSchema
     /// <summary>The processes working on a plan, each with the PostgreSQL session that shows it alive.</summary>
     public static string Workers(string schema) => PgNames.Qualify(schema, "dualwrite_backfill_workers");
 
+    /// <summary>
+    /// Creates the control tables, or brings older ones up to date. When they are already current nothing is run: the
+    /// DDL takes exclusive locks, and a worker joining a running plan must not block (or deadlock with) the chunks that
+    /// other workers commit meanwhile.
+    /// </summary>
     public static async Task EnsureControlTablesAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
+        using (var current = new NpgsqlCommand(
+            """
+            SELECT count(*) FROM information_schema.columns
+             WHERE table_schema = @schema AND (table_name, column_name) IN
+                   (('dualwrite_backfill_ranges', 'lease_until'), ('dualwrite_backfill_plans', 'cdc_ended_caught_up'),
+                    ('dualwrite_backfill_chunks', 'claim_no'), ('dualwrite_backfill_workers', 'backend_start'))
+            """,
+            connection))
+        {
+            current.Parameters.AddWithValue("schema", schema);
+            if ((long)(await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 4)
+            {
+                return;
+            }
+        }
+
         await ExecuteAsync(connection, $"""
             CREATE SCHEMA IF NOT EXISTS {PgNames.Quote(schema)};
             CREATE TABLE IF NOT EXISTS {Ranges(schema)} (

@@ -61,7 +61,8 @@ public sealed class WorkerTests
             workers.Should().ContainKey(leader);
             var moves = new HashSet<string>(StringComparer.Ordinal);
             await workers[leader].WaitForAsync(async () => await CheckpointState.ReadAsync(rig) is { CatchUpPosition: { } p } && moves.Add(p) && moves.Count > 2, "the leader's catch-up moving", SafetyNet);
-            status.Workers.Select(w => w.Worker).Should().Contain(workers.Keys, "every live worker shows in the status");
+            await Eventually.WaitUntilAsync(async () => (await BackfillStatus.ReadAsync(plan, rig.Target, CancellationToken.None)).Workers.Select(w => w.Worker).ToHashSet().IsSupersetOf(workers.Keys),
+                "every live worker showing in the status (the restarted one registers once it is up)", SafetyNet);
             workers[leader].Kill();
             workers.Remove(leader, out var dead);
             dead!.Dispose();
