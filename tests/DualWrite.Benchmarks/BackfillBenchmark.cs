@@ -11,7 +11,7 @@ namespace DualWrite.Benchmarks;
 /// <summary>
 /// The snapshot import of sysbench's sbtest1 into PostgreSQL, in one run with its peers and bounds: pgloader on the
 /// same table, a <c>mariadb --quick</c> scan to /dev/null, and a psql <c>\copy</c> of the same rows from a file.
-/// Then, with <c>catch-up</c>, the binlog catch-up under <c>sysbench oltp_write_only --threads=4</c>: apply rate and lag.
+/// Then, with <c>catch-up</c>, the binlog catch-up: its capacity on one target connection and on several, and its lag under <c>sysbench oltp_write_only</c> at 4, 8 and 16 threads.
 /// </summary>
 internal static class BackfillBenchmark
 {
@@ -50,7 +50,7 @@ internal static class BackfillBenchmark
 
         if (args.Contains("--catch-up"))
         {
-            await CatchUpAsync(runner, PlanReconciler.Create(plan, source, target), BenchEnvironment.IntOption(args, "--time", 15), rows);
+            await CatchUpAsync(plan, source, target, BenchEnvironment.IntOption(args, "--time", 15), rows, runs);
         }
 
         return 0;
@@ -114,54 +114,103 @@ internal static class BackfillBenchmark
         return string.Create(CultureInfo.InvariantCulture, $"median {median.ToString(format, CultureInfo.InvariantCulture)}{unit} (min {sorted[0].ToString(format, CultureInfo.InvariantCulture)}{unit}, max {sorted[^1].ToString(format, CultureInfo.InvariantCulture)}{unit})");
     }
 
-    private static async Task CatchUpAsync(BackfillRunner runner, PlanReconciler reconciler, int seconds, int rows)
+    /// <summary>
+    /// The catch-up, in two parts. Its capacity: a backlog written by <c>sysbench oltp_write_only</c> while no catch-up
+    /// runs, then applied, timed, with the changes applied on one target connection and on the plan's
+    /// <c>cdc.parallelism</c>, alternated <paramref name="runs"/> times. Then its lag while it keeps up with
+    /// sysbench at 4, 8 and 16 threads.
+    /// </summary>
+    private static async Task CatchUpAsync(ValidatedPlan plan, string source, NpgsqlDataSource target, int seconds, int rows, int runs)
     {
+        var parallel = plan.Plan.Cdc.Parallelism;
+        BackfillRunner With(int parallelism) =>
+            BackfillRunner.Create(plan with { Plan = plan.Plan with { Cdc = plan.Plan.Cdc with { Parallelism = parallelism } } }, source, target, TextWriter.Null);
+
         Console.WriteLine();
-        Console.WriteLine($"Catch-up under sysbench oltp_write_only --threads=4 --time={seconds}:");
-        using var stop = new CancellationTokenSource();
-        var running = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stop.Token);
-        while (runner.Progress.AppliedPosition is null && !running.IsCompleted)
+        Console.WriteLine($"Catch-up capacity: a {seconds} s sysbench oltp_write_only --threads=8 backlog, then applied; 1 target connection vs {parallel}, alternated {runs} times:");
+        Console.WriteLine($"{"run",4} {"conns",6} {"changes",10} {"apply s",8} {"changes/s",10}");
+        var ratios = new List<double>();
+        var rates = new Dictionary<int, List<double>> { [1] = [], [parallel] = [] };
+        await With(1).RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = await MasterPositionAsync() }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+        for (var run = 1; run <= runs; run++)
         {
-            await Task.Delay(50);
+            var pair = new Dictionary<int, double>();
+            foreach (var parallelism in run % 2 == 1 ? new[] { 1, parallel } : [parallel, 1])
+            {
+                Sysbench(8, seconds, rows);
+                var end = await MasterPositionAsync();
+                var runner = With(parallelism);
+                var watch = Stopwatch.StartNew();
+                await runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = end }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+                watch.Stop();
+                var rate = runner.Progress.ChangesApplied / watch.Elapsed.TotalSeconds;
+                pair[parallelism] = rate;
+                rates[parallelism].Add(rate);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{run,4} {parallelism,6} {runner.Progress.ChangesApplied,10:N0} {watch.Elapsed.TotalSeconds,8:0.00} {rate,10:N0}"));
+            }
+
+            ratios.Add(pair[parallel] / pair[1]);
         }
 
-        var before = runner.Progress.ChangesApplied;
-        var load = Stopwatch.StartNew();
-        BenchEnvironment.RunShell(
-            $"sysbench oltp_write_only --db-driver=mysql --mysql-host={BenchEnvironment.Host} --mysql-port={BenchEnvironment.Port} " +
-            $"--mysql-user={BenchEnvironment.User} --mysql-password=\"$MYSQL_PWD\" --mysql-db=sbtest --tables=1 --table-size={rows} --threads=4 --time={seconds} --report-interval=0 run");
-        load.Stop();
-        var end = await MasterPositionAsync();
-        var drain = Stopwatch.StartNew();
-        while (!(runner.Progress.AppliedPosition >= end) && !running.IsCompleted)
+        Console.WriteLine($"  1 connection: {Summary(rates[1], "N0", " changes/s")}");
+        Console.WriteLine($"  {parallel} connections: {Summary(rates[parallel], "N0", " changes/s")}");
+        Console.WriteLine($"  {parallel} vs 1: {Summary(ratios, "0.00", "x")} (target ≥ 2x)");
+
+        Console.WriteLine();
+        Console.WriteLine($"Catch-up lag while it follows sysbench oltp_write_only for {seconds} s ({parallel} connections):");
+        foreach (var threads in new[] { 4, 8, 16 })
         {
-            await Task.Delay(10);
+            var runner = With(parallel);
+            using var stop = new CancellationTokenSource();
+            var running = runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { WhenCaughtUp = false }, ProgressInterval = TimeSpan.Zero }, stop.Token);
+            while (runner.Progress.AppliedPosition is null && !running.IsCompleted)
+            {
+                await Task.Delay(50);
+            }
+
+            var before = runner.Progress.ChangesApplied;
+            var samplesBefore = runner.Progress.LagSamples.Count;
+            var load = Stopwatch.StartNew();
+            Sysbench(threads, seconds, rows);
+            load.Stop();
+            var end = await MasterPositionAsync();
+            var drain = Stopwatch.StartNew();
+            while (!(runner.Progress.AppliedPosition >= end) && !running.IsCompleted)
+            {
+                await Task.Delay(10);
+            }
+
+            drain.Stop();
+            var applied = runner.Progress.ChangesApplied - before;
+            await stop.CancelAsync();
+            try
+            {
+                await running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            var lags = runner.Progress.LagSamples.Skip(samplesBefore).Order().ToList();
+            double Percentile(double p) => lags.Count == 0 ? 0 : lags[Math.Min(lags.Count - 1, (int)(p * lags.Count))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {threads,2} threads: {applied:N0} changes in {load.Elapsed.TotalSeconds:0.0} s ({applied / load.Elapsed.TotalSeconds:N0} changes/s); rest applied {drain.Elapsed.TotalMilliseconds:0} ms after the load; " +
+                $"lag p50 {Percentile(0.5):0} ms, p99 {Percentile(0.99):0} ms, max {(lags.Count == 0 ? 0 : lags[^1]):0} ms ({lags.Count} batches; target p99 < 1000 ms)"));
         }
 
-        drain.Stop();
-        var applied = runner.Progress.ChangesApplied - before;
-
-        // Reconciled while the catch-up still runs, as `backfill run --compare` does.
+        var reconciler = PlanReconciler.Create(plan, source, target);
         var reconciliation = await reconciler.RunAsync(reconciler.DefaultOptions with { Fresh = true }, null, null, CancellationToken.None);
-        await stop.CancelAsync();
-        try
-        {
-            await running;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        var lags = runner.Progress.LagSamples.Order().ToList();
-        double Percentile(double p) => lags.Count == 0 ? 0 : lags[Math.Min(lags.Count - 1, (int)(p * lags.Count))];
-        Console.WriteLine($"  row changes applied: {applied:N0} in {load.Elapsed.TotalSeconds:0.0} s of load ({applied / load.Elapsed.TotalSeconds:N0} changes/s)");
-        Console.WriteLine($"  after the load stopped, the rest was applied in {drain.Elapsed.TotalMilliseconds:0} ms");
-        Console.WriteLine($"  lag per applied batch: p50 {Percentile(0.5):0} ms, p99 {Percentile(0.99):0} ms, max {(lags.Count == 0 ? 0 : lags[^1]):0} ms ({lags.Count} batches; target p99 < 1000 ms)");
         foreach (var entity in reconciliation.Entities)
         {
-            Console.WriteLine($"  reconciled {entity.Display}: {entity.SourceRows:N0} source rows, {entity.TargetRows:N0} target rows, {(entity.Clean ? "equal" : $"{entity.Missing} missing, {entity.Extra} extra, {entity.Differing} differing, {entity.Lagging} behind")}");
+            Console.WriteLine($"  reconciled {entity.Display} afterwards: {entity.SourceRows:N0} source rows, {entity.TargetRows:N0} target rows, {(entity.Clean ? "equal" : $"{entity.Missing} missing, {entity.Extra} extra, {entity.Differing} differing, {entity.Lagging} behind")}");
         }
     }
+
+    private static void Sysbench(int threads, int seconds, int rows) =>
+        BenchEnvironment.RunShell(
+            $"sysbench oltp_write_only --db-driver=mysql --mysql-host={BenchEnvironment.Host} --mysql-port={BenchEnvironment.Port} " +
+            $"--mysql-user={BenchEnvironment.User} --mysql-password=\"$MYSQL_PWD\" --mysql-db=sbtest --tables=1 --table-size={rows} --threads={threads} --time={seconds} --report-interval=0 run");
 
     internal static async Task<(BackfillRunner Runner, ValidatedPlan Plan, string Source)> LoadAsync(NpgsqlDataSource target)
     {

@@ -119,6 +119,12 @@ public sealed record BackfillSettings(int ChunkSize = 10_000, int Parallelism = 
 /// <param name="LagBound">The entity is reported caught up when the lag stays under this bound.</param>
 public sealed record CdcSettings(int BatchSize = 5_000, TimeSpan? LagBound = null)
 {
+    /// <summary>
+    /// Target connections a batch's changes are applied on at once, split by key (every change of one key goes to one
+    /// connection, in order); the batch's position is checkpointed once all of them committed.
+    /// </summary>
+    public int Parallelism { get; init; } = 4;
+
     /// <summary>The caught-up bound, 1 s unless set.</summary>
     public TimeSpan EffectiveLagBound => LagBound ?? TimeSpan.FromSeconds(1);
 }

@@ -156,7 +156,10 @@ internal sealed partial class PlanDocumentReader
             return defaults;
         }
 
-        return new CdcSettings(Number(fields, "batchSize", "cdc.batchSize", 1) ?? defaults.BatchSize, Duration(fields, "lagBound", "cdc.lagBound"));
+        return new CdcSettings(Number(fields, "batchSize", "cdc.batchSize", 1) ?? defaults.BatchSize, Duration(fields, "lagBound", "cdc.lagBound"))
+        {
+            Parallelism = Number(fields, "parallelism", "cdc.parallelism", 1, 64) ?? defaults.Parallelism,
+        };
     }
 
     private ReconcileSettings Reconcile(Dictionary<string, Field> root)

@@ -7,7 +7,7 @@ internal static class PlanKeys
     public static readonly string[] Source = ["host", "port", "user", "passwordEnv", "database", "connectionStringEnv"];
     public static readonly string[] Target = ["host", "port", "user", "passwordEnv", "database", "schema", "connectionStringEnv"];
     public static readonly string[] Backfill = ["chunkSize", "parallelism", "maxRowsPerSecond", "maxTargetLatency"];
-    public static readonly string[] Cdc = ["batchSize", "lagBound"];
+    public static readonly string[] Cdc = ["batchSize", "lagBound", "parallelism"];
     public static readonly string[] Reconcile = ["maxAge", "recheckBound"];
     public static readonly string[] SecondaryErrors = ["window", "maxErrorRate", "maxMismatchRate", "minOperations"];
     public static readonly string[] Entity = ["table", "name", "target", "key", "version", "chunkSize", "exclude", "columns"];

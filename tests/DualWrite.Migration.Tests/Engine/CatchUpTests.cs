@@ -115,6 +115,36 @@ public sealed class CatchUpTests
     }
 
     /// <summary>Snapshots a seeded table with the catch-up off, then updates rows 1 to <see cref="Updated"/> one by one, for the catch-up.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task LargeBatches_AppliedOnOneOrSeveralConnectionsSplitByKey_LeaveEveryKeysLastChange(int parallelism)
+    {
+        await using var rig = await BackfillRig.CreateAsync("bf_split");
+        await rig.ExecuteAsync(SourceWriter.CreateSql);
+        await SourceWriter.SeedAsync(rig, 5_000);
+        var table = await rig.TableAsync("t");
+        var plan = rig.Plan() with { Cdc = rig.Plan().Cdc with { BatchSize = 20_000, Parallelism = parallelism } };
+        await rig.Runner(plan, table).RunAsync(SnapshotOnly, CancellationToken.None);
+
+        // Each key changed several times inside batches far above the split threshold: whatever connection a key's part
+        // lands on, only its last change may stand.
+        await rig.ExecuteAsync("UPDATE t SET val = CONCAT('one ', id)");
+        await rig.ExecuteAsync("UPDATE t SET val = CONCAT('two ', id) WHERE id % 2 = 0");
+        await rig.ExecuteAsync("DELETE FROM t WHERE id % 7 = 0");
+        await rig.ExecuteAsync("UPDATE t SET val = CONCAT('three ', id) WHERE id % 3 = 0");
+        await rig.ExecuteAsync("INSERT INTO t (id, grp, val, amount) SELECT seq, seq % 10, CONCAT('new ', seq), 1.50 FROM seq_5001_to_6000");
+        await rig.ExecuteAsync("UPDATE t SET id = id + 10000 WHERE id % 11 = 0");
+        var end = await rig.MasterPositionAsync();
+
+        var runner = rig.Runner(plan, table);
+        await runner.RunAsync(new BackfillOptions { CatchUp = new CatchUpStop { At = end }, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
+
+        runner.Progress.ChangesApplied.Should().BeGreaterThan(BatchApplier.SplitFrom, "the batches were large enough to be split");
+        var report = await rig.ReconcileAsync(table);
+        report.Clean.Should().BeTrue(BackfillRig.Describe(report));
+    }
+
     private static async Task<(TableSpec Table, MigrationPlan Plan)> SnapshotThenUpdateAsync(BackfillRig rig, string value)
     {
         await rig.ExecuteAsync(SourceWriter.CreateSql);

@@ -137,7 +137,7 @@ public sealed class PlanLoaderTests
         var problem = SingleProblem(Connections + "\ncdc:\n  window: 3\nentities: [{ table: items }]\n");
 
         problem.Location.Line.Should().Be(10);
-        problem.Message.Should().Be("unknown key `window`; expected one of batchSize, lagBound");
+        problem.Message.Should().Be("unknown key `window`; expected one of batchSize, lagBound, parallelism");
     }
 
     [Fact]

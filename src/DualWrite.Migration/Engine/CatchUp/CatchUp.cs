@@ -66,7 +66,7 @@ internal sealed class CatchUp
         var pump = BinlogPump.Start(Reader, from, _plan.File, cancellationToken);
         await using (pump.ConfigureAwait(false))
         {
-            var applier = await BatchApplier.OpenAsync(_target, _rows, _checkpoints, Reader, cancellationToken).ConfigureAwait(false);
+            var applier = await BatchApplier.OpenAsync(_target, _rows, _checkpoints, Reader, _plan.Cdc.Parallelism, cancellationToken).ConfigureAwait(false);
             await using (applier.ConfigureAwait(false))
             {
                 var batcher = new ChangeBatcher(pump.Transactions, _plan.Cdc.BatchSize, BatchDelay, _time);
