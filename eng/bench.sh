@@ -3,7 +3,7 @@
 #   eng/bench.sh read [--rows N] [--runs N]     the source reader (MySqlConnector + MySqlColumnReader) vs `mariadb --quick -N` on sysbench's sbtest1
 #   eng/bench.sh binlog [--time S] [--runs N]   our binlog reader vs `mariadb-binlog --read-from-remote-server`
 #   eng/bench.sh decorator [BenchmarkDotNet args]  the dual-write decorator vs direct store calls, per phase (in memory)
-#   eng/bench.sh backfill [--rows N] [--runs N] [--only-ours] [--catch-up [--time S]]  sbtest1 into PostgreSQL vs pgloader,
+#   eng/bench.sh backfill [--rows N] [--runs N] [--only-ours] [--catch-up [--time S] [--catch-up-runs N]]  sbtest1 into PostgreSQL vs pgloader,
 #                                                  `mariadb --quick`, psql \copy, alternated N times (default 5; --only-ours: our snapshot
 #                                                  alone, with its CPU time); then the binlog catch-up under sysbench oltp_write_only
 #   eng/bench.sh reconcile [--rows N] [--runs N] [--differing PERCENT] [--parallelism N] [--tls] a clean reconcile of sbtest1 (MySQL vs PostgreSQL), then one with

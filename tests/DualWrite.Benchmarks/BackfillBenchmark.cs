@@ -50,7 +50,7 @@ internal static class BackfillBenchmark
 
         if (args.Contains("--catch-up"))
         {
-            await CatchUpAsync(plan, source, target, BenchEnvironment.IntOption(args, "--time", 15), rows, runs);
+            await CatchUpAsync(plan, source, target, BenchEnvironment.IntOption(args, "--time", 15), rows, BenchEnvironment.IntOption(args, "--catch-up-runs", runs));
         }
 
         return 0;
