@@ -3,8 +3,10 @@
 # benchmarks use: MariaDB 10.11 with a row-based binlog and TLS, and PostgreSQL.
 # Both listen on loopback only and keep their data under $DUALWRITE_SERVICES_DIR.
 #
-#   eng/services.sh up [mariadb|mariadb-faults|postgres|postgres-faults|chromium|all]  install if needed, start (idempotent);
-#                                                 chromium is only installed: the dashboard's browser tests drive it
+#   eng/services.sh up [mariadb|mariadb-faults|postgres|postgres-faults|chromium|kubectl|all]  install if needed, start (idempotent);
+#                                                 chromium is only installed: the dashboard's browser tests drive it;
+#                                                 kubectl is only checked or installed: the deployment tests render the
+#                                                 manifests with `kubectl kustomize`
 #   eng/services.sh down [mariadb|mariadb-faults|postgres|postgres-faults|all]  stop
 #   eng/services.sh status                       say what runs where
 #   eng/services.sh env                          print the environment variables, for eval
@@ -266,6 +268,31 @@ chromium_up() {
   log "chromium: $(command -v chromium) ($(chromium --version 2>/dev/null || echo 'version unknown'))"
 }
 
+# kubectl for the deployment tests (tests/DualWrite.Deploy.Tests): they render deploy/kubernetes with `kubectl kustomize`,
+# which needs kustomize v5 (kubectl 1.27 or later). The package `kubectl` comes from the Kubernetes project's apt
+# repository (or another vendor's, as on this project's machine image); Debian's own package kubernetes-client is kubectl
+# 1.20 with kustomize v2, which cannot render them, so it is no fallback. Returns non-zero, saying why, when no usable
+# kubectl is at hand.
+kubectl_up() {
+  if ! command -v kubectl >/dev/null 2>&1; then
+    if [ "$APT_UPDATED" -eq 0 ] && command -v apt-get >/dev/null; then as_root apt-get update -qq; APT_UPDATED=1; fi
+    if apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      apt_install kubectl
+    else
+      log "kubectl not found, and no apt source offers the package kubectl: add the Kubernetes project's apt repository, or put kubectl 1.27 or later on PATH"
+      return 1
+    fi
+  fi
+  local version major
+  version=$(kubectl version --client --output=json 2>/dev/null | sed -n 's/.*"kustomizeVersion": *"\(v[0-9.]*\)".*/\1/p')
+  major=${version#v}; major=${major%%.*}
+  if [ "${major:-0}" -lt 5 ]; then
+    log "$(command -v kubectl) has kustomize ${version:-v2 or older}; the deployment tests need kustomize v5 (kubectl 1.27 or later)"
+    return 1
+  fi
+  log "kubectl: $(command -v kubectl) (kustomize $version)"
+}
+
 cmd="${1:-status}"
 what="${2:-all}"
 case "$cmd" in
@@ -274,8 +301,11 @@ case "$cmd" in
       mariadb) mariadb_up ;; mariadb-faults) use_mariadb faults; mariadb_up ;; postgres) postgres_up ;;
       postgres-faults) use_postgres faults; postgres_up ;;
       chromium) chromium_up ;;
-      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up; use_postgres faults; postgres_up; chromium_up ;;
-      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, postgres-faults, chromium, all)" ;;
+      kubectl) kubectl_up ;;
+      # Without kubectl the rest of the suite still runs; the deployment tests then fail, saying how to install it.
+      all) mariadb_up; use_mariadb faults; mariadb_up; postgres_up; use_postgres faults; postgres_up; chromium_up
+        kubectl_up || log "warning: no usable kubectl; the deployment tests will fail" ;;
+      *) die "unknown service '$what' (mariadb, mariadb-faults, postgres, postgres-faults, chromium, kubectl, all)" ;;
     esac ;;
   down)
     case "$what" in

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against real servers: starts MariaDB and PostgreSQL through
-# eng/services.sh (installing them, and chromium for the dashboard's browser tests, when missing), then `dotnet test` on the solution.
+# eng/services.sh (installing them, chromium for the dashboard's browser tests and kubectl for the deployment tests, when
+# missing), then `dotnet test` on the solution.
 # Prints one closing line "N passed, N failed" and exits non-zero when any test failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
