@@ -270,7 +270,7 @@ chromium_up() {
 
 # kubectl for the deployment tests (tests/DualWrite.Deploy.Tests): they render deploy/kubernetes with `kubectl kustomize`,
 # which needs kustomize v5 (kubectl 1.27 or later). The package `kubectl` comes from the Kubernetes project's apt
-# repository (or another vendor's, as on this project's machine image); Debian's own package kubernetes-client is kubectl
+# repository, or a vendor's (the Google Cloud CLI's package of that name); Debian's own package kubernetes-client is kubectl
 # 1.20 with kustomize v2, which cannot render them, so it is no fallback. Returns non-zero, saying why, when no usable
 # kubectl is at hand.
 kubectl_up() {
