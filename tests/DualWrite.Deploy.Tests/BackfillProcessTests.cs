@@ -124,10 +124,10 @@ public sealed class BackfillProcessTests
         /// run here as `dotnet dualwrite.dll`) with its args expanded, its env and nothing else of ours, the plan mount
         /// swapped for the scratch plan.
         /// </summary>
-        public ChildProcess Start(V1PodSpec spec, V1Container container, PodEnvironment environment, Func<IReadOnlyList<string>, IReadOnlyList<string>>? adjust = null)
+        public CliProcess Start(V1PodSpec spec, V1Container container, PodEnvironment environment, Func<IReadOnlyList<string>, IReadOnlyList<string>>? adjust = null)
         {
             var args = Arguments(spec, container, environment);
-            return ChildProcess.Start([.. Entrypoint(container), .. adjust?.Invoke(args) ?? args], environment.Variables, _planDirectory);
+            return CliProcess.StartCommand([.. Entrypoint(container), .. adjust?.Invoke(args) ?? args], environment.Variables, _planDirectory);
         }
 
         public string Describe(V1Container container) => string.Join(' ', container.Args);

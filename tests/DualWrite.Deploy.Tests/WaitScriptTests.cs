@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DualWrite.Testing;
 using k8s.Models;
 
 namespace DualWrite.Deploy.Tests;
@@ -92,7 +93,7 @@ public sealed class WaitScriptTests
         }
 
         string[] command = [.. Wait.Command.Select(pod.Expand), .. Wait.Args.Select(pod.Expand)];
-        using var script = ChildProcess.Start(command, environment, kubectl.Directory);
+        using var script = CliProcess.StartCommand(command, environment, kubectl.Directory);
         var exit = await script.WaitForExitAsync("the wait initContainer's script", TimeSpan.FromSeconds(60));
         return (exit, script.Output);
     }

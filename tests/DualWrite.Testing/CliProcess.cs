@@ -6,7 +6,8 @@ namespace DualWrite.Testing;
 /// <summary>
 /// The <c>dualwrite</c> CLI as a child process (from the test's output directory, where a project reference to the CLI
 /// puts it), with the test servers' passwords in its environment and its output kept for failure messages; for the
-/// tests that kill it with SIGKILL at an observed point.
+/// tests that kill it with SIGKILL at an observed point. <see cref="StartCommand"/> runs any other command the same way
+/// (a container's command as a manifest gives it). A process still running when disposed is killed.
 /// </summary>
 public sealed class CliProcess : IDisposable
 {
@@ -62,7 +63,41 @@ public sealed class CliProcess : IDisposable
             }
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the CLI");
+        return Launch(start);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (file and arguments) in <paramref name="workingDirectory"/> with this test
+    /// process's environment less every DUALWRITE_* variable (what the command needs must be in
+    /// <paramref name="environment"/>), plus <paramref name="environment"/>.
+    /// </summary>
+    public static CliProcess StartCommand(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = new ProcessStartInfo(command[0], command.Skip(1))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("DUALWRITE_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Launch(start);
+    }
+
+    private static CliProcess Launch(ProcessStartInfo start)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {start.FileName}");
         var cliProcess = new CliProcess(process);
         // Drained as it comes, so the child never blocks on a full pipe.
         process.OutputDataReceived += (_, e) => cliProcess.Append(e.Data);
@@ -139,7 +174,16 @@ public sealed class CliProcess : IDisposable
     public void Thaw() => Signal(18);
 
     /// <inheritdoc />
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            // A test that failed before the process ended: leave nothing running against the shared servers.
+            Kill();
+        }
+
+        _process.Dispose();
+    }
 
     private void Signal(int signal)
     {
