@@ -270,29 +270,25 @@ public sealed class BackfillRunner
 
     private async Task CatchUpAsync(MySqlDataSource source, Checkpoints checkpoints, WorkerSession session, CatchUpStop stop, TimeSpan progressInterval, CancellationToken cancellationToken)
     {
-        // Read only now that this worker leads: the leader before it may have moved the position.
-        BinlogPosition? from;
+        var catchUp = new CatchUp(_plan, _tables, source, _target, checkpoints, Progress, _log, _time);
+        BinlogPosition from;
         var connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            from = (await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false))?.Position;
-        }
+            // Read only now that this worker leads: the leader before it may have moved the position.
+            from = (await checkpoints.LoadCatchUpAsync(connection, cancellationToken).ConfigureAwait(false))?.Position
+                ?? await catchUp.Reader.GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
 
-        var catchUp = new CatchUp(_plan, _tables, source, _target, checkpoints, Progress, _log, _time);
-        from ??= await catchUp.Reader.GetCurrentPositionAsync(cancellationToken).ConfigureAwait(false);
-        connection = await _target.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
             // The catch-up has begun, even before its first batch: the snapshot's position no longer moves, and status
             // readers see it started.
-            await checkpoints.RecordCatchUpAsync(connection, from.Value, cancellationToken).ConfigureAwait(false);
+            await checkpoints.RecordCatchUpAsync(connection, from, cancellationToken).ConfigureAwait(false);
         }
 
         using var printing = new CancellationTokenSource();
         var printer = PrintProgressAsync(progressInterval, printing.Token);
         try
         {
-            await catchUp.RunAsync(from.Value, stop, cancellationToken).ConfigureAwait(false);
+            await catchUp.RunAsync(from, stop, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
